@@ -1,0 +1,42 @@
+"""`mimicmirror` command line: one subcommand per module in `mimicmirror.commands`.
+
+Each command module has `register(subparsers)` (adds its parser and sets
+`func`) and keeps its imports lazy so `mimicmirror --help` stays fast.
+User errors print one line and exit non-zero; there are no tracebacks for users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import UserError
+
+#: Command modules under mimicmirror.commands, in the order --help lists them.
+COMMANDS: tuple[str, ...] = ("analyze",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mimicmirror",
+        description="Mimic Mirror: a smart mirror that coaches facial palsy exercises.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"mimicmirror.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as e:
+        print(f"mimicmirror: {e}", file=sys.stderr)
+        return e.exit_status
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

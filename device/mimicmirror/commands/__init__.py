@@ -1,0 +1,1 @@
+"""One module per `mimicmirror` subcommand (see mimicmirror.cli)."""

@@ -1,0 +1,196 @@
+"""Device configuration: TOML -> validated, frozen settings.
+
+The schema is data (`SCHEMA`): every key with its type, default, allowed
+values and a line of documentation. Validation reports the file, the key, the
+value and what is allowed, in one line, so a caregiver can fix it over SSH.
+The therapist's settings (exercises, programmes, thresholds) live in the
+programme file, `exercises.toml`, not here.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+REPO_CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
+SYSTEM_CONFIG_DIR = Path("/etc/mimicmirror")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One setting: type, default, allowed values or range, and why it exists."""
+
+    type: type
+    default: Any
+    doc: str
+    choices: tuple[Any, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+
+    def allowed(self) -> str:
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.min is not None and self.max is not None:
+            return f"a {self.type.__name__} from {self.min} to {self.max}"
+        return f"a {self.type.__name__}"
+
+
+SCHEMA: Mapping[str, Mapping[str, Key]] = {
+    "user": {
+        "affected_side": Key(str, "left", "the side of the face with the palsy (the user's own side)",
+                             choices=("left", "right")),
+        "programme": Key(str, "standard", "which programme of exercises.toml to run"),
+        "daily_sessions": Key(int, 3, "sessions a day to aim for", min=1, max=6),
+        "language": Key(str, "en", "language of the cues", choices=("en",)),
+        "name": Key(str, "", "first name for the greeting (optional)"),
+    },
+    "session": {
+        "max_minutes": Key(float, 10.0, "a session ends itself after this long", min=2, max=30),
+        "neutral_seconds": Key(float, 2.0, "how long the relaxed face must be still", min=1, max=10),
+        "no_face_pause_seconds": Key(float, 30.0, "pause after this long without a face", min=5, max=600),
+    },
+    "camera": {
+        "source": Key(str, "picamera", "where frames come from",
+                      choices=("picamera", "webcam", "replay", "sim")),
+        "width": Key(int, 640, "capture width in pixels", min=160, max=1920),
+        "height": Key(int, 480, "capture height in pixels", min=120, max=1080),
+        "fps": Key(int, 15, "frames per second", min=1, max=60),
+        "device": Key(int, 0, "webcam index (webcam source)", min=0, max=16),
+        "path": Key(str, "", "video file or image folder (replay source)"),
+        "timeout_seconds": Key(float, 2.0, "a frame later than this counts as a camera fault",
+                               min=0.2, max=30),
+    },
+    "buttons": {
+        "backend": Key(str, "gpio", "physical buttons, keyboard keys, or none",
+                       choices=("gpio", "keyboard", "none")),
+        "next_pin": Key(int, 17, "BCM pin of the NEXT button (to ground)", min=2, max=27),
+        "repeat_pin": Key(int, 27, "BCM pin of the REPEAT button (to ground)", min=2, max=27),
+        "long_press_seconds": Key(float, 1.5, "holding NEXT this long pauses/ends", min=0.5, max=5),
+        "debounce_seconds": Key(float, 0.05, "presses closer than this are one press", min=0.0, max=0.5),
+    },
+    "display": {
+        "driver": Key(str, "kmsdrm", "SDL video driver: kmsdrm on the Pi, window on a desktop, dummy headless",
+                      choices=("kmsdrm", "window", "dummy")),
+        "width": Key(int, 1080, "screen width in pixels (before rotation)", min=320, max=3840),
+        "height": Key(int, 1920, "screen height in pixels (before rotation)", min=240, max=3840),
+        "rotation": Key(int, 0, "rotate the drawing for a portrait-mounted screen",
+                        choices=(0, 90, 180, 270)),
+        "fps": Key(int, 15, "drawing frame-rate cap", min=1, max=60),
+        "show_camera": Key(bool, False, "debug only: show the camera image"),
+    },
+    "idle": {
+        "prompt_after_seconds": Key(float, 3.0, "a face this long at the mirror shows the start prompt",
+                                    min=0.5, max=60),
+        "blank_after_seconds": Key(float, 20.0, "the prompt goes away after this long", min=3, max=600),
+    },
+    "store": {
+        "path": Key(str, "mimicmirror.db", "SQLite database; relative paths are under the state directory"),
+    },
+}
+
+
+def _check(file: str, section: str, name: str, key: Key, value: Any) -> Any:
+    where = f"{file}: [{section}] {name} = {value!r}"
+    if key.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if key.type is int and isinstance(value, bool) or not isinstance(value, key.type):
+        raise ConfigError(f"{where}: must be {key.allowed()}")
+    if key.choices is not None and value not in key.choices:
+        raise ConfigError(f"{where}: must be {key.allowed()}")
+    if key.min is not None and value < key.min or key.max is not None and value > key.max:
+        raise ConfigError(f"{where}: must be {key.allowed()}")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings: `config.section["key"]`, plus where they came from."""
+
+    sections: Mapping[str, Mapping[str, Any]]
+    path: Path | None
+    programme_path: Path
+
+    def __getitem__(self, section: str) -> Mapping[str, Any]:
+        return self.sections[section]
+
+    def state_path(self, value: str) -> Path:
+        """Resolve a path setting against the service's state directory."""
+        p = Path(value)
+        if p.is_absolute():
+            return p
+        base = os.environ.get("STATE_DIRECTORY") or os.environ.get("MIMICMIRROR_STATE_DIR") or "."
+        return Path(base.split(":")[0]) / p
+
+
+def validate(data: Mapping[str, Any], file: str = "<config>") -> dict[str, dict[str, Any]]:
+    """Check raw TOML data against SCHEMA and fill in defaults."""
+    out: dict[str, dict[str, Any]] = {}
+    for section in data:
+        if section not in SCHEMA:
+            raise ConfigError(f"{file}: unknown section [{section}] (known: {', '.join(SCHEMA)})")
+        if not isinstance(data[section], dict):
+            raise ConfigError(f"{file}: {section} must be a [section] table")
+    for section, keys in SCHEMA.items():
+        given = data.get(section, {})
+        for name in given:
+            if name not in keys:
+                raise ConfigError(f"{file}: unknown key [{section}] {name} (known: {', '.join(keys)})")
+        out[section] = {name: _check(file, section, name, key, given[name]) if name in given else key.default
+                        for name, key in keys.items()}
+    if out["buttons"]["next_pin"] == out["buttons"]["repeat_pin"]:
+        raise ConfigError(f"{file}: [buttons] repeat_pin = {out['buttons']['repeat_pin']!r}: "
+                          "must differ from next_pin")
+    return out
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning every failure into a one-line ConfigError."""
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: permission denied") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a text file") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+
+
+def default_config_path() -> Path:
+    """The config a plain `mimicmirror run` uses: env, then /etc, then the repo's."""
+    env = os.environ.get("MIMICMIRROR_CONFIG")
+    if env:
+        return Path(env)
+    system = SYSTEM_CONFIG_DIR / "mimicmirror.toml"
+    return system if system.exists() else REPO_CONFIG_DIR / "mimicmirror.toml"
+
+
+def load(path: Path | str | None = None, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Config:
+    """Load and validate a device config; the programme file sits beside it."""
+    path = Path(path) if path is not None else default_config_path()
+    data = read_toml(path)
+    for section, values in (overrides or {}).items():
+        data.setdefault(section, {}).update(values)
+    sections = validate(data, str(path))
+    programme_path = path.parent / "exercises.toml"
+    if not programme_path.exists():
+        programme_path = REPO_CONFIG_DIR / "exercises.toml"
+    frozen = MappingProxyType({s: MappingProxyType(v) for s, v in sections.items()})
+    return Config(frozen, path, programme_path)
+
+
+def defaults() -> Config:
+    """All defaults, no file: for tests and the demo before anything is set up."""
+    sections = validate({}, "<defaults>")
+    frozen = MappingProxyType({s: MappingProxyType(v) for s, v in sections.items()})
+    return Config(frozen, None, REPO_CONFIG_DIR / "exercises.toml")

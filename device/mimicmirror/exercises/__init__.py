@@ -1,0 +1,1 @@
+"""The exercise programme (data) and the pure session engine."""

@@ -1,0 +1,1 @@
+"""Face analysis: landmarks from MediaPipe, a face frame, per-side measures."""
