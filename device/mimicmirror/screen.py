@@ -75,6 +75,7 @@ class Screen:
     warning: str = ""                      # why a frame is not counted, or a caution
     phase: Phase | None = None
     countdown: float | None = None         # seconds left in a hold or a guided step
+    countdown_total: float | None = None   # the hold or step length, so a ring can show the part left
     rep: int = 0                           # reps done in this exercise
     reps_target: int = 0
     bars: tuple[SideBar, ...] = ()
