@@ -1,0 +1,214 @@
+"""The mirror display: a screen model in, pixels behind the glass out.
+
+One implementation, three SDL video drivers chosen by the config: `kmsdrm`
+(fullscreen on a Raspberry Pi with no desktop), `window` (a desktop window,
+SDL picks the windowing system) and `dummy` (no screen at all: tests, the
+headless demo). Everything is drawn on a surface of the logical size
+(`[display] width` x `height`), then turned by `rotation` degrees clockwise
+onto the glass, so a screen mounted sideways still reads upright. When the
+glass is not the size asked for (a fullscreen mode, a small laptop), the
+picture is scaled to fit, keeping its shape.
+
+The camera picture is never drawn unless `show_camera` is set (a debug aid).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Protocol
+
+import pygame
+
+from ..errors import UserError
+from ..screen import Screen
+from .layout import draw_screen
+from .text import TextCache
+from .theme import MIRROR, Theme
+from . import widgets
+
+#: config driver name -> SDL_VIDEODRIVER value (None: let SDL choose, honouring the environment)
+SDL_DRIVERS: Mapping[str, str | None] = {"kmsdrm": "kmsdrm", "window": None, "dummy": "dummy"}
+
+#: keys that ask the program to stop when the display has focus
+QUIT_KEYS: frozenset[str] = frozenset({"escape"})
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """A key went down or up; `key` is pygame's lower-case name ("n", "space", "right")."""
+
+    key: str
+    down: bool
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+    def sleep(self, seconds: float) -> None: ...
+
+
+class _RealTime:
+    monotonic = staticmethod(time.monotonic)
+    sleep = staticmethod(time.sleep)
+
+
+class Display:
+    """The mirror: draws screens, paces itself, hands key presses to the buttons."""
+
+    def __init__(self, *, size: tuple[int, int], rotation: int, fps: int, show_camera: bool,
+                 window: pygame.Surface, theme: Theme = MIRROR, clock: Clock | None = None) -> None:
+        if rotation not in (0, 90, 180, 270):
+            raise ValueError(f"rotation must be 0, 90, 180 or 270, not {rotation!r}")
+        self.size = size
+        self.rotation = rotation
+        self.fps = fps
+        self.show_camera = show_camera
+        self.theme = theme
+        self.text = TextCache(theme.text_cache_size, theme.font_path)
+        self.quit_requested = False
+        self.frames_drawn = 0
+        self._window = window
+        self._clock = clock or _RealTime()
+        self._next_due: float | None = None
+        self._shown: Screen | None = None
+        self._stale = True
+        self._logical = window if self._draws_in_place() else pygame.Surface(size)
+        self._glass = window if self._draws_in_place() else pygame.Surface(self.glass_size)
+
+    @property
+    def glass_size(self) -> tuple[int, int]:
+        """The picture's size on the glass: the logical size, turned."""
+        w, h = self.size
+        return (h, w) if self.rotation in (90, 270) else (w, h)
+
+    def _draws_in_place(self) -> bool:
+        return self.rotation == 0 and self._window.get_size() == self.size
+
+    def show(self, screen: Screen, camera_rgb: Any = None) -> None:
+        """Draw the screen and flip, at most `fps` times a second.
+
+        An unchanged screen is not redrawn: the call only paces the caller's
+        loop, so a mirror with nothing new to say costs next to nothing.
+        """
+        camera = camera_rgb is not None and self.show_camera
+        if self._stale or camera or screen != self._shown:
+            self._draw(screen, camera_rgb if camera else None)
+        self._pace()
+
+    def _draw(self, screen: Screen, camera_rgb: Any) -> None:
+        draw_screen(self._logical, screen, self.theme, self.text)
+        if camera_rgb is not None:
+            w = self._logical.get_width()
+            widgets.camera_inset(self._logical, camera_rgb, round(w * self.theme.camera_w),
+                                 round(w * self.theme.margin_w), self.theme)
+        self._present()
+        self._shown = screen
+        self._stale = False
+        self.frames_drawn += 1
+
+    def _present(self) -> None:
+        if self._logical is not self._window:
+            glass = pygame.transform.rotate(self._logical, -self.rotation) if self.rotation else self._logical
+            self._glass = glass
+            if glass.get_size() == self._window.get_size():
+                self._window.blit(glass, (0, 0))
+            else:
+                self._window.fill(self.theme.background)
+                fitted = glass.get_rect().fit(self._window.get_rect())
+                self._window.blit(pygame.transform.smoothscale(glass, fitted.size), fitted)
+        pygame.display.flip()
+
+    def _pace(self) -> None:
+        period = 1.0 / self.fps
+        now = self._clock.monotonic()
+        if self._next_due is not None and now < self._next_due:
+            self._clock.sleep(self._next_due - now)
+            now = self._next_due
+        self._next_due = now + period
+
+    def screenshot(self, path: Path | str) -> None:
+        """Save what is on the glass (after rotation, before any fit-to-window scaling) as PNG."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self._glass, str(path))
+
+    def pump(self) -> list[KeyChange]:
+        """Key changes since the last call; a window close or Escape sets `quit_requested`."""
+        changes: list[KeyChange] = []
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.quit_requested = True
+            elif event.type in (pygame.KEYDOWN, pygame.KEYUP):
+                key = pygame.key.name(event.key).lower()
+                changes.append(KeyChange(key, event.type == pygame.KEYDOWN))
+                if key in QUIT_KEYS and event.type == pygame.KEYDOWN:
+                    self.quit_requested = True
+            elif event.type in (pygame.WINDOWEXPOSED, pygame.WINDOWSIZECHANGED, pygame.VIDEOEXPOSE):
+                self._stale = True
+        return changes
+
+    def close(self) -> None:
+        pygame.display.quit()
+
+
+def open_display(display_section: Mapping[str, Any], driver: str | None = None, *,
+                 theme: Theme = MIRROR, clock: Clock | None = None) -> Display:
+    """Open the mirror from the `[display]` config section; `driver` overrides its driver.
+
+    The SDL driver is chosen only for this start-up: the environment is put
+    back afterwards, so a later display in the same process chooses afresh.
+    """
+    driver = driver or display_section.get("driver", "kmsdrm")
+    if driver not in SDL_DRIVERS:
+        raise UserError(f"[display] driver = {driver!r}: must be one of {', '.join(map(repr, SDL_DRIVERS))}")
+    size = (int(display_section.get("width", 1080)), int(display_section.get("height", 1920)))
+    rotation = int(display_section.get("rotation", 0))
+    if rotation not in (0, 90, 180, 270):
+        raise UserError(f"[display] rotation = {rotation!r}: must be one of 0, 90, 180, 270")
+    glass = (size[1], size[0]) if rotation in (90, 270) else size
+    window = _open_window(driver, glass)
+    return Display(size=size, rotation=rotation, fps=int(display_section.get("fps", 15)),
+                   show_camera=bool(display_section.get("show_camera", False)),
+                   window=window, theme=theme, clock=clock)
+
+
+def _open_window(driver: str, glass: tuple[int, int]) -> pygame.Surface:
+    sdl_driver = SDL_DRIVERS[driver]
+    saved = os.environ.get("SDL_VIDEODRIVER")
+    if pygame.display.get_init():
+        pygame.display.quit()
+    try:
+        if sdl_driver is not None:
+            os.environ["SDL_VIDEODRIVER"] = sdl_driver
+        pygame.display.init()
+        if driver == "kmsdrm":
+            # the console's own mode, fullscreen: kmsdrm in a window drops to a low resolution
+            window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            pygame.mouse.set_visible(False)
+        elif driver == "window":
+            window = pygame.display.set_mode(_window_size(glass))
+            pygame.display.set_caption("Mimic Mirror")
+        else:
+            window = pygame.display.set_mode(glass)
+    except pygame.error as e:
+        pygame.display.quit()
+        hint = " (on a desktop, set [display] driver = \"window\")" if driver == "kmsdrm" else ""
+        raise UserError(f"cannot open the screen with the {driver} driver: {e}{hint}") from None
+    finally:
+        if saved is None:
+            os.environ.pop("SDL_VIDEODRIVER", None)
+        else:
+            os.environ["SDL_VIDEODRIVER"] = saved
+    return window
+
+
+def _window_size(glass: tuple[int, int]) -> tuple[int, int]:
+    """The glass's size, shrunk to fit the desktop with room for window borders."""
+    try:
+        desktop = pygame.display.get_desktop_sizes()[0]
+    except (pygame.error, IndexError):
+        return glass
+    scale = min(1.0, desktop[0] * 0.9 / glass[0], desktop[1] * 0.9 / glass[1])
+    return max(1, round(glass[0] * scale)), max(1, round(glass[1] * scale))

@@ -1,0 +1,365 @@
+"""The mirror display, drawn for real by pygame-ce on SDL's dummy driver.
+
+Screenshots are checked by their pixels: black where the reflection must come
+through, lit where a cue belongs, on the side of the face it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from mimicmirror.display.renderer import Display, KeyChange, open_display
+from mimicmirror.screen import Phase, Screen, ScreenKind, SideBar, SummaryRow
+
+PORTRAIT = {"driver": "dummy", "width": 1080, "height": 1920, "rotation": 0, "fps": 60, "show_camera": False}
+LANDSCAPE = {**PORTRAIT, "width": 1280, "height": 720}
+FOOTER = "NEXT: go on   ·   REPEAT: again   ·   hold NEXT: pause"
+
+ROWS = (
+    SummaryRow("brow_raise", "Raise your eyebrows", reps=5, symmetry=0.62, weaker="left",
+               symmetry_7d=0.55, symmetry_28d=0.48, trend=(0.41, 0.45, 0.44, 0.5, 0.52, 0.58, 0.62),
+               affected_movement=0.09, affected_first_week=0.06),
+    SummaryRow("smile", "Smile as if saying \"Well\"", reps=5, symmetry=0.71, weaker="left",
+               symmetry_7d=0.66, symmetry_28d=0.6, trend=(0.55, 0.6, 0.63, 0.66, 0.71),
+               affected_movement=0.12, affected_first_week=0.1),
+    SummaryRow("frown", "Bring your eyebrows together", reps=4, symmetry=0.48, weaker="left"),
+    SummaryRow("nose_wrinkle", "Wrinkle your nose", skipped=True),
+    SummaryRow("massage_cheek", "Massage: mouth corner to ear"),
+    SummaryRow("cheek_puff", "Puff your cheeks and hold", reps=3, symmetry=0.83, weaker="right",
+               symmetry_7d=0.8, symmetry_28d=0.79, trend=(0.7, 0.75, 0.8, 0.83)),
+)
+
+#: One realistic screen of every kind, as the engine builds them.
+SAMPLES: dict[str, Screen] = {
+    "idle": Screen(ScreenKind.IDLE),
+    "attract": Screen(ScreenKind.ATTRACT, title="Press NEXT to start your exercises"),
+    "greeting": Screen(ScreenKind.GREETING, title="Good morning, Ada",
+                       lines=("Session 2 of 3 today.", "Yesterday you did 1 of 3: a short one now counts too."),
+                       footer="NEXT: start   ·   hold NEXT: not now"),
+    "neutral": Screen(ScreenKind.NEUTRAL, title="Relax your face",
+                      lines=("Look at the mirror and keep still.",), countdown=1.4, countdown_total=2.0,
+                      warning="Turn your face to the mirror", footer="REPEAT: start again"),
+    "instruction": Screen(ScreenKind.INSTRUCTION, title="Raise your eyebrows",
+                          lines=("Gently lift both eyebrows, as if surprised.",
+                                 "Hold for 3 seconds, then let go slowly.",
+                                 "Small, even movements: 2 to 3 out of 10 effort."),
+                          cue="Your fingers may help the weak side.",
+                          warning="Stop if it hurts or feels strained.",
+                          progress=(3, 12), footer="NEXT: begin   ·   REPEAT: skip this one"),
+    "practice": Screen(ScreenKind.PRACTICE, title="Raise your eyebrows", phase=Phase.HOLD,
+                       countdown=2.2, countdown_total=3.0, rep=3, reps_target=5,
+                       bars=(SideBar("left", 0.55, affected=True), SideBar("right", 1.1)),
+                       cue="Lift the left brow a little more", cue_side="left",
+                       progress=(3, 12), footer=FOOTER),
+    "practice_overdoing": Screen(ScreenKind.PRACTICE, title="Smile as if saying \"Well\"", phase=Phase.MOVE,
+                                 rep=1, reps_target=5,
+                                 bars=(SideBar("left", 0.35, affected=True), SideBar("right", 1.8)),
+                                 cue="Smaller movements: keep both sides even",
+                                 warning="Head turned to the side: this one does not count",
+                                 progress=(7, 12), footer=FOOTER),
+    "guided_massage": Screen(ScreenKind.GUIDED, title="Massage: mouth corner to ear",
+                             lines=("With your fingers, stretch the skin in small circles",
+                                    "from the mouth corner up to the ear, then down the jaw."),
+                             countdown=74.0, countdown_total=90.0, progress=(1, 12),
+                             footer="NEXT: done   ·   REPEAT: again"),
+    "guided_reading": Screen(ScreenKind.GUIDED, title="Read aloud",
+                             lines=("Say each word clearly, not fast.",),
+                             passage="The morning sun came through the window. Peter put the kettle on, "
+                                     "opened the paper and read the weather: warm and bright, with a light "
+                                     "breeze from the west by the afternoon.",
+                             countdown=45.0, countdown_total=60.0, progress=(12, 12),
+                             footer="NEXT: done   ·   REPEAT: again"),
+    "exercise_summary": Screen(ScreenKind.EXERCISE_SUMMARY, title="Raise your eyebrows", rows=ROWS[:1],
+                               sentence="Your left brow moved more than last week.",
+                               lines=("5 of 5 reps, all holds made.",), progress=(3, 12),
+                               footer="NEXT: next exercise   ·   REPEAT: do it again"),
+    "session_summary": Screen(ScreenKind.SESSION_SUMMARY, title="Well done", rows=ROWS,
+                              sentence="Both sides moved more evenly than last week.",
+                              footer="NEXT: finish"),
+    "session_summary_long": Screen(ScreenKind.SESSION_SUMMARY, title="Well done",
+                                   rows=tuple(replace(ROWS[k % len(ROWS)], exercise_id=f"e{k}")
+                                              for k in range(22)),
+                                   sentence="Your smile is more even than four weeks ago.",
+                                   footer="NEXT: finish"),
+    "paused": Screen(ScreenKind.PAUSED, title="Paused", lines=("Take your time.",),
+                     footer="NEXT: carry on   ·   hold NEXT: end the session"),
+    "notice": Screen(ScreenKind.NOTICE, title="The camera is not answering",
+                     lines=("Trying again. Your exercises so far are saved.",),
+                     footer="hold NEXT: end the session"),
+}
+
+
+@pytest.fixture
+def portrait():
+    display = open_display(PORTRAIT)
+    yield display
+    display.close()
+
+
+def glass(display: Display, tmp_path: Path, name: str = "shot") -> np.ndarray:
+    """The glass as an HxWx3 array, read back from a real PNG file."""
+    path = tmp_path / f"{name}.png"
+    display.screenshot(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return pygame.surfarray.array3d(pygame.image.load(str(path))).swapaxes(0, 1)
+
+
+def lit(image: np.ndarray, threshold: int = 40) -> np.ndarray:
+    return image.max(axis=2) > threshold
+
+
+def test_every_screen_kind_has_a_sample():
+    assert {s.kind for s in SAMPLES.values()} == set(ScreenKind)
+
+
+@pytest.mark.parametrize("section", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_every_screen_renders_to_a_png_of_the_glass_size(section, tmp_path):
+    display = open_display(section)
+    try:
+        for name, screen in SAMPLES.items():
+            display.show(screen)
+            image = glass(display, tmp_path, name)
+            assert image.shape[:2] == (section["height"], section["width"])
+            assert lit(image).any() == (screen.kind != ScreenKind.IDLE), name
+    finally:
+        display.close()
+
+
+def test_idle_is_a_plain_mirror(portrait, tmp_path):
+    portrait.show(SAMPLES["practice"])
+    portrait.show(SAMPLES["idle"])
+    assert glass(portrait, tmp_path).max() == 0
+
+
+def test_attract_is_a_small_prompt_low_on_the_glass(portrait, tmp_path):
+    portrait.show(SAMPLES["attract"])
+    on = lit(glass(portrait, tmp_path))
+    rows = np.nonzero(on.any(axis=1))[0]
+    assert rows.min() > 0.8 * on.shape[0]
+    assert on.mean() < 0.01
+
+
+@pytest.mark.parametrize("section", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+@pytest.mark.parametrize("name", ["practice", "practice_overdoing", "guided_massage"])
+def test_the_middle_stays_clear_for_the_reflection(section, name, tmp_path):
+    display = open_display(section)
+    try:
+        display.show(SAMPLES[name])
+        on = lit(glass(display, tmp_path))
+    finally:
+        display.close()
+    h, w = on.shape
+    middle = on[int(0.32 * h):int(0.68 * h), int(0.15 * w):int(0.85 * w)]
+    assert not middle.any()
+    assert on[:int(0.3 * h)].any() and on[int(0.7 * h):].any()
+
+
+def bar_columns(on: np.ndarray) -> np.ndarray:
+    """Columns lit in the middle band: where the side bars are."""
+    h = on.shape[0]
+    return np.nonzero(on[int(0.4 * h):int(0.6 * h)].any(axis=0))[0]
+
+
+def test_a_left_bar_is_drawn_on_the_left_edge(portrait, tmp_path):
+    left_only = replace(SAMPLES["practice"], bars=(SideBar("left", 0.9, affected=True),), cue="")
+    portrait.show(left_only)
+    columns = bar_columns(lit(glass(portrait, tmp_path)))
+    assert columns.size and columns.max() < 0.15 * 1080
+    portrait.show(replace(left_only, bars=(SideBar("right", 0.9),)))
+    columns = bar_columns(lit(glass(portrait, tmp_path, "right")))
+    assert columns.size and columns.min() > 0.85 * 1080
+
+
+def test_a_bar_fills_further_up_the_more_the_side_moves(portrait, tmp_path):
+    def fill_top(value: float) -> int:
+        portrait.show(replace(SAMPLES["practice"], bars=(SideBar("left", value),), cue=""))
+        image = glass(portrait, tmp_path, f"v{value}")
+        x = int(0.045 * 1080 + 0.025 * 1080)           # the middle of the left bar
+        blue_or_green = (image[:, x, 2] > 100) | (image[:, x, 1] > 150)
+        return int(np.nonzero(blue_or_green)[0].min())
+
+    assert fill_top(1.0) < fill_top(0.4) < fill_top(0.1)
+
+
+def test_overdoing_it_is_amber_not_red(portrait, tmp_path):
+    portrait.show(replace(SAMPLES["practice_overdoing"], cue="", warning=""))
+    image = glass(portrait, tmp_path)
+    right_bar = image[int(0.35 * 1920):int(0.65 * 1920), int(0.85 * 1080):]
+    r, g, b = (right_bar[..., k].astype(int) for k in range(3))
+    amber = (r > 200) & (g > 150) & (b < 130)
+    assert amber.sum() > 1000
+    assert not ((r > 180) & (g < 90) & (b < 90)).any()
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_a_cue_about_one_side_is_lit_on_that_side(portrait, tmp_path, side):
+    screen = Screen(ScreenKind.PRACTICE, cue="Keep your eye soft", cue_side=side)
+    portrait.show(screen)
+    on = lit(glass(portrait, tmp_path))
+    columns = np.nonzero(on.any(axis=0))[0]
+    assert columns.size
+    if side == "left":
+        assert columns.max() < 540
+    else:
+        assert columns.min() > 540
+
+
+def test_a_cue_without_a_side_is_centred(portrait, tmp_path):
+    portrait.show(Screen(ScreenKind.PRACTICE, cue="Breathe out slowly"))
+    columns = np.nonzero(lit(glass(portrait, tmp_path)).any(axis=0))[0]
+    assert columns.min() < 540 < columns.max()
+    assert abs((columns.min() + columns.max()) / 2 - 540) < 20
+
+
+def test_rotation_turns_the_drawing_clockwise_onto_the_glass(tmp_path):
+    display = open_display({**PORTRAIT, "rotation": 90})
+    try:
+        screen = replace(SAMPLES["practice"], bars=(SideBar("left", 0.9),), cue="", footer="", warning="")
+        display.show(screen)
+        image = glass(display, tmp_path)
+    finally:
+        display.close()
+    assert image.shape[:2] == (1080, 1920)          # the glass is landscape
+    on = lit(image)
+    # the logical top (title) is now at the right edge; the left edge (the bar) is at the top
+    columns = np.nonzero(on.any(axis=0))[0]
+    assert columns.max() > 0.7 * 1920 and on[:, int(0.7 * 1920):].sum() > on[:, :int(0.3 * 1920)].sum()
+    bar_rows = np.nonzero(on[:, int(0.4 * 1920):int(0.6 * 1920)].any(axis=1))[0]
+    assert bar_rows.size and bar_rows.max() < 0.15 * 1080
+
+
+def test_rotation_180_puts_the_title_at_the_bottom(tmp_path):
+    display = open_display({**PORTRAIT, "rotation": 180})
+    try:
+        display.show(Screen(ScreenKind.PAUSED, title="Paused"))
+        on = lit(glass(display, tmp_path))
+    finally:
+        display.close()
+    rows = np.nonzero(on.any(axis=1))[0]
+    assert on.shape == (1920, 1080) and rows.min() > 0.7 * 1920
+
+
+def test_unchanged_screens_are_not_redrawn(portrait):
+    portrait.show(SAMPLES["practice"])
+    drawn = portrait.frames_drawn
+    for _ in range(5):
+        portrait.show(SAMPLES["practice"])
+    assert portrait.frames_drawn == drawn
+    portrait.show(replace(SAMPLES["practice"], countdown=1.0))
+    assert portrait.frames_drawn == drawn + 1
+
+
+def test_repeated_text_comes_from_the_cache(portrait):
+    portrait.show(SAMPLES["practice"])
+    misses = portrait.text.misses
+    portrait.show(replace(SAMPLES["practice"], bars=(SideBar("left", 0.8), SideBar("right", 0.9))))
+    assert portrait.text.misses == misses
+    assert portrait.text.hits > 0
+
+
+def test_the_text_cache_is_bounded():
+    from mimicmirror.display.text import TextCache
+
+    cache = TextCache(capacity=8)
+    for k in range(30):
+        cache.render(f"line {k}", 24, (255, 255, 255))
+    assert len(cache) == 8
+    cache.render("line 29", 24, (255, 255, 255))
+    assert cache.hits == 1
+
+
+class StepClock:
+    """A clock that only moves when slept on: the pacing is visible and instant."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_the_frame_rate_is_capped_by_the_injected_clock():
+    clock = StepClock()
+    display = open_display({**PORTRAIT, "fps": 10}, clock=clock)
+    try:
+        for k in range(5):
+            display.show(replace(SAMPLES["practice"], countdown=3.0 - k * 0.1))
+    finally:
+        display.close()
+    assert clock.slept == pytest.approx([0.1] * 4)
+    assert clock.now == pytest.approx(100.4)
+
+
+def test_keys_come_out_as_named_changes_and_escape_asks_to_quit(portrait):
+    pygame.event.clear()
+    for key, kind in ((pygame.K_n, pygame.KEYDOWN), (pygame.K_n, pygame.KEYUP),
+                      (pygame.K_SPACE, pygame.KEYDOWN), (pygame.K_RIGHT, pygame.KEYDOWN), (pygame.K_r, pygame.KEYUP)):
+        pygame.event.post(pygame.event.Event(kind, key=key, mod=0, unicode="", scancode=0))
+    assert portrait.pump() == [KeyChange("n", True), KeyChange("n", False), KeyChange("space", True),
+                               KeyChange("right", True), KeyChange("r", False)]
+    assert not portrait.quit_requested
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
+    assert portrait.pump() == [KeyChange("escape", True)]
+    assert portrait.quit_requested
+
+
+def test_closing_the_window_asks_to_quit(portrait):
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    portrait.pump()
+    assert portrait.quit_requested
+
+
+def test_the_camera_is_never_shown_unless_asked(tmp_path):
+    frame = np.full((480, 640, 3), 200, np.uint8)
+    for show_camera, expect in ((False, 0), (True, 1)):
+        display = open_display({**PORTRAIT, "show_camera": show_camera})
+        try:
+            display.show(SAMPLES["idle"], camera_rgb=frame)
+            assert lit(glass(display, tmp_path)).any() == bool(expect)
+        finally:
+            display.close()
+
+
+def test_the_debug_camera_picture_is_mirrored(tmp_path):
+    frame = np.zeros((480, 640, 3), np.uint8)
+    frame[:, 600:] = 255                      # bright at the image's right = the user's left
+    display = open_display({**PORTRAIT, "show_camera": True})
+    try:
+        display.show(SAMPLES["idle"], camera_rgb=frame)
+        on = lit(glass(display, tmp_path))
+    finally:
+        display.close()
+    columns = np.nonzero(on[:, :].all(axis=0) == False)  # noqa: E712 (keep numpy's elementwise compare)
+    lit_cols = np.nonzero(on[200])[0]
+    inset_left = 1080 - round(1080 * 0.045) - round(1080 * 0.24)
+    assert lit_cols.size and lit_cols.min() < inset_left + 0.2 * 1080 * 0.24
+    assert columns is not None
+
+
+def test_bad_driver_and_rotation_are_user_errors():
+    from mimicmirror.errors import UserError
+
+    with pytest.raises(UserError, match="driver"):
+        open_display({**PORTRAIT, "driver": "fbcon"})
+    with pytest.raises(UserError, match="rotation"):
+        open_display({**PORTRAIT, "rotation": 45})
+
+
+def test_the_window_driver_honours_a_headless_environment(tmp_path):
+    display = open_display({**LANDSCAPE, "driver": "window"})
+    try:
+        display.show(SAMPLES["paused"])
+        assert glass(display, tmp_path).shape[:2] == (720, 1280)
+        assert pygame.display.get_driver() == "dummy"
+    finally:
+        display.close()
