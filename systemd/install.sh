@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Installs Mimic Mirror on Raspberry Pi OS (Bookworm) so it starts at boot.
+#
+#   sudo systemd/install.sh            install (or update) and start the service
+#   systemd/install.sh --dry-run       print every step without doing anything
+#
+# Run it from a copy of the project on the Pi. Running it again updates the
+# program and the service; the configuration in /etc/mimicmirror is kept.
+set -euo pipefail
+
+SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PREFIX=/opt/mimicmirror
+VENV="$PREFIX/venv"
+CONFIG_DIR=/etc/mimicmirror
+UNIT_DIR=/etc/systemd/system
+UNIT=mimicmirror.service
+SERVICE_USER=mimicmirror
+STATE_DIR=/var/lib/mimicmirror
+GROUPS_NEEDED=(video render gpio input)
+
+# python3-picamera2: the camera library, only from Raspberry Pi OS (the venv sees it).
+# python3-lgpio: the GPIO library gpiozero uses on a Pi 4 and Pi 5.
+# libegl1 libgles2 libgbm1 libdrm2: what pygame-ce's SDL loads to draw with KMS/DRM.
+# libgl1 libglib2.0-0: what OpenCV (inside the face model's package) links against.
+APT_PACKAGES=(
+    python3-picamera2 python3-lgpio python3-venv python3-pip
+    libegl1 libgles2 libgbm1 libdrm2
+    libgl1 libglib2.0-0
+    fonts-dejavu-core
+)
+
+DRY_RUN=0
+START=1
+
+usage() {
+    cat <<EOF
+Usage: $0 [--dry-run] [--no-start] [--source DIR]
+
+Installs Mimic Mirror as a service that starts at boot:
+  apt packages, a Python environment in $VENV, the user '$SERVICE_USER',
+  the settings in $CONFIG_DIR (kept if present) and $UNIT_DIR/$UNIT.
+
+  --dry-run     print every step without doing it
+  --no-start    enable the service for the next boot but do not start it now
+  --source DIR  the project to install (default: $SOURCE_DIR)
+EOF
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --dry-run) DRY_RUN=1 ;;
+        --no-start) START=0 ;;
+        --source) SOURCE_DIR="$(cd "${2:?--source needs a directory}" && pwd)"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+# Every change to the system goes through `run`, so --dry-run shows all of them.
+run() {
+    if [ "$DRY_RUN" -eq 1 ]; then
+        printf '+'
+        printf ' %q' "$@"
+        printf '\n'
+    else
+        "$@"
+    fi
+}
+
+step() { printf '\n== %s\n' "$*"; }
+note() { printf 'Note: %s\n' "$*" >&2; }
+die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+
+preflight() {
+    [ -f "$SOURCE_DIR/pyproject.toml" ] || die "$SOURCE_DIR is not the Mimic Mirror project (no pyproject.toml)"
+    for f in config/mimicmirror.toml config/exercises.toml "systemd/$UNIT"; do
+        [ -f "$SOURCE_DIR/$f" ] || die "$SOURCE_DIR/$f is missing"
+    done
+    if [ "$DRY_RUN" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
+        die "run it as root: sudo $0"
+    fi
+    if ! grep -qs 'VERSION_CODENAME=bookworm' /etc/os-release; then
+        note "this is not Raspberry Pi OS Bookworm; the package names may differ."
+    fi
+    if [ "$(systemctl get-default 2>/dev/null || true)" = graphical.target ]; then
+        note "the Pi boots to a desktop, which holds the screen. Make it boot to the console:"
+        note "  sudo raspi-config nonint do_boot_behaviour B1   (or: sudo systemctl set-default multi-user.target)"
+    fi
+}
+
+install_packages() {
+    step "System packages"
+    run apt-get update
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${APT_PACKAGES[@]}"
+}
+
+create_user() {
+    step "Service user '$SERVICE_USER' (no login, no home) in groups ${GROUPS_NEEDED[*]}"
+    local group
+    for group in "${GROUPS_NEEDED[@]}"; do
+        if ! getent group "$group" >/dev/null; then
+            run groupadd --system "$group"
+        fi
+    done
+    if ! getent passwd "$SERVICE_USER" >/dev/null; then
+        run useradd --system --user-group --home-dir "$STATE_DIR" --no-create-home \
+            --shell /usr/sbin/nologin --comment "Mimic Mirror" "$SERVICE_USER"
+    fi
+    run usermod --append --groups "$(IFS=,; echo "${GROUPS_NEEDED[*]}")" "$SERVICE_USER"
+}
+
+install_program() {
+    step "Python environment in $VENV (sees the system's picamera2 and lgpio)"
+    run install -d -m 0755 "$PREFIX"
+    run python3 -m venv --system-site-packages "$VENV"
+    run "$VENV/bin/python" -m pip install --upgrade pip
+    run "$VENV/bin/python" -m pip install --upgrade "$SOURCE_DIR"
+}
+
+install_config() {
+    step "Settings in $CONFIG_DIR (existing files are kept)"
+    run install -d -m 0755 "$CONFIG_DIR"
+    local name
+    for name in mimicmirror.toml exercises.toml; do
+        if [ -e "$CONFIG_DIR/$name" ]; then
+            echo "keeping $CONFIG_DIR/$name"
+        else
+            run install -m 0644 "$SOURCE_DIR/config/$name" "$CONFIG_DIR/$name"
+        fi
+    done
+    run "$VENV/bin/mimicmirror" config check --config "$CONFIG_DIR/mimicmirror.toml"
+}
+
+install_unit() {
+    step "Service $UNIT (starts at boot)"
+    run install -m 0644 "$SOURCE_DIR/systemd/$UNIT" "$UNIT_DIR/$UNIT"
+    run systemctl daemon-reload
+    run systemctl enable "$UNIT"
+    if [ "$START" -eq 1 ]; then
+        run systemctl restart "$UNIT"
+    fi
+}
+
+main() {
+    preflight
+    [ "$DRY_RUN" -eq 1 ] && echo "Dry run: these are the steps; nothing is changed."
+    install_packages
+    create_user
+    install_program
+    install_config
+    install_unit
+    step "Done"
+    cat <<EOF
+Check the hardware:   sudo systemctl stop $UNIT; $VENV/bin/mimicmirror check; sudo systemctl start $UNIT
+                      (as your own user: the first user of Raspberry Pi OS is in the groups it needs)
+Settings:             $CONFIG_DIR/mimicmirror.toml (then: sudo systemctl restart $UNIT)
+Is it running:        systemctl status $UNIT    Its log: journalctl -u $UNIT
+EOF
+}
+
+main
