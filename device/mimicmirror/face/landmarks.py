@@ -1,0 +1,57 @@
+"""MediaPipe's legacy Face Mesh with iris refinement: 478 landmarks in pixels.
+
+Still-image mode re-detects the face in every image (photos); tracking mode
+follows the face between frames (streams), which is several times cheaper.
+Frames go in unflipped; the model's LEFT sets are the subject's left.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+N_LANDMARKS = 478
+
+
+class LandmarkDetector:
+    """Finds up to `max_faces` faces; each as an (478, 3) array of pixel x, y and depth z.
+
+    z is MediaPipe's relative depth scaled by the image width, like x, so all three
+    share a unit and pose angles can be taken from them.
+    """
+
+    def __init__(self, static: bool = True, max_faces: int = 2,
+                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+        from mediapipe.python.solutions import face_mesh
+
+        self.static = static
+        self._mesh = face_mesh.FaceMesh(
+            static_image_mode=static,
+            max_num_faces=max_faces,
+            refine_landmarks=True,
+            min_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+
+    def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected an HxWx3 uint8 RGB image, got {rgb.shape} {rgb.dtype}")
+        h, w = rgb.shape[:2]
+        result = self._mesh.process(rgb)
+        faces = result.multi_face_landmarks or []
+        scale = np.array([w, h, w], dtype=np.float64)
+        return [np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64) * scale
+                for face in faces]
+
+    def close(self) -> None:
+        self._mesh.close()
+
+    def __enter__(self) -> "LandmarkDetector":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,160 @@
+"""Per-side facial measures in the face frame, and movement against neutral.
+
+One function per measure, each with the clinical definition it follows
+(Emotrics' where one exists). Inputs are face-frame points (see `pose`):
+x > 0 is the patient's left, y grows downwards, unit = inter-iris distance.
+Heights are positive upwards from the iris line. Signs are chosen so that the
+named action makes the value grow, except where the action is a closing
+(eye closure, frown, pucker make their measures shrink).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Mapping
+
+import numpy as np
+
+from ..sides import SIDES, Side
+from .regions import LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, UPPER_LIP_INNER
+from .types import Measures, Movement, SidePair
+
+Points = np.ndarray
+
+
+def _mean(pts: Points, region: str, side: Side) -> np.ndarray:
+    return pts[list(REGIONS[region][side]), :2].mean(axis=0)
+
+
+def _pair_gap(pts: Points, region: str, side: Side) -> float:
+    return float(np.mean([pts[lower, 1] - pts[upper, 1] for upper, lower in REGIONS[region][side]]))
+
+
+def brow_height(pts: Points, side: Side) -> float:
+    """Upper brow margin above the iris line (Emotrics' brow height)."""
+    return float(-_mean(pts, "brow_upper", side)[1])
+
+
+def inner_brow(pts: Points, side: Side) -> float:
+    """Medial brow end's distance from the midline; a frown brings it in."""
+    return float(abs(_mean(pts, "brow_inner", side)[0]))
+
+
+def eye_opening(pts: Points, side: Side) -> float:
+    """Palpebral fissure height: upper to lower lid margin, mean of three pairs."""
+    return _pair_gap(pts, "eyelid_pairs", side)
+
+
+def mouth_corner_height(pts: Points, side: Side) -> float:
+    """Oral commissure height relative to the iris line (negative: below it)."""
+    return float(-_mean(pts, "mouth_corner", side)[1])
+
+
+def mouth_corner_excursion(pts: Points, side: Side) -> float:
+    """Commissure to the midline point at lower-lip level (Emotrics' commissure excursion).
+
+    The midline comes from the eyes, not the lips, because the palsy pulls the
+    lips towards the strong side.
+    """
+    corner = _mean(pts, "mouth_corner", side)
+    return float(math.hypot(corner[0], corner[1] - pts[LOWER_LIP_BOTTOM, 1]))
+
+
+def smile_angle(pts: Points, side: Side) -> float:
+    """Degrees the commissure sits above the horizontal through the lip centre."""
+    corner = _mean(pts, "mouth_corner", side)
+    centre_y = (pts[UPPER_LIP_INNER, 1] + pts[LOWER_LIP_INNER, 1]) / 2.0
+    return math.degrees(math.atan2(centre_y - corner[1], abs(corner[0])))
+
+
+def nose_ala(pts: Points, side: Side) -> float:
+    """Ala's distance from the midline: flaring the nostril widens it."""
+    return float(abs(_mean(pts, "nose_ala", side)[0]))
+
+
+def ala_height(pts: Points, side: Side) -> float:
+    """Ala height relative to the iris line: wrinkling the nose lifts it."""
+    return float(-_mean(pts, "nose_ala", side)[1])
+
+
+def cheek(pts: Points, side: Side) -> float:
+    """Cheek contour at mouth level to the midline: puffing pushes it out."""
+    return float(abs(_mean(pts, "cheek_contour", side)[0]))
+
+
+def lip_gap(pts: Points, side: Side) -> float:
+    """Interlabial gap on this half of the mouth (inner lip margins)."""
+    return _pair_gap(pts, "lip_pairs", side)
+
+
+def mouth_width(pts: Points) -> float:
+    """Commissure to commissure."""
+    c = REGIONS["mouth_corner"]
+    return float(np.hypot(*(pts[c["left"][0], :2] - pts[c["right"][0], :2])))
+
+
+def mouth_opening(pts: Points) -> float:
+    """Inner lips apart at the midline."""
+    return float(pts[LOWER_LIP_INNER, 1] - pts[UPPER_LIP_INNER, 1])
+
+
+PER_SIDE: Mapping[str, Callable[[Points, Side], float]] = {
+    f.__name__: f for f in (brow_height, inner_brow, eye_opening, mouth_corner_height,
+                            mouth_corner_excursion, smile_angle, nose_ala, ala_height,
+                            cheek, lip_gap)
+}
+WHOLE_FACE: Mapping[str, Callable[[Points], float]] = {
+    f.__name__: f for f in (mouth_width, mouth_opening)
+}
+MEASURE_NAMES: tuple[str, ...] = (*PER_SIDE, *WHOLE_FACE)
+
+#: Unit of each measure: IID lengths, except the smile angle in degrees.
+UNITS: Mapping[str, str] = {name: ("deg" if name == "smile_angle" else "iid") for name in MEASURE_NAMES}
+
+#: Movement smaller than this on both sides is noise (landmark jitter on a still face).
+NOISE_FLOOR: Mapping[str, float] = {name: (1.0 if UNITS[name] == "deg" else 0.01) for name in MEASURE_NAMES}
+
+
+def measure_all(pts: Points) -> dict[str, SidePair]:
+    out = {name: SidePair(left=f(pts, "left"), right=f(pts, "right")) for name, f in PER_SIDE.items()}
+    for name, f in WHOLE_FACE.items():
+        value = f(pts)
+        out[name] = SidePair(value, value)
+    return out
+
+
+def symmetry(left: float, right: float, floor: float) -> tuple[float | None, Side | None]:
+    """Weaker / stronger movement in the stronger side's direction (0..1), and the weaker side.
+
+    A side moving the opposite way from the stronger one counts as not moving.
+    None when neither side moved more than the noise floor.
+    """
+    if max(abs(left), abs(right)) < floor:
+        return None, None
+    strong, weak = ("left", "right") if abs(left) >= abs(right) else ("right", "left")
+    s = left if strong == "left" else right
+    w = right if strong == "left" else left
+    ratio = max(0.0, w * math.copysign(1.0, s)) / abs(s)
+    return min(ratio, 1.0), weak
+
+
+def movement(measures: Measures, neutral: Measures,
+             noise_floor: Mapping[str, float] = NOISE_FLOOR) -> dict[str, Movement]:
+    """Each measure's change from the person's own relaxed face, per side."""
+    out: dict[str, Movement] = {}
+    for name, now in measures.items():
+        if name not in neutral:
+            continue
+        left, right = now.left - neutral[name].left, now.right - neutral[name].right
+        sym, weaker = symmetry(left, right, noise_floor.get(name, 0.01))
+        if name in WHOLE_FACE:
+            sym, weaker = None, None
+        out[name] = Movement(left, right, sym, weaker)
+    return out
+
+
+def is_whole_face(name: str) -> bool:
+    return name in WHOLE_FACE
+
+
+__all__ = ["MEASURE_NAMES", "NOISE_FLOOR", "SIDES", "UNITS", "measure_all", "movement", "symmetry"]
