@@ -14,6 +14,7 @@ import pygame
 import pytest
 
 from mimicmirror.display.renderer import Display, KeyChange, open_display
+from mimicmirror.display.theme import MIRROR
 from mimicmirror.screen import Phase, Screen, ScreenKind, SideBar, SummaryRow
 
 PORTRAIT = {"driver": "dummy", "width": 1080, "height": 1920, "rotation": 0, "fps": 60, "show_camera": False}
@@ -63,8 +64,8 @@ SAMPLES: dict[str, Screen] = {
                                  warning="Head turned to the side: this one does not count",
                                  progress=(7, 12), footer=FOOTER),
     "guided_massage": Screen(ScreenKind.GUIDED, title="Massage: mouth corner to ear",
-                             lines=("With your fingers, stretch the skin in small circles",
-                                    "from the mouth corner up to the ear, then down the jaw."),
+                             lines=("Stretch the skin in small circles with your fingertips,",
+                                    "from the mouth corner up to the ear, then down along the jaw."),
                              countdown=74.0, countdown_total=90.0, progress=(1, 12),
                              footer="NEXT: done   ·   REPEAT: again"),
     "guided_reading": Screen(ScreenKind.GUIDED, title="Read aloud",
@@ -154,7 +155,8 @@ def test_the_middle_stays_clear_for_the_reflection(section, name, tmp_path):
     finally:
         display.close()
     h, w = on.shape
-    middle = on[int(0.32 * h):int(0.68 * h), int(0.15 * w):int(0.85 * w)]
+    # the face's reflection: everything but the bars' edge columns, between the bands
+    middle = on[int(0.32 * h):int(0.68 * h), int(0.18 * w):int(0.82 * w)]
     assert not middle.any()
     assert on[:int(0.3 * h)].any() and on[int(0.7 * h):].any()
 
@@ -180,8 +182,9 @@ def test_a_bar_fills_further_up_the_more_the_side_moves(portrait, tmp_path):
         portrait.show(replace(SAMPLES["practice"], bars=(SideBar("left", value),), cue=""))
         image = glass(portrait, tmp_path, f"v{value}")
         x = int(0.045 * 1080 + 0.025 * 1080)           # the middle of the left bar
-        blue_or_green = (image[:, x, 2] > 100) | (image[:, x, 1] > 150)
-        return int(np.nonzero(blue_or_green)[0].min())
+        band = image[int(0.3 * 1920):int(0.75 * 1920), x]
+        fill = (band == MIRROR.moving).all(axis=1) | (band == MIRROR.good).all(axis=1)
+        return int(np.nonzero(fill)[0].min())
 
     assert fill_top(1.0) < fill_top(0.4) < fill_top(0.1)
 
@@ -257,7 +260,7 @@ def test_unchanged_screens_are_not_redrawn(portrait):
 def test_repeated_text_comes_from_the_cache(portrait):
     portrait.show(SAMPLES["practice"])
     misses = portrait.text.misses
-    portrait.show(replace(SAMPLES["practice"], bars=(SideBar("left", 0.8), SideBar("right", 0.9))))
+    portrait.show(replace(SAMPLES["practice"], bars=(SideBar("left", 0.8, affected=True), SideBar("right", 0.9))))
     assert portrait.text.misses == misses
     assert portrait.text.hits > 0
 
@@ -330,20 +333,20 @@ def test_the_camera_is_never_shown_unless_asked(tmp_path):
             display.close()
 
 
-def test_the_debug_camera_picture_is_mirrored(tmp_path):
+def test_the_debug_camera_picture_is_mirrored_like_the_reflection(tmp_path):
     frame = np.zeros((480, 640, 3), np.uint8)
-    frame[:, 600:] = 255                      # bright at the image's right = the user's left
+    frame[:, 600:] = 255                      # the image's right edge: the user's left
     display = open_display({**PORTRAIT, "show_camera": True})
     try:
         display.show(SAMPLES["idle"], camera_rgb=frame)
         on = lit(glass(display, tmp_path))
     finally:
         display.close()
-    columns = np.nonzero(on[:, :].all(axis=0) == False)  # noqa: E712 (keep numpy's elementwise compare)
-    lit_cols = np.nonzero(on[200])[0]
-    inset_left = 1080 - round(1080 * 0.045) - round(1080 * 0.24)
-    assert lit_cols.size and lit_cols.min() < inset_left + 0.2 * 1080 * 0.24
-    assert columns is not None
+    inset_w = round(1080 * 0.24)
+    inset_x = 1080 - round(1080 * 0.045) - inset_w
+    row = on[round(1080 * 0.045) + 50, inset_x + 4:inset_x + inset_w - 4]   # inside the frame line
+    bright = np.nonzero(row)[0]
+    assert bright.size and bright.max() < 0.1 * inset_w
 
 
 def test_bad_driver_and_rotation_are_user_errors():

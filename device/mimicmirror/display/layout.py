@@ -175,7 +175,7 @@ class PhaseRow:
             self.painter.px(t.countdown, self.scale)
 
     def _ring_radius(self) -> int:
-        return round(self.painter.text.line_height(self._sizes()[2]) * 0.78)
+        return round(self.painter.text.line_height(self._sizes()[1]) * 0.6)
 
     def height(self, width: int) -> int:
         rep_size, phase_size, _ = self._sizes()
@@ -202,8 +202,14 @@ class PhaseRow:
             fraction = (self.countdown / self.countdown_total) if self.countdown_total else 1.0
             centre = (centre_x + offset, mid_y)
             widgets.ring(surface, centre, radius, max(4, radius // 7), fraction, t.good, t.faint)
-            number = self.painter.text.render(str(max(0, math.ceil(self.countdown - 1e-6))), count_size, t.text)
+            label = str(max(0, math.ceil(self.countdown - 1e-6)))
+            number = self.painter.text.render(label, _fit_in_ring(count_size, label), t.text)
             surface.blit(number, number.get_rect(center=centre))
+
+
+def _fit_in_ring(size: int, label: str) -> int:
+    """Digits get smaller as they get more, so "45" and "1:30" sit inside the ring like "3"."""
+    return round(size * {1: 1.0, 2: 0.8}.get(len(label), 0.6))
 
 
 @dataclass
@@ -232,8 +238,7 @@ class Countdown:
         widgets.ring(surface, centre, radius, max(4, radius // 8), fraction, t.cue, t.faint)
         left = max(0, math.ceil(self.seconds - 1e-6))
         label = f"{left // 60}:{left % 60:02d}" if left >= 60 else str(left)
-        size = self._size() if left < 60 else round(self._size() * 0.72)
-        image = self.painter.text.render(label, size, t.text)
+        image = self.painter.text.render(label, _fit_in_ring(self._size(), label), t.text)
         surface.blit(image, image.get_rect(center=centre))
 
 
@@ -302,7 +307,7 @@ def _notice(p: Painter, s: Screen, k: float) -> list:
 
 
 def _footer(p: Painter, s: Screen, k: float) -> list:
-    return [Text(p, s.footer, p.px(p.theme.footer, min(k, 1.0)), p.theme.dim, max_lines=2, prefer_lines=1,
+    return [Text(p, s.footer, p.px(p.theme.footer), p.theme.dim, max_lines=2, prefer_lines=1,
                  min_scale=0.8)] if s.footer else []
 
 
@@ -335,7 +340,7 @@ def _bars(p: Painter, s: Screen, top: int, bottom: int) -> None:
                   "right": {"bottomright": (rect.right + reach, rect.top - reach)}}[bar.side]
         p.surface.blit(name, name.get_rect(**anchor))
         if bar.affected:
-            tag = p.text.render(t.affected_label, label_size, t.cue)
+            tag = p.text.render(t.affected_label, round(label_size * 0.8), t.cue)
             anchor = {"left": {"topleft": (x - reach, rect.bottom + reach)},
                       "right": {"topright": (rect.right + reach, rect.bottom + reach)}}[bar.side]
             p.surface.blit(tag, tag.get_rect(**anchor))
@@ -374,6 +379,62 @@ def _rows(p: Painter, s: Screen, top: int, bottom: int) -> None:
     if len(shown) < n:
         more = p.text.render(f"and {n - len(shown)} more", floor, t.dim)
         p.surface.blit(more, more.get_rect(midbottom=(area.centerx, area.bottom)))
+
+
+def _result(p: Painter, s: Screen, top: int, bottom: int) -> None:
+    """One exercise's result, large: today's symmetry as a big number and a wide bar, the
+    7- and 28-day means in words, the daily trend, the affected side against week one."""
+    if len(s.rows) != 1 or s.rows[0].symmetry is None or s.rows[0].skipped:
+        _rows(p, s, top, bottom)
+        return
+    t, row = p.theme, s.rows[0]
+    width = p.w - 2 * p.margin_x
+    label, body = p.px(t.label), p.px(t.body)
+    blocks: list = [Text(p, "symmetry today", label, t.dim),
+                     Text(p, _percent(row.symmetry), p.px(t.title * 1.4), t.good),
+                     _Bar(p, row, round(min(width * 0.8, p.h)), max(14, body // 3))]
+    history = _comparison(row, words=True)
+    if history:
+        blocks += [Gap(body // 2), Text(p, history, body, t.soft, max_lines=3)]
+    if len(row.trend) > 1:
+        blocks += [Gap(body // 2), Text(p, f"the last {len(row.trend)} days", label, t.dim),
+                   _Spark(p, row.trend, round(min(width * 0.8, p.h)), round(body * 1.6))]
+    height = sum(b.height(width) for b in blocks)
+    y = top + max(0, (bottom - top - height) // 2)
+    for block in blocks:
+        block.draw(p.surface, p.margin_x, y, width)
+        y += block.height(width)
+
+
+@dataclass
+class _Bar:
+    painter: Painter
+    row: SummaryRow
+    width: int
+    thickness: int
+
+    def height(self, width: int) -> int:
+        return self.thickness * 3
+
+    def draw(self, surface: pygame.Surface, x: int, y: int, width: int) -> None:
+        rect = pygame.Rect(x + (width - self.width) // 2, y + self.thickness, self.width, self.thickness)
+        widgets.symmetry_bar(surface, rect, self.row.symmetry, self.row.symmetry_7d, self.row.symmetry_28d,
+                             self.painter.theme)
+
+
+@dataclass
+class _Spark:
+    painter: Painter
+    values: tuple[float, ...]
+    width: int
+    tall: int
+
+    def height(self, width: int) -> int:
+        return self.tall
+
+    def draw(self, surface: pygame.Surface, x: int, y: int, width: int) -> None:
+        rect = pygame.Rect(x + (width - self.width) // 2, y, self.width, self.tall)
+        widgets.sparkline(surface, rect, self.values, self.painter.theme)
 
 
 def _percent(value: float) -> str:
@@ -427,20 +488,26 @@ def draw_row(p: Painter, rect: pygame.Rect, row: SummaryRow, full: bool, size: i
             p.surface, rect.x, y + line_h + round(line_h * 0.1), rect.width)
 
 
-def _comparison(row: SummaryRow) -> str:
-    """The row's history in words: the 7- and 28-day means, and the affected side against week one."""
+def _comparison(row: SummaryRow, words: bool = False) -> str:
+    """The row's history in words: the 7- and 28-day means, and the affected side against
+    week one; `words` spells it out for a screen with room."""
     parts = []
     if row.symmetry_7d is not None:
-        parts.append(f"7 days {_percent(row.symmetry_7d)}")
+        parts.append(f"{'last ' if words else ''}7 days {_percent(row.symmetry_7d)}")
     if row.symmetry_28d is not None:
-        parts.append(f"28 days {_percent(row.symmetry_28d)}")
+        parts.append(f"{'last ' if words else ''}28 days {_percent(row.symmetry_28d)}")
+    line = " · ".join(parts)
     if row.affected_movement is not None and row.affected_first_week:
         change = row.affected_movement / row.affected_first_week - 1
-        parts.append(f"weak side {'+' if change >= 0 else '−'}{_percent(abs(change))} vs week 1")
-    return "  ·  ".join(parts)
+        more = "more" if change >= 0 else "less"
+        if words:
+            line += f"\nThe affected side moved {_percent(abs(change))} {more} than in week 1"
+        else:
+            line += f" · weak side {'+' if change >= 0 else '−'}{_percent(abs(change))} vs week 1"
+    return line.strip(" ·\n")
 
 
-MIDDLES: dict[str, Callable[[Painter, Screen, int, int], None]] = {"bars": _bars, "rows": _rows}
+MIDDLES: dict[str, Callable[[Painter, Screen, int, int], None]] = {"bars": _bars, "rows": _rows, "result": _result}
 
 
 # --- layouts per screen kind -----------------------------------------------------------------
@@ -463,11 +530,12 @@ LAYOUTS: dict[ScreenKind, Layout] = {
     ScreenKind.INSTRUCTION: Layout(top=("dots", "title", "lines"), bottom=("cue", "warning", "footer"),
                                    top_band=0.46),
     ScreenKind.PRACTICE: Layout(top=("dots", "title", "phase_row", "lines"), bottom=("cue", "warning", "footer"),
-                                middle="bars", top_band=0.27, bottom_band=0.25),
-    ScreenKind.GUIDED: Layout(top=("dots", "title", "lines", "countdown"),
-                              bottom=("passage", "cue", "warning", "footer"), middle="bars", bottom_band=0.42),
+                                middle="bars", top_band=0.30, bottom_band=0.27),
+    ScreenKind.GUIDED: Layout(top=("dots", "title", "lines"),
+                              bottom=("countdown", "passage", "cue", "warning", "footer"), middle="bars",
+                              bottom_band=0.42),
     ScreenKind.EXERCISE_SUMMARY: Layout(top=("dots", "title", "sentence"), bottom=("lines", "cue", "warning", "footer"),
-                                        middle="rows", tight=True),
+                                        middle="result", tight=True),
     ScreenKind.SESSION_SUMMARY: Layout(top=("title", "sentence"), bottom=("lines", "cue", "warning", "footer"),
                                        middle="rows", top_band=0.2, bottom_band=0.12, tight=True),
     ScreenKind.PAUSED: Layout(top=("title", "lines"), bottom=("cue", "warning", "footer")),
@@ -498,18 +566,27 @@ def _fit(p: Painter, s: Screen, names: tuple[str, ...], width: int, room: int) -
 
 
 def draw_screen(surface: pygame.Surface, screen: Screen, theme: Theme, text: TextCache) -> None:
-    """Paint one screen model onto the logical (unrotated) surface."""
+    """Paint one screen model onto the logical (unrotated) surface.
+
+    On a landscape screen the movement bars get columns of their own at the
+    edges, running the full height, and the words keep to the middle column;
+    on a portrait screen the bars sit between the bands.
+    """
     surface.fill(theme.background)
     layout = LAYOUTS[screen.kind]
     p = Painter(surface, theme, text)
-    width = p.w - 2 * p.margin_x
+    x, width = p.margin_x, p.w - 2 * p.margin_x
+    side_columns = layout.middle == "bars" and bool(screen.bars) and p.w > p.h
+    if side_columns:
+        column = round(p.w * theme.side_column_w)
+        x, width = x + column, width - 2 * column
     top_room = round(p.h * (layout.top_band or theme.top_band_h)) - p.margin_y
     bottom_room = round(p.h * (layout.bottom_band or theme.bottom_band_h)) - p.margin_y
 
     blocks, _ = _fit(p, screen, layout.top, width, top_room)
     y = p.margin_y
     for block in blocks:
-        block.draw(surface, p.margin_x, y, width)
+        block.draw(surface, x, y, width)
         y += block.height(width)
     top_end = y if layout.tight else max(y, p.margin_y + top_room)
 
@@ -517,9 +594,10 @@ def draw_screen(surface: pygame.Surface, screen: Screen, theme: Theme, text: Tex
     y = p.h - p.margin_y - height
     bottom_start = y if layout.tight else min(y, p.h - p.margin_y - bottom_room)
     for block in blocks:
-        block.draw(surface, p.margin_x, y, width)
+        block.draw(surface, x, y, width)
         y += block.height(width)
 
-    if layout.middle:
-        gap = p.margin_y
-        MIDDLES[layout.middle](p, screen, top_end + gap, bottom_start - gap)
+    if side_columns:
+        MIDDLES[layout.middle](p, screen, p.margin_y, p.h - p.margin_y)
+    elif layout.middle:
+        MIDDLES[layout.middle](p, screen, top_end + p.margin_y, bottom_start - p.margin_y)
