@@ -1,0 +1,1 @@
+"""NEXT and REPEAT: GPIO buttons (gpiozero), window keys, or none, behind one `events()`."""

@@ -1,0 +1,168 @@
+"""NEXT and REPEAT: two GPIO push buttons on the mirror, or keys in a window.
+
+Every backend has `events()` (drained, timed by the injected clock) and
+`close()`. The loop calls `events()` often; a press that starts and ends
+between two calls is still reported.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Mapping, Protocol
+
+from ..errors import UserError
+from ..events import ButtonEvent, ButtonName
+from .press import Debouncer, PressTracker
+
+#: Window keys (pygame's names) and the button each stands for.
+KEYS: Mapping[str, ButtonName] = {
+    "n": ButtonName.NEXT, "space": ButtonName.NEXT, "right": ButtonName.NEXT,
+    "r": ButtonName.REPEAT,
+}
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+
+class Buttons(Protocol):
+    def events(self) -> list[ButtonEvent]: ...
+
+    def close(self) -> None: ...
+
+
+class GpioButtons:
+    """Push buttons between BCM pins and ground, through gpiozero (internal pull-ups).
+
+    gpiozero reports the edges (on the Pi from lgpio's alert thread, on mock
+    pins in the thread that drives them); the time of each edge comes from
+    `clock`, and debounce and long presses are decided in `events()`.
+    """
+
+    def __init__(self, next_pin: int, repeat_pin: int, long_press_s: float, debounce_s: float,
+                 clock: Clock, pin_factory: Any = None) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._edges: list[tuple[ButtonName, bool, float]] = []
+        self._devices: list[Any] = []
+        self._debouncers: dict[ButtonName, Debouncer] = {}
+        self._trackers: dict[ButtonName, PressTracker] = {}
+        try:
+            for name, pin in ((ButtonName.NEXT, next_pin), (ButtonName.REPEAT, repeat_pin)):
+                device = _open_button(name, pin, pin_factory)
+                self._devices.append(device)
+                self._debouncers[name] = Debouncer(debounce_s, pressed=device.is_pressed)
+                self._trackers[name] = PressTracker(name, long_press_s)
+                device.when_pressed = lambda name=name: self._edge(name, True)
+                device.when_released = lambda name=name: self._edge(name, False)
+        except BaseException:
+            self.close()
+            raise
+
+    def _edge(self, name: ButtonName, pressed: bool) -> None:
+        t = self.clock.monotonic()
+        with self._lock:
+            self._edges.append((name, pressed, t))
+
+    def events(self) -> list[ButtonEvent]:
+        now = self.clock.monotonic()
+        with self._lock:
+            edges, self._edges = self._edges, []
+        events: list[ButtonEvent] = []
+        for name, pressed, t in edges:
+            for steady, since in self._debouncers[name].edge(pressed, t):
+                events += self._press(name, steady, since)
+        for name, debouncer in self._debouncers.items():
+            for steady, since in debouncer.settle(now):
+                events += self._press(name, steady, since)
+            events += self._trackers[name].poll(now)
+        return sorted(events, key=lambda e: e.t)
+
+    def _press(self, name: ButtonName, pressed: bool, t: float) -> list[ButtonEvent]:
+        tracker = self._trackers[name]
+        if pressed:
+            tracker.down(t)
+            return []
+        return tracker.up(t)
+
+    def close(self) -> None:
+        devices, self._devices = self._devices, []
+        for device in devices:
+            device.close()
+
+
+def _open_button(name: ButtonName, pin: int, pin_factory: Any) -> Any:
+    """A gpiozero Button, or one line saying which pin is the problem."""
+    from gpiozero import Button
+    from gpiozero.exc import GPIOPinInUse, GPIOZeroError
+
+    key = f"[buttons] {name.value}_pin = {pin}"
+    try:
+        return Button(pin, pull_up=True, bounce_time=None, pin_factory=pin_factory)
+    except GPIOPinInUse:
+        raise UserError(f"{key}: GPIO{pin} is already in use (another program, or the other button)") from None
+    except ImportError:                 # gpiozero found no pin library (BadPinFactory is one)
+        raise UserError(f"{key}: no GPIO on this machine (on a desktop set [buttons] backend = "
+                        "\"keyboard\")") from None
+    except (GPIOZeroError, OSError) as e:
+        raise UserError(f"{key}: cannot use GPIO{pin} ({e})") from None
+
+
+class KeyboardButtons:
+    """Keys in the mirror's window: N, space or right arrow for NEXT, R for REPEAT.
+
+    Keys come from `display.pump()` (the window owns the event queue); a key
+    held down is one press however the system repeats it, and holding the NEXT
+    key is a long press just like holding the button.
+    """
+
+    def __init__(self, display: Any, long_press_s: float, clock: Clock) -> None:
+        self.display = display
+        self.clock = clock
+        self._trackers = {name: PressTracker(name, long_press_s) for name in ButtonName}
+
+    def events(self) -> list[ButtonEvent]:
+        now = self.clock.monotonic()
+        events: list[ButtonEvent] = []
+        for change in self.display.pump():
+            name = KEYS.get(change.key)
+            if name is None:
+                continue
+            if change.down:
+                self._trackers[name].down(now)
+            else:
+                events += self._trackers[name].up(now)
+        for tracker in self._trackers.values():
+            events += tracker.poll(now)
+        return sorted(events, key=lambda e: e.t)
+
+    def close(self) -> None:
+        """The display owns the window; nothing to release."""
+
+
+class NoButtons:
+    """No buttons at all ([buttons] backend = "none"): a mirror driven by its timers only."""
+
+    def events(self) -> list[ButtonEvent]:
+        return []
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def open_buttons(buttons_section: Mapping[str, Any], clock: Clock, display: Any = None,
+                 pin_factory: Any = None) -> Buttons:
+    """The buttons the config asks for; `pin_factory` is gpiozero's (MockFactory in the rig)."""
+    backend = buttons_section["backend"]
+    long_press = buttons_section["long_press_seconds"]
+    if backend == "gpio":
+        return GpioButtons(buttons_section["next_pin"], buttons_section["repeat_pin"], long_press,
+                           buttons_section["debounce_seconds"], clock, pin_factory=pin_factory)
+    if backend == "keyboard":
+        if display is None:
+            raise UserError("[buttons] backend = \"keyboard\": keys need the mirror's window "
+                            "([display] driver = \"window\")")
+        return KeyboardButtons(display, long_press, clock)
+    if backend == "none":
+        return NoButtons()
+    raise UserError(f"[buttons] backend = {backend!r}: must be one of 'gpio', 'keyboard', 'none'")
