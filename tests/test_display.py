@@ -366,3 +366,37 @@ def test_the_window_driver_honours_a_headless_environment(tmp_path):
         assert pygame.display.get_driver() == "dummy"
     finally:
         display.close()
+
+
+def test_on_a_landscape_screen_the_bars_run_the_full_height_at_the_edges(tmp_path):
+    display = open_display(LANDSCAPE)
+    try:
+        display.show(replace(SAMPLES["practice"], cue=""))
+        image = glass(display, tmp_path)
+    finally:
+        display.close()
+    x = int(0.045 * 1280 + 0.025 * 1280)
+    column = (image[:, x] == MIRROR.faint).all(axis=1) | (image[:, x] == MIRROR.zone).all(axis=1)
+    rows = np.nonzero(column)[0]
+    assert rows.min() < 0.12 * 720 and rows.max() > 0.85 * 720
+
+
+@pytest.mark.parametrize("size", [(320, 240), (240, 320), (3840, 2160)])
+def test_every_screen_renders_on_the_smallest_and_largest_screens(size, tmp_path):
+    display = open_display({**PORTRAIT, "width": size[0], "height": size[1]})
+    try:
+        for name, screen in SAMPLES.items():
+            display.show(screen)
+            assert glass(display, tmp_path, name).shape[:2] == (size[1], size[0])
+    finally:
+        display.close()
+
+
+def test_overlong_words_shrink_or_end_in_an_ellipsis_but_stay_on_the_glass(portrait, tmp_path):
+    long = "Gently lift the corner of your mouth towards your ear without moving the eye " * 4
+    screen = Screen(ScreenKind.INSTRUCTION, title=long, lines=(long, long, long, long), cue=long,
+                    warning=long, footer=long, progress=(30, 30))
+    portrait.show(screen)
+    on = lit(glass(portrait, tmp_path))
+    columns = np.nonzero(on.any(axis=0))[0]
+    assert columns.min() >= 0.03 * 1080 and columns.max() <= 0.97 * 1080

@@ -588,14 +588,18 @@ def draw_screen(surface: pygame.Surface, screen: Screen, theme: Theme, text: Tex
     for block in blocks:
         block.draw(surface, x, y, width)
         y += block.height(width)
+    top_used = y
     top_end = y if layout.tight else max(y, p.margin_y + top_room)
 
     blocks, height = _fit(p, screen, layout.bottom, width, bottom_room)
     y = p.h - p.margin_y - height
     bottom_start = y if layout.tight else min(y, p.h - p.margin_y - bottom_room)
+    # on a tiny screen with long words the bands could meet: the top band's words win
+    surface.set_clip(pygame.Rect(0, top_used, p.w, p.h - top_used))
     for block in blocks:
         block.draw(surface, x, y, width)
         y += block.height(width)
+    surface.set_clip(None)
 
     if side_columns:
         MIDDLES[layout.middle](p, screen, p.margin_y, p.h - p.margin_y)
