@@ -8,6 +8,7 @@ between two calls is still reported.
 from __future__ import annotations
 
 import threading
+import warnings
 from typing import Any, Mapping, Protocol
 
 from ..errors import UserError
@@ -94,11 +95,13 @@ class GpioButtons:
 def _open_button(name: ButtonName, pin: int, pin_factory: Any) -> Any:
     """A gpiozero Button, or one line saying which pin is the problem."""
     from gpiozero import Button
-    from gpiozero.exc import GPIOPinInUse, GPIOZeroError
+    from gpiozero.exc import GPIOPinInUse, GPIOZeroError, PinFactoryFallback
 
     key = f"[buttons] {name.value}_pin = {pin}"
     try:
-        return Button(pin, pull_up=True, bounce_time=None, pin_factory=pin_factory)
+        with warnings.catch_warnings():     # gpiozero's search for a pin library is not news to a caregiver
+            warnings.simplefilter("ignore", PinFactoryFallback)
+            return Button(pin, pull_up=True, bounce_time=None, pin_factory=pin_factory)
     except GPIOPinInUse:
         raise UserError(f"{key}: GPIO{pin} is already in use (another program, or the other button)") from None
     except ImportError:                 # gpiozero found no pin library (BadPinFactory is one)

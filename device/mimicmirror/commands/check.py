@@ -1,0 +1,224 @@
+"""`mimicmirror check`: the caregiver's hardware self-test.
+
+It checks, in this order, that the screen draws, the camera delivers
+pictures, the camera sees a face, and each button registers a press (asking
+the caregiver to press it). One PASS/FAIL line per part; exit status 0 only
+when every part passed. Nothing is stored: frames are looked at and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+HELP = "test the camera, the buttons and the screen, one PASS/FAIL line each"
+
+#: How each backend's buttons are named in a prompt.
+PRESS_NAMES: dict[str, dict[str, str]] = {
+    "gpio": {"next": "NEXT", "repeat": "REPEAT"},
+    "keyboard": {"next": "the N key", "repeat": "the R key"},
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help=HELP, description=HELP)
+    p.add_argument("--config", type=Path, metavar="FILE", help="device config (default: the installed one)")
+    p.add_argument("--camera", choices=("picamera", "webcam", "replay", "sim"),
+                   help="check this camera source instead of [camera] source")
+    p.add_argument("--display", choices=("kmsdrm", "window", "dummy"),
+                   help="open the screen with this driver instead of [display] driver")
+    p.add_argument("--press-within", type=float, default=10.0, metavar="SECONDS",
+                   help="how long to wait for each button press (default 10)")
+    p.add_argument("--face-within", type=float, default=10.0, metavar="SECONDS",
+                   help="how long the camera may look for a face (default 10)")
+    p.set_defaults(func=run)
+
+
+@dataclass(frozen=True)
+class Result:
+    part: str
+    status: str         # PASS, FAIL, or SKIP (a part switched off in the config)
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.part:<14}{self.status}  {self.detail}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..clock import SystemClock
+    from ..config import load
+
+    overrides = {"camera": {"source": args.camera}} if args.camera else {}
+    config = load(args.config, overrides=overrides)
+    check = Check(config, SystemClock(), press_within=args.press_within, face_within=args.face_within,
+                  display_driver=args.display)
+    results = check.run_all()
+    failed = [r for r in results if r.status == "FAIL"]
+    print("all parts passed" if not failed else
+          f"{len(failed)} of {len(results)} parts failed: {', '.join(r.part for r in failed)}")
+    return 1 if failed else 0
+
+
+class Check:
+    """The parts of the self-test, each a method returning a Result."""
+
+    def __init__(self, config: Any, clock: Any, *, press_within: float, face_within: float,
+                 display_driver: str | None = None, out: Callable[[str], None] | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.press_within = press_within
+        self.face_within = face_within
+        self.display_driver = display_driver
+        self.out = out or (lambda text: print(text, flush=True))
+        self.display: Any = None
+
+    def run_all(self) -> list[Result]:
+        results: list[Result] = []
+
+        def report(result: Result) -> None:
+            results.append(result)
+            self.out(result.line())
+
+        try:
+            report(self.check_display())
+            for result in self.check_camera():
+                report(result)
+            for result in self.check_buttons():
+                report(result)
+        finally:
+            if self.display is not None:
+                self.display.close()
+        return results
+
+    # -- the screen ----------------------------------------------------------------------
+
+    def show(self, title: str, *lines: str) -> None:
+        from ..screen import Screen, ScreenKind
+
+        if self.display is not None:
+            self.display.show(Screen(ScreenKind.NOTICE, title=title, lines=lines))
+
+    def check_display(self) -> Result:
+        from ..display.renderer import open_display
+        from ..errors import UserError
+
+        try:
+            self.display = open_display(self.config["display"], self.display_driver)
+            self.show("Mirror check", "Checking the screen, the camera and the buttons.",
+                      "This text should read the right way up.")
+        except UserError as e:
+            return Result("display", "FAIL", str(e))
+        lit = _lit_pixels()
+        width, height = self.display.glass_size
+        if lit == 0:
+            return Result("display", "FAIL", "the test screen came out blank")
+        return Result("display", "PASS", f"test screen drawn, {width}x{height}: "
+                                         "'Mirror check' should be readable on the glass")
+
+    # -- the camera ----------------------------------------------------------------------
+
+    def check_camera(self) -> list[Result]:
+        from ..camera import open_camera
+        from ..camera.base import CameraError, EndOfFrames
+        from ..errors import UserError
+
+        section = self.config["camera"]
+        self.show("Mirror check", "Checking the camera: please stand in front of the mirror.")
+        try:
+            camera = open_camera(section)
+            camera.start()
+        except (CameraError, UserError) as e:
+            return [Result("camera", "FAIL", str(e)), Result("face", "FAIL", "no pictures to look at")]
+        try:
+            frames = []
+            try:
+                while len(frames) < 2 or frames[-1].t - frames[0].t < 1.0:
+                    frames.append(camera.read(section["timeout_seconds"]))
+            except EndOfFrames:
+                pass
+            except CameraError as e:
+                return [Result("camera", "FAIL", f"{e} (after {len(frames)} pictures)"),
+                        Result("face", "FAIL", "no pictures to look at")]
+            if not frames:
+                return [Result("camera", "FAIL", "no pictures came"), Result("face", "FAIL", "no pictures to look at")]
+            height, width = frames[0].rgb.shape[:2]
+            span = frames[-1].t - frames[0].t
+            rate = f", {(len(frames) - 1) / span:.1f} pictures/s" if span > 0 else ""
+            return [Result("camera", "PASS", f"{width}x{height}{rate} ({section['source']})"),
+                    self.check_face(camera, frames)]
+        finally:
+            camera.stop()
+
+    def check_face(self, camera: Any, frames: list) -> Result:
+        from ..camera.base import CameraError
+        from ..face.analyzer import Analyzer
+        from ..face.types import QUALITY_REASONS
+
+        start = frames[0].t
+        with Analyzer(static=False) as analyzer:
+            while True:
+                for frame in frames:
+                    analysis = analyzer.analyze(frame.rgb, frame.t)
+                    if analysis.face:
+                        note = ("" if analysis.quality.ok else
+                                f"; {QUALITY_REASONS.get(analysis.quality.reason, analysis.quality.reason)}")
+                        return Result("face", "PASS", f"a face is in view{note}")
+                if frames and frames[-1].t - start >= self.face_within:
+                    break
+                try:
+                    frames = [camera.read(self.config["camera"]["timeout_seconds"])]
+                except CameraError:
+                    break
+        return Result("face", "FAIL", f"no face seen in {self.face_within:g} s: stand in front of the "
+                                      "mirror, check the light and that nothing covers the lens")
+
+    # -- the buttons ---------------------------------------------------------------------
+
+    def check_buttons(self) -> list[Result]:
+        from ..controls.buttons import KeyboardButtons, open_buttons
+        from ..errors import UserError
+        from ..events import ButtonName
+
+        section = self.config["buttons"]
+        if section["backend"] == "none":
+            return [Result("buttons", "SKIP", "[buttons] backend = \"none\"")]
+        try:
+            buttons = open_buttons(section, self.clock, display=self.display)
+        except UserError as e:
+            return [Result("buttons", "FAIL", str(e))]
+        names = PRESS_NAMES[section["backend"]]
+        pump = None if isinstance(buttons, KeyboardButtons) or self.display is None else self.display.pump
+        try:
+            return [self.check_button(buttons, name, names[name.value], pump) for name in ButtonName]
+        finally:
+            buttons.close()
+
+    def check_button(self, buttons: Any, name: Any, label: str, pump: Callable | None) -> Result:
+        buttons.events()                    # a press from before the prompt does not count
+        self.show(f"Press {label} now")
+        self.out(f"Press {label} now (within {self.press_within:g} s) ...")
+        deadline = self.clock.monotonic() + self.press_within
+        others = set()
+        while self.clock.monotonic() < deadline:
+            if pump is not None:
+                pump()
+            for event in buttons.events():
+                if event.button == name:
+                    return Result(f"{name.value} button", "PASS", f"{label} pressed")
+                others.add(event.button.value.upper())
+            self.clock.sleep(0.02)
+        wrong = f" (only {', '.join(sorted(others))} was pressed: are the wires swapped?)" if others else ""
+        return Result(f"{name.value} button", "FAIL", f"no press of {label} within {self.press_within:g} s{wrong}")
+
+
+def _lit_pixels() -> int:
+    """How many pixels of the window are not black, read back from the drawn surface."""
+    import numpy as np
+    import pygame
+
+    surface = pygame.display.get_surface()
+    if surface is None:
+        return 0
+    return int(np.count_nonzero(pygame.surfarray.array3d(surface).max(axis=2) > 64))
