@@ -400,3 +400,17 @@ def test_overlong_words_shrink_or_end_in_an_ellipsis_but_stay_on_the_glass(portr
     on = lit(glass(portrait, tmp_path))
     columns = np.nonzero(on.any(axis=0))[0]
     assert columns.min() >= 0.03 * 1080 and columns.max() <= 0.97 * 1080
+
+
+@pytest.mark.skipif(Path("/dev/dri").exists(), reason="this machine has a DRM device")
+def test_kmsdrm_without_a_screen_is_one_calm_line_and_leaves_the_environment_alone():
+    import os
+
+    from mimicmirror.errors import UserError
+
+    before = os.environ.get("SDL_VIDEODRIVER")
+    with pytest.raises(UserError, match=r"kmsdrm.*driver = \"window\""):
+        open_display({**PORTRAIT, "driver": "kmsdrm"})
+    assert os.environ.get("SDL_VIDEODRIVER") == before
+    display = open_display(PORTRAIT)          # and the next display still opens
+    display.close()

@@ -1,0 +1,1 @@
+"""The mirror display: `open_display(section)` -> `Display` (see renderer.py)."""
