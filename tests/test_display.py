@@ -385,9 +385,9 @@ def test_on_a_landscape_screen_the_bars_run_the_full_height_at_the_edges(tmp_pat
 def test_every_screen_renders_on_the_smallest_and_largest_screens(size, tmp_path):
     display = open_display({**PORTRAIT, "width": size[0], "height": size[1]})
     try:
-        for name, screen in SAMPLES.items():
+        for screen in SAMPLES.values():
             display.show(screen)
-            assert glass(display, tmp_path, name).shape[:2] == (size[1], size[0])
+        assert glass(display, tmp_path).shape[:2] == (size[1], size[0])
     finally:
         display.close()
 
@@ -414,3 +414,16 @@ def test_kmsdrm_without_a_screen_is_one_calm_line_and_leaves_the_environment_alo
     assert os.environ.get("SDL_VIDEODRIVER") == before
     display = open_display(PORTRAIT)          # and the next display still opens
     display.close()
+
+
+def test_rotation_270_turns_the_other_way(tmp_path):
+    display = open_display({**PORTRAIT, "rotation": 270})
+    try:
+        display.show(replace(SAMPLES["practice"], bars=(SideBar("left", 0.9),), cue="", footer="", warning=""))
+        on = lit(glass(display, tmp_path))
+    finally:
+        display.close()
+    assert on.shape == (1080, 1920)
+    assert on[:, :int(0.3 * 1920)].sum() > on[:, int(0.7 * 1920):].sum()    # the title at the left edge
+    bar_rows = np.nonzero(on[:, int(0.4 * 1920):int(0.6 * 1920)].any(axis=1))[0]
+    assert bar_rows.size and bar_rows.min() > 0.85 * 1080                   # the left bar at the bottom
