@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 
+from .native_logs import filter_native_chatter
+
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -28,6 +30,7 @@ class LandmarkDetector:
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
         from mediapipe.python.solutions import face_mesh
 
+        filter_native_chatter()
         self.static = static
         self._mesh = face_mesh.FaceMesh(
             static_image_mode=static,

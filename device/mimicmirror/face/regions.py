@@ -29,7 +29,7 @@ REGIONS: Mapping[str, Mapping[Side, tuple]] = {
     # Lateral alar crease and alar rim.
     "nose_ala": {"right": (129, 102), "left": (358, 331)},
     # Face contour at mouth level: the cheek's outline when puffed.
-    "cheek_contour": {"right": (132, 58, 172), "left": (361, 288, 397)},
+    "cheek_contour": {"right": (58, 172, 136), "left": (288, 397, 365)},
     # Inner upper/lower lip pairs halfway between the centre and the corner.
     "lip_pairs": {"right": ((81, 178), (80, 88)), "left": ((311, 402), (310, 318))},
 }

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..face.inputs import read_image
 
 FACE_NAMES: tuple[str, ...] = ("grace_hopper", "astronaut")
 
@@ -36,16 +37,3 @@ def load_face(name_or_path: str | Path) -> np.ndarray:
         return loaders[str(name_or_path)]()
     return read_image(Path(name_or_path))
 
-
-def read_image(path: Path) -> np.ndarray:
-    """Read an image file as RGB, with a one-line error naming the file."""
-    import cv2
-
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not an image")
-    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if bgr is None:
-        raise InputError(f"{path}: not a readable image")
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

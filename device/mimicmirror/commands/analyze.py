@@ -1,0 +1,118 @@
+"""`mimicmirror analyze`: measure each half of the face in images or a video.
+
+Photos are analysed one by one (still-image mode); a video's frames are
+tracked. With --neutral, each frame's movement against that relaxed face is
+given per side, with symmetry and the weaker side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+HELP = "measure each half of the face in images or a video"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("analyze", help=HELP, description=HELP)
+    p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path, help="image or video files")
+    p.add_argument("--neutral", type=Path, metavar="IMAGE",
+                   help="the same person's relaxed face: report movement against it")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..face.analyzer import Analyzer
+    from ..face.inputs import read_frames, read_image
+    from ..face.measures import movement
+    from ..face.types import QUALITY_REASONS
+
+    for path in [args.neutral, *args.inputs]:
+        if path is not None and not path.exists():
+            raise InputError(f"{path}: file not found")
+    neutral = None
+    if args.neutral is not None:
+        with Analyzer(static=True) as still:
+            result = still.analyze(read_image(args.neutral))
+        if not result.face:
+            raise InputError(f"{args.neutral}: no face found in the neutral image")
+        neutral = result.measures
+
+    frames: list[dict[str, Any]] = []
+    with Analyzer(static=True) as still:
+        for path in args.inputs:
+            tracker = None
+            try:
+                for item in read_frames(path):
+                    video = "#" in item.source[len(str(path)):]
+                    if video and tracker is None:
+                        tracker = Analyzer(static=False)
+                    fa = (tracker or still).analyze(item.rgb, item.t)
+                    moved = movement(fa.measures, neutral) if fa.measures and neutral else None
+                    frames.append(_frame_dict(item.source, fa, moved))
+            finally:
+                if tracker is not None:
+                    tracker.close()
+
+    if args.json:
+        print(json.dumps({"frames": frames}, indent=1))
+    else:
+        print(_table(frames, QUALITY_REASONS))
+    return 0
+
+
+def _r(x: float) -> float:
+    return round(float(x), 4)
+
+
+def _frame_dict(source: str, fa, moved) -> dict[str, Any]:
+    q = fa.quality
+    out: dict[str, Any] = {
+        "source": source,
+        "face": fa.face,
+        "quality": {"ok": q.ok, "reason": q.reason, "roll_deg": _r(q.roll_deg),
+                    "yaw_deg": _r(q.yaw_deg), "pitch_deg": _r(q.pitch_deg)},
+    }
+    if fa.face and fa.measures is not None:
+        out["measures"] = {k: {"left": _r(v.left), "right": _r(v.right)} for k, v in fa.measures.items()}
+        if moved is not None:
+            out["movement"] = {
+                k: {"left": _r(m.left), "right": _r(m.right),
+                    "symmetry": None if m.symmetry is None else _r(m.symmetry), "weaker": m.weaker}
+                for k, m in moved.items()}
+    return out
+
+
+def _table(frames: list[dict[str, Any]], reasons) -> str:
+    from ..face.measures import UNITS
+
+    lines: list[str] = []
+    for f in frames:
+        q = f["quality"]
+        verdict = "ok" if q["ok"] else reasons.get(q["reason"], q["reason"])
+        lines.append(f"{f['source']}: {'face' if f['face'] else 'no face'}, {verdict}"
+                     + (f"  (roll {q['roll_deg']:+.1f}°, yaw {q['yaw_deg']:+.1f}°, pitch {q['pitch_deg']:+.1f}°)"
+                        if f["face"] else ""))
+        if "measures" not in f:
+            lines.append("")
+            continue
+        moved = f.get("movement")
+        head = f"  {'measure':24s} {'left':>8s} {'right':>8s}"
+        if moved:
+            head += f"   {'moved L':>8s} {'moved R':>8s}  {'symmetry':>8s}  weaker"
+        lines.append(head)
+        for name, v in f["measures"].items():
+            unit = "°" if UNITS[name] == "deg" else ""
+            row = f"  {name:24s} {v['left']:8.3f} {v['right']:8.3f}{unit}"
+            if moved and name in moved:
+                m = moved[name]
+                sym = "-" if m["symmetry"] is None else f"{m['symmetry']:.2f}"
+                row += f"   {m['left']:+8.3f} {m['right']:+8.3f}  {sym:>8s}  {m['weaker'] or '-'}"
+            lines.append(row)
+        lines.append("")
+    lines.append("Lengths in inter-iris distances; sides are the person's own left and right.")
+    return "\n".join(lines)
