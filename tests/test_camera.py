@@ -126,7 +126,7 @@ def test_lockstep_hands_over_every_frame_in_order():
 
 
 def test_timeout_is_a_camera_error_and_the_camera_recovers_after_the_stall():
-    FakePicamera2.serve(numbered, faults=[Fault("timeout", start=1.0, duration=3.0)])
+    world = FakePicamera2.serve(numbered, faults=[Fault("timeout", start=1.0, duration=3.0)])
     latest = LatestFrame(source(), lockstep=True)
     latest.start()
     times = []
@@ -139,6 +139,7 @@ def test_timeout_is_a_camera_error_and_the_camera_recovers_after_the_stall():
     after = latest.get(timeout=2.0)
     latest.stop()
     assert after.t == pytest.approx(4.0)    # the first frame once the stall is over
+    assert world.constructed == 2           # closed after the fault, opened afresh
 
 
 def test_disconnected_camera_is_reported_until_it_is_plugged_back():

@@ -154,12 +154,6 @@ class FakeCompletedRequest:
         self.config = dict(camera.camera_config)
         self.ref_count = 1
 
-    def acquire(self) -> None:
-        with self._camera._lock:
-            if self.ref_count == 0:
-                raise RuntimeError("CompletedRequest: acquiring lock with ref_count 0")
-            self.ref_count += 1
-
     def release(self) -> None:
         with self._camera._lock:
             self.ref_count -= 1
@@ -197,11 +191,6 @@ class FakePicamera2:
         """Say what cameras constructed from now on see (the rig's hook)."""
         cls.world = FakeCameraWorld(frame_at, faults, start_at=start_at, clock=clock, present=present)
         return cls.world
-
-    @classmethod
-    def unplug(cls) -> None:
-        """No camera attached at all."""
-        cls.world = None
 
     @staticmethod
     def global_camera_info() -> list[dict[str, Any]]:
