@@ -1,0 +1,107 @@
+"""The Raspberry Pi installer, run here in --dry-run mode (it prints every step)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTALLER = ROOT / "systemd" / "install.sh"
+
+
+def dry_run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(INSTALLER), "--dry-run", *args], capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def steps() -> list[str]:
+    result = dry_run()
+    assert result.returncode == 0, result.stderr
+    return [line[2:] for line in result.stdout.splitlines() if line.startswith("+ ")]
+
+
+def step_with(steps: list[str], *words: str) -> str:
+    found = [s for s in steps if all(w in s.split() for w in words)]
+    assert found, f"no step with {words} in:\n" + "\n".join(steps)
+    return found[0]
+
+
+def test_installs_picamera2_and_what_pygame_needs_for_kmsdrm_from_apt(steps):
+    install = step_with(steps, "apt-get", "install")
+    for package in ("python3-picamera2", "python3-venv", "python3-lgpio", "libegl1", "libgbm1", "libdrm2"):
+        assert package in install.split()
+    assert steps.index(step_with(steps, "apt-get", "update")) < steps.index(install)
+
+
+def test_creates_a_venv_that_sees_the_system_picamera2_and_installs_the_project(steps):
+    venv = step_with(steps, "venv", "--system-site-packages", "/opt/mimicmirror/venv")
+    pip = step_with(steps, "/opt/mimicmirror/venv/bin/python", "pip", "install", str(ROOT))
+    assert steps.index(venv) < steps.index(pip)
+
+
+def test_creates_an_unprivileged_system_user_in_the_device_groups(steps):
+    useradd = step_with(steps, "useradd", "--system", "mimicmirror")
+    assert "/usr/sbin/nologin" in useradd.split()
+    usermod = step_with(steps, "usermod", "mimicmirror")
+    assert set(usermod.split()[-2].split(",")) == {"video", "render", "gpio", "input"}
+
+
+def test_copies_both_config_files_to_etc(steps):
+    for name in ("mimicmirror.toml", "exercises.toml"):
+        step_with(steps, "install", str(ROOT / "config" / name), f"/etc/mimicmirror/{name}")
+
+
+def test_installs_and_enables_the_unit_after_the_program(steps):
+    unit = step_with(steps, "install", str(ROOT / "systemd" / "mimicmirror.service"),
+                     "/etc/systemd/system/mimicmirror.service")
+    enable = step_with(steps, "systemctl", "enable", "mimicmirror.service")
+    pip = step_with(steps, "pip", "install", str(ROOT))
+    assert steps.index(pip) < steps.index(unit) < steps.index(step_with(steps, "daemon-reload")) \
+        < steps.index(enable)
+
+
+def test_keeps_config_files_the_caregiver_already_has(tmp_path):
+    """A second run must not overwrite edited settings: with the files present, no copy step."""
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    script = INSTALLER.read_text().replace("CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}")
+    (etc / "mimicmirror.toml").write_text("[user]\naffected_side = \"right\"\n")
+    (etc / "exercises.toml").write_text("# edited by the therapist\n")
+    copy = tmp_path / "install.sh"
+    copy.write_text(script)
+    result = subprocess.run(["bash", str(copy), "--dry-run", "--source", str(ROOT)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert f"keeping {etc}/mimicmirror.toml" in result.stdout
+    assert f"keeping {etc}/exercises.toml" in result.stdout
+    assert not [line for line in result.stdout.splitlines()
+                if line.startswith("+ install") and str(etc) + "/" in line]
+
+
+def test_dry_run_changes_nothing(tmp_path):
+    before = {p: p.exists() for p in (Path("/opt/mimicmirror"), Path("/etc/mimicmirror"),
+                                      Path("/etc/systemd/system/mimicmirror.service"))}
+    assert dry_run().returncode == 0
+    assert {p: p.exists() for p in before} == before
+
+
+def test_no_start_enables_for_next_boot_only():
+    result = dry_run("--no-start")
+    assert "systemctl enable mimicmirror.service" in result.stdout
+    assert "systemctl restart" not in result.stdout
+
+
+def test_refuses_a_directory_that_is_not_the_project(tmp_path):
+    result = dry_run("--source", str(tmp_path))
+    assert result.returncode != 0
+    assert "not the Mimic Mirror project" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_installer_passes_shellcheck():
+    result = subprocess.run(["shellcheck", str(INSTALLER)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout
