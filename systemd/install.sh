@@ -60,9 +60,11 @@ done
 # Every change to the system goes through `run`, so --dry-run shows all of them.
 run() {
     if [ "$DRY_RUN" -eq 1 ]; then
-        printf '+'
-        printf ' %q' "$@"
-        printf '\n'
+        local arg line="+"
+        for arg in "$@"; do
+            if [[ $arg =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then line+=" $arg"; else line+=" $(printf '%q' "$arg")"; fi
+        done
+        printf '%s\n' "$line"
     else
         "$@"
     fi

@@ -91,8 +91,9 @@ def test_dry_run_changes_nothing(tmp_path):
 
 def test_no_start_enables_for_next_boot_only():
     result = dry_run("--no-start")
-    assert "systemctl enable mimicmirror.service" in result.stdout
-    assert "systemctl restart" not in result.stdout
+    steps = [line for line in result.stdout.splitlines() if line.startswith("+ ")]
+    assert "+ systemctl enable mimicmirror.service" in steps
+    assert not [s for s in steps if s.startswith(("+ systemctl start", "+ systemctl restart"))]
 
 
 def test_refuses_a_directory_that_is_not_the_project(tmp_path):
