@@ -166,3 +166,15 @@ def test_a_side_moving_the_wrong_way_counts_as_not_moving():
 
 def test_movement_below_the_noise_floor_has_no_symmetry():
     assert symmetry(0.004, -0.003, 0.01) == (None, None)
+
+
+def test_fast_landmark_reading_matches_the_model_output_field_by_field():
+    from mediapipe.python.solutions import face_mesh
+
+    from mimicmirror.face.landmarks import _xyz
+
+    with face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True) as mesh:
+        landmarks = mesh.process(face("astronaut")).multi_face_landmarks[0]
+    slow = np.array([(p.x, p.y, p.z) for p in landmarks.landmark])
+    assert _xyz(landmarks).shape == (478, 3)
+    np.testing.assert_array_equal(_xyz(landmarks), slow.astype(np.float32).astype(np.float64))

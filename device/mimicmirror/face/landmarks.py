@@ -18,6 +18,25 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 N_LANDMARKS = 478
 
+# A serialised NormalizedLandmarkList whose landmarks carry only x, y, z is a run
+# of identical 17-byte records: field 1 (length 15) holding fixed32 fields 1, 2, 3.
+# Reading that straight into numpy is ~10x cheaper than 1434 attribute reads,
+# which matters because this runs on every frame on a Pi.
+_RECORD = np.dtype([("tag", "u1"), ("len", "u1"), ("tx", "u1"), ("x", "<f4"),
+                    ("ty", "u1"), ("y", "<f4"), ("tz", "u1"), ("z", "<f4")])
+_EXPECTED_TAGS = (0x0A, 15, 0x0D, 0x15, 0x1D)
+
+
+def _xyz(face) -> np.ndarray:
+    """Normalised (x, y, z) of every landmark of one face."""
+    raw = face.SerializeToString()
+    if len(raw) % _RECORD.itemsize == 0:
+        rec = np.frombuffer(raw, dtype=_RECORD)
+        tags = (rec["tag"], rec["len"], rec["tx"], rec["ty"], rec["tz"])
+        if all((t == want).all() for t, want in zip(tags, _EXPECTED_TAGS)):
+            return np.stack([rec["x"], rec["y"], rec["z"]], axis=1).astype(np.float64)
+    return np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64)
+
 
 class LandmarkDetector:
     """Finds up to `max_faces` faces; each as an (478, 3) array of pixel x, y and depth z.
@@ -47,8 +66,7 @@ class LandmarkDetector:
         result = self._mesh.process(rgb)
         faces = result.multi_face_landmarks or []
         scale = np.array([w, h, w], dtype=np.float64)
-        return [np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64) * scale
-                for face in faces]
+        return [_xyz(face) * scale for face in faces]
 
     def close(self) -> None:
         self._mesh.close()

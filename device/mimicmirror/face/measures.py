@@ -22,12 +22,17 @@ from .types import Measures, Movement, SidePair
 Points = np.ndarray
 
 
+# Index arrays built once: these run for every frame.
+_INDEX = {(region, side): np.asarray(REGIONS[region][side]) for region in REGIONS for side in SIDES}
+
+
 def _mean(pts: Points, region: str, side: Side) -> np.ndarray:
-    return pts[list(REGIONS[region][side]), :2].mean(axis=0)
+    return pts[_INDEX[region, side], :2].mean(axis=0)
 
 
 def _pair_gap(pts: Points, region: str, side: Side) -> float:
-    return float(np.mean([pts[lower, 1] - pts[upper, 1] for upper, lower in REGIONS[region][side]]))
+    pairs = _INDEX[region, side]
+    return float((pts[pairs[:, 1], 1] - pts[pairs[:, 0], 1]).mean())
 
 
 def brow_height(pts: Points, side: Side) -> float:
