@@ -2,7 +2,8 @@
 
 For the tests and benchmarks of the history and the therapist's report, and
 for trying the report before the device has been used: a slowly recovering
-affected side, 1-3 sessions a day with missed days, over-activity cues that
+affected side, 1-3 sessions a day with missed days, a gentle
+programme for the first month and the standard one after, over-activity cues that
 become rarer as the sides even out, the odd power cut. Deterministic per seed.
 """
 
@@ -17,11 +18,14 @@ from ..records import CueGiven, ExerciseDone, NeutralCaptured, RepDone, SessionE
 from ..sides import Side, other
 from .db import Store
 
-#: exercise id -> typical movement of a healthy side (IID units)
+#: exercise id -> typical peak movement of a healthy side (IID units), as in config/exercises.toml
 EXERCISES: dict[str, float] = {
-    "brow_raise": 0.10, "frown": 0.06, "nose_wrinkle": 0.05, "smile": 0.14,
-    "lip_corners_out": 0.12, "pucker": 0.10, "cheek_puff": 0.08, "eye_closure": 0.09,
+    "raise_brows": 0.06, "frown": 0.035, "nose_wrinkle": 0.03, "lips_outward": 0.07,
+    "assisted_smile": 0.06, "close_eyes": 0.09, "smile_closed": 0.055, "cheek_puff": 0.035,
 }
+#: the therapist starts gently and moves to the full programme after a month
+GENTLE = ("raise_brows", "lips_outward", "assisted_smile", "close_eyes", "cheek_puff")
+GENTLE_DAYS = 30
 SESSION_HOURS = (8.5, 13.0, 19.5)
 
 
@@ -42,20 +46,23 @@ def write_sample(path: Path, days: int = 90, end: date | None = None, affected: 
             share = recovery(n, days)
             if rng.random() < 0.08:
                 continue  # a missed day
+            gentle = n < GENTLE_DAYS
+            programme = ("gentle", GENTLE, 3) if gentle else ("standard", tuple(EXERCISES), reps)
             for hour in SESSION_HOURS[:rng.choice((1, 2, 3, 3, 3))]:
                 wall = datetime.combine(day, time()).timestamp() + hour * 3600 + rng.uniform(-1800, 1800)
-                _session(store, rng, wall, affected, strong, share, reps)
+                _session(store, rng, wall, affected, strong, share, *programme)
     return path
 
 
 def _session(store: Store, rng: random.Random, wall: float, affected: Side, strong: Side,
-             share: float, reps: int) -> None:
+             share: float, programme: str, exercises: tuple[str, ...], reps: int) -> None:
     t = 100.0
-    settings = {"daily_sessions": 3, "overactivity_ratio": 1.5, "reps": reps}
-    store.write([SessionStarted(t, "standard", affected, settings)], wall)
+    settings = {"programme": programme, "rules.overactivity_ratio": 1.5, "reps": reps, "exercises": exercises}
+    store.write([SessionStarted(t, programme, affected, settings)], wall)
     store.write([NeutralCaptured(t + 3, {"brow_height": (0.42, 0.43), "mouth_corner_height": (-1.05, -1.04)})], wall + 3)
     t += 5
-    for exercise, healthy in EXERCISES.items():
+    for exercise in exercises:
+        healthy = EXERCISES[exercise]
         records = []
         symmetries = []
         for rep in range(1, reps + 1):
@@ -71,7 +78,9 @@ def _session(store: Store, rng: random.Random, wall: float, affected: Side, stro
                                    flags=("overactivity",) if overactive else ()))
             if overactive and rep % 2 == 0:
                 records.append(CueGiven(t, exercise, "overactivity", "Smaller movements"))
-            if exercise == "smile" and rng.random() < 0.04 * (1.2 - share):
+            if overactive and rep == reps and rng.random() < 0.3:
+                records.append(CueGiven(t, exercise, "break", "Rest your face for a minute"))
+            if exercise == "assisted_smile" and rng.random() < 0.04 * (1.2 - share):
                 records.append(CueGiven(t, exercise, "synkinesis", "Keep your eye soft"))
         records.append(ExerciseDone(t + 2, exercise, reps, sum(symmetries) / len(symmetries)))
         store.write(records, wall + t - 100)

@@ -1,0 +1,81 @@
+"""`mimicmirror report`: progress for the therapist, as report.html and reps.csv in a folder.
+
+The database is found from the device config ([store] path under the state
+directory) unless --db names it. The report only reads: it can run while the
+mirror is in use, and a damaged database is reported, never repaired here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from ..errors import UserError
+
+HELP = "write the therapist's progress report (HTML with plots, and a CSV of every rep)"
+#: Where the installed service keeps its state (systemd StateDirectory=mimicmirror).
+SERVICE_STATE_DIR = Path("/var/lib/mimicmirror")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help=HELP, description=HELP)
+    p.add_argument("--since", metavar="DATE", help="only sessions from this day on (YYYY-MM-DD)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--db", type=Path, metavar="PATH", help="the progress database to read")
+    source.add_argument("--config", type=Path, metavar="FILE",
+                        help="device config whose [store] path to read (default: the installed one)")
+    p.add_argument("--out", type=Path, metavar="DIR", required=True, help="folder to write the report into")
+    p.set_defaults(func=run)
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--since {text}: not a date; use YYYY-MM-DD, e.g. 2025-03-01") from None
+
+
+def database_path(config) -> Path:
+    """[store] path under the state directory; the installed service's folder when run by hand."""
+    path = config.state_path(config["store"]["path"])
+    unset = not (os.environ.get("STATE_DIRECTORY") or os.environ.get("MIMICMIRROR_STATE_DIR"))
+    installed = SERVICE_STATE_DIR / config["store"]["path"]
+    if not path.exists() and unset and not Path(config["store"]["path"]).is_absolute() and installed.exists():
+        return installed
+    return path
+
+
+def exercise_titles(programme_path: Path, affected: str) -> dict[str, str]:
+    """Exercise titles from the programme file, so the therapist reads names, not ids."""
+    from ..exercises.catalogue import load_catalogue
+    from ..sides import other
+
+    catalogue = load_catalogue(programme_path)
+    return {eid: e.title.format(side=affected, other=other(affected)) for eid, e in catalogue.exercises.items()}
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..config import defaults, load
+    from ..store.report import make_report
+
+    since = parse_day(args.since) if args.since else None
+    if args.db is None:
+        config = load(args.config)
+        db = database_path(config)
+    else:
+        db = args.db
+        try:
+            config = load()
+        except UserError:  # names only; the installed config is not needed to read a database
+            config = defaults()
+    try:
+        titles = exercise_titles(config.programme_path, config["user"]["affected_side"])
+    except UserError as e:  # a broken programme file must not keep the therapist from the numbers
+        print(f"mimicmirror: note: exercise names not available ({e}); using ids", file=sys.stderr)
+        titles = {}
+    html = make_report(db, args.out, since=since, titles=titles)
+    print(f"Wrote {html} and {html.with_name('reps.csv')}")
+    return 0

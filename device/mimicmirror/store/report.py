@@ -1,0 +1,360 @@
+"""The therapist's report: one self-contained HTML file and a CSV of every rep.
+
+The HTML has its charts inline (SVG), its styles inline and no scripts, so it
+opens offline on any computer, can be mailed as one file, and prints on A4.
+It reads a snapshot of the database (SQLite's backup API into memory), so it
+never writes to, locks or repairs the device's file, works while the mirror
+is in use, and reads a database of an older schema version too.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from html import escape
+from pathlib import Path
+from statistics import fmean
+from typing import Mapping
+
+from ..errors import InputError, UserError
+from ..sides import Side, other
+from . import svg
+from .db import connect, is_corruption
+from .progress import WEEK
+from .schema import LATEST, migrate, version
+
+AFFECTED = "#c2410c"
+UNAFFECTED = "#7b8794"
+SYMMETRY = "#1d4ed8"
+SYMMETRY_DAILY = "#9db4ef"
+SESSION_DONE = "#1d4ed8"
+SESSION_SHORT = "#9db4ef"
+CUE_COLOURS = ("#c2410c", "#0f766e", "#7c3aed", "#b45309", "#be185d", "#4d7c0f")
+ENDED_AS_PLANNED = ("completed", "time_cap")
+
+CSV_COLUMNS = ("session", "session_start", "date", "time", "programme", "exercise", "rep", "affected_side",
+               "peak_left", "peak_right", "peak_affected", "peak_unaffected", "symmetry", "weaker",
+               "hold_s", "hold_target_s", "flags")
+
+
+def snapshot(path: Path) -> sqlite3.Connection:
+    """A private in-memory copy of the database at `path`, at the current schema."""
+    if not path.is_file():
+        raise InputError(f"{path}: no database there (give --db or --config)")
+    try:
+        source = connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        copy = connect(":memory:")
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+        found = version(copy)
+        if found > LATEST:
+            raise UserError(f"{path}: written by a newer Mimic Mirror (schema version {found}); update the software")
+        if found == 0:
+            raise InputError(f"{path}: not a Mimic Mirror database")
+        migrate(copy)
+        return copy
+    except sqlite3.DatabaseError as e:
+        problem = "damaged or not a database" if is_corruption(e) else str(e)
+        raise InputError(f"{path}: cannot read the database ({problem})") from None
+
+
+@dataclass
+class Rep:
+    session: int
+    session_start: float
+    programme: str
+    exercise: str
+    rep: int
+    wall: float
+    affected: Side
+    peak_left: float
+    peak_right: float
+    symmetry: float | None
+    weaker: str | None
+    hold_s: float
+    hold_target_s: float
+    flags: tuple[str, ...]
+
+    @property
+    def day(self) -> date:
+        return datetime.fromtimestamp(self.wall).date()
+
+    def peak(self, side: Side) -> float:
+        return self.peak_left if side == "left" else self.peak_right
+
+
+@dataclass
+class Data:
+    """Everything the report shows, for sessions started on or after `since`."""
+
+    first: date
+    last: date
+    sessions: list[tuple[int, float, str, Side, str | None]]   # id, start, programme, affected, end reason
+    reps: list[Rep]
+    cues: list[tuple[float, str, str]]                          # wall, exercise, cue
+    settings: list[tuple[float, dict]]                          # first use, settings
+    exercises: list[str] = field(default_factory=list)          # in programme order
+
+
+def load(conn: sqlite3.Connection, path: Path, since: date | None) -> Data:
+    start = datetime.combine(since, datetime.min.time()).timestamp() if since else float("-inf")
+    sessions = conn.execute("SELECT id, started_wall, programme, affected_side, end_reason FROM sessions "
+                            "WHERE started_wall >= ? ORDER BY started_wall", (start,)).fetchall()
+    if not sessions:
+        span = conn.execute("SELECT min(started_wall), max(started_wall) FROM sessions").fetchone()
+        if span[0] is None:
+            raise UserError(f"{path}: no sessions recorded yet, so there is nothing to report")
+        raise UserError(f"{path}: no sessions since {since} (the last one was on "
+                        f"{datetime.fromtimestamp(span[1]).date()})")
+    reps = [Rep(*row[:13], tuple(json.loads(row[13]))) for row in conn.execute(
+        """SELECT r.session_id, s.started_wall, s.programme, r.exercise_id, r.rep, r.wall, s.affected_side,
+                  r.peak_left, r.peak_right, r.symmetry, r.weaker, r.hold_s, r.hold_target_s, r.flags
+           FROM reps r JOIN sessions s ON s.id = r.session_id
+           WHERE s.started_wall >= ? ORDER BY r.wall, r.id""", (start,))]
+    cues = conn.execute("SELECT c.wall, c.exercise_id, c.cue FROM cues c JOIN sessions s ON s.id = c.session_id "
+                        "WHERE s.started_wall >= ? ORDER BY c.wall", (start,)).fetchall()
+    settings = [(wall, json.loads(text)) for wall, text in conn.execute(
+        "SELECT min(s.started_wall), t.json FROM settings t JOIN sessions s ON s.settings_id = t.id "
+        "WHERE s.started_wall >= ? GROUP BY t.id ORDER BY 1", (start,))]
+    order = conn.execute("SELECT exercise_id FROM reps GROUP BY exercise_id ORDER BY min(id)").fetchall()
+    practised = {r.exercise for r in reps}
+    days = [datetime.fromtimestamp(s[1]).date() for s in sessions]
+    return Data(since or days[0], days[-1], sessions, reps, cues, settings,
+                [e for (e,) in order if e in practised])
+
+
+def title(exercise: str, titles: Mapping[str, str]) -> str:
+    return titles.get(exercise) or exercise.replace("_", " ").capitalize()
+
+
+def _daily(values: list[tuple[date, float]]) -> dict[date, list[float]]:
+    by_day: dict[date, list[float]] = defaultdict(list)
+    for day, v in values:
+        by_day[day].append(v)
+    return by_day
+
+
+def _rolling(by_day: dict[date, list[float]], days: int = WEEK) -> list[tuple[date, float]]:
+    """For each practice day, the mean of all values in the week ending that day."""
+    out = []
+    for day in sorted(by_day):
+        window = [v for d, vs in by_day.items() if day - timedelta(days=days - 1) <= d <= day for v in vs]
+        out.append((day, fmean(window)))
+    return out
+
+
+def _percent(v: float) -> str:
+    return f"{v * 100:.0f}%"
+
+
+def _number(v: float) -> str:
+    return f"{v:g}"
+
+
+def _mean_or_dash(values: list[float], fmt=_percent) -> str:
+    return fmt(fmean(values)) if values else "–"
+
+
+def _frame(data: Data, lo: float, hi: float, **kw) -> svg.Frame:
+    return svg.Frame(data.first, data.last, lo, hi, **kw)
+
+
+def _figure(caption: str, chart: str, legend: list[tuple[str, str]] = ()) -> str:
+    keys = "".join(f'<span class="key"><i style="background:{c}"></i>{escape(t)}</span>' for c, t in legend)
+    return f'<figure>{chart}<figcaption><b>{escape(caption)}</b> {keys}</figcaption></figure>'
+
+
+def symmetry_section(data: Data, titles: Mapping[str, str]) -> str:
+    figures = []
+    for exercise in data.exercises:
+        by_day = _daily([(r.day, r.symmetry) for r in data.reps if r.exercise == exercise and r.symmetry is not None])
+        daily = [(d, fmean(vs)) for d, vs in by_day.items()]
+        chart = svg.line_chart(_frame(data, 0, 1), [svg.Line(daily, SYMMETRY_DAILY, dots=True),
+                                                    svg.Line(_rolling(by_day), SYMMETRY)],
+                               [0, 0.25, 0.5, 0.75, 1], _percent, f"Symmetry of {title(exercise, titles)} over time")
+        figures.append(_figure(title(exercise, titles), chart,
+                               [(SYMMETRY, "7-day mean"), (SYMMETRY_DAILY, "daily mean")]))
+    return ('<section><h2>Symmetry per exercise</h2><p>Weaker side\'s movement as a share of the stronger '
+            'side\'s, per repetition (100% = both halves moved equally).</p><div class="grid">'
+            + "".join(figures) + "</div></section>")
+
+
+def movement_section(data: Data, titles: Mapping[str, str]) -> str:
+    figures = []
+    for exercise in data.exercises:
+        reps = [r for r in data.reps if r.exercise == exercise]
+        affected = _daily([(r.day, r.peak(r.affected)) for r in reps])
+        unaffected = _daily([(r.day, r.peak(other(r.affected))) for r in reps])
+        hi = max([fmean(v) for v in affected.values()] + [fmean(v) for v in unaffected.values()] + [0.01])
+        ticks = svg.nice_ticks(hi)
+        chart = svg.line_chart(_frame(data, 0, ticks[-1]),
+                               [svg.Line([(d, fmean(v)) for d, v in unaffected.items()], UNAFFECTED, width=1.5),
+                                svg.Line([(d, fmean(v)) for d, v in affected.items()], AFFECTED)],
+                               ticks, _number, f"Movement of {title(exercise, titles)} per side over time")
+        figures.append(_figure(title(exercise, titles), chart,
+                               [(AFFECTED, "affected side"), (UNAFFECTED, "other side")]))
+    return ('<section><h2>Affected side\'s movement</h2><p>Daily mean of the peak movement per repetition, '
+            'against the person\'s own relaxed face, in units of the distance between the pupils.</p>'
+            '<div class="grid">' + "".join(figures) + "</div></section>")
+
+
+def sessions_section(data: Data) -> str:
+    done: Counter[date] = Counter()
+    short: Counter[date] = Counter()
+    for _, start, _, _, reason in data.sessions:
+        (done if reason in ENDED_AS_PLANNED else short)[datetime.fromtimestamp(start).date()] += 1
+    per_day = Counter(done) + Counter(short)
+    ticks = svg.nice_ticks(max(per_day.values()), count=max(1, min(4, max(per_day.values()))))
+    chart = svg.stacked_bars(_frame(data, 0, ticks[-1], height=180), [(SESSION_DONE, done), (SESSION_SHORT, short)],
+                             ticks, lambda v: f"{v:g}", "Sessions per day")
+    return ('<section><h2>Sessions per day</h2>'
+            + _figure("Sessions", chart, [(SESSION_DONE, "completed"), (SESSION_SHORT, "ended early or interrupted")])
+            + "</section>")
+
+
+def cues_section(data: Data) -> str:
+    if not data.cues:
+        return "<section><h2>Cues given</h2><p>No coaching cues were needed in this period.</p></section>"
+    totals = Counter(cue for _, _, cue in data.cues)
+    kinds = [cue for cue, _ in totals.most_common()]
+    colours = {cue: CUE_COLOURS[i % len(CUE_COLOURS)] for i, cue in enumerate(kinds)}
+    per_day: dict[str, Counter[date]] = defaultdict(Counter)
+    for wall, _, cue in data.cues:
+        per_day[cue][datetime.fromtimestamp(wall).date()] += 1
+    daily_max = max(sum(per_day[c][d] for c in kinds) for d in {d for c in kinds for d in per_day[c]})
+    ticks = svg.nice_ticks(daily_max)
+    chart = svg.stacked_bars(_frame(data, 0, ticks[-1], height=180), [(colours[c], per_day[c]) for c in kinds],
+                             ticks, lambda v: f"{v:g}", "Cues given per day")
+    by_exercise = Counter((exercise, cue) for _, exercise, cue in data.cues)
+    rows = "".join(f"<tr><td>{escape(cue)}</td><td>{totals[cue]}</td><td>"
+                   + escape(", ".join(f"{e} {n}" for (e, c), n in by_exercise.most_common() if c == cue))
+                   + "</td></tr>" for cue in kinds)
+    return ('<section><h2>Cues given</h2>'
+            + _figure("Cues per day", chart, [(colours[c], c.replace("_", " ")) for c in kinds])
+            + '<table><thead><tr><th>Cue</th><th>Times</th><th>During</th></tr></thead><tbody>'
+            + rows + "</tbody></table></section>")
+
+
+def overview_table(data: Data, titles: Mapping[str, str]) -> str:
+    first_week_end = data.first + timedelta(days=WEEK)
+    last_week_start = data.last - timedelta(days=WEEK - 1)
+    rows = []
+    for exercise in data.exercises:
+        reps = [r for r in data.reps if r.exercise == exercise]
+        early = [r for r in reps if r.day < first_week_end]
+        late = [r for r in reps if r.day >= last_week_start]
+        sym = lambda rs: _mean_or_dash([r.symmetry for r in rs if r.symmetry is not None])
+        moved = lambda rs: _mean_or_dash([r.peak(r.affected) for r in rs], lambda v: f"{v:.3f}")
+        rows.append(f"<tr><td>{escape(title(exercise, titles))}</td><td>{len({r.day for r in reps})}</td>"
+                    f"<td>{len(reps)}</td><td>{sym(early)}</td><td>{sym(late)}</td>"
+                    f"<td>{moved(early)}</td><td>{moved(late)}</td>"
+                    f"<td>{sum('overactivity' in r.flags for r in reps)}</td></tr>")
+    return ('<section><h2>Exercises: first week and last week of the period</h2><table><thead><tr>'
+            '<th>Exercise</th><th>Days</th><th>Reps</th><th>Symmetry, first week</th><th>Symmetry, last week</th>'
+            '<th>Affected movement, first week</th><th>Affected movement, last week</th>'
+            '<th>Reps with strong-side over-activity</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></section>")
+
+
+def settings_section(data: Data) -> str:
+    items = []
+    previous: dict = {}
+    for wall, settings in data.settings:
+        changed = {k: v for k, v in settings.items() if previous.get(k) != v} if previous else settings
+        text = ", ".join(f"{k} = {v}" for k, v in sorted(changed.items())) or "no change"
+        items.append(f"<li><b>From {datetime.fromtimestamp(wall):%d %b %Y}:</b> {escape(text)}</li>")
+        previous = settings
+    return "<section><h2>Settings in force</h2><ul>" + "".join(items) + "</ul></section>"
+
+
+CSS = """
+:root { color-scheme: light; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font: 15px/1.45 system-ui, "DejaVu Sans", sans-serif; color: #1f2933; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .2rem; } h2 { font-size: 1.2rem; margin: 2rem 0 .4rem; border-bottom: 1px solid #d8dde3; }
+.meta, .note, p { color: #4a5561; margin: .2rem 0; } .note { font-style: italic; }
+.glance { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: 1rem 0; }
+.glance div { min-width: 8rem; } .glance b { display: block; font-size: 1.5rem; color: #1f2933; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(26rem, 1fr)); gap: .5rem 1.5rem; }
+figure { margin: .6rem 0; break-inside: avoid; } svg { width: 100%; height: auto; display: block; }
+figcaption { font-size: .9rem; } .key { margin-left: 1rem; white-space: nowrap; color: #4a5561; }
+.key i { display: inline-block; width: .9em; height: .9em; margin-right: .3em; vertical-align: -.1em; border-radius: 2px; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0; }
+th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
+th { font-weight: 600; } td:not(:first-child) { font-variant-numeric: tabular-nums; }
+footer { margin-top: 2rem; font-size: .85rem; color: #4a5561; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { font-size: 10pt; margin: 0; max-width: none; padding: 0; }
+  h2 { break-after: avoid; } section { break-inside: auto; } tr { break-inside: avoid; }
+  .grid { grid-template-columns: 1fr 1fr; gap: 0 8mm; }
+}
+"""
+
+
+def render(data: Data, titles: Mapping[str, str], generated: datetime) -> str:
+    sides = Counter(s[3] for s in data.sessions)
+    affected = data.sessions[-1][3]
+    side_note = f"{affected}" + ("" if len(sides) == 1 else " (changed during the period)")
+    programmes = ", ".join(sorted({s[2] for s in data.sessions}))
+    days_practised = len({datetime.fromtimestamp(s[1]).date() for s in data.sessions})
+    interrupted = sum(1 for s in data.sessions if s[4] not in ENDED_AS_PLANNED)
+    glance = [(days_practised, f"days practised of {(data.last - data.first).days + 1}"),
+              (len(data.sessions), "sessions"), (len(data.reps), "repetitions measured"),
+              (interrupted, "sessions ended early or interrupted"), (len(data.cues), "cues given")]
+    period = f"{data.first:%d %b %Y} – {data.last:%d %b %Y}"
+    return "".join([
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Mimic Mirror progress, {escape(period)}</title><style>{CSS}</style></head><body>",
+        "<header><h1>Facial exercise progress</h1>",
+        f'<p class="meta">{escape(period)} · affected side: {escape(side_note)} · programme: {escape(programmes)}'
+        f" · made {generated:%d %b %Y %H:%M}</p>",
+        '<p class="note">Practice feedback from the mirror\'s measurements of each half of the face against the '
+        "person's own relaxed face. It is not a diagnosis or a grading of the palsy.</p></header>",
+        '<div class="glance">' + "".join(f"<div><b>{n}</b>{escape(t)}</div>" for n, t in glance) + "</div>",
+        symmetry_section(data, titles),
+        movement_section(data, titles),
+        sessions_section(data),
+        cues_section(data),
+        overview_table(data, titles),
+        settings_section(data),
+        "<footer>Every repetition is in reps.csv next to this file.</footer></body></html>",
+    ])
+
+
+def write_csv(data: Data, path: Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(CSV_COLUMNS)
+        for r in data.reps:
+            at = datetime.fromtimestamp(r.wall)
+            out.writerow([r.session, datetime.fromtimestamp(r.session_start).isoformat(timespec="seconds"),
+                          at.date().isoformat(), at.time().isoformat(timespec="seconds"), r.programme,
+                          r.exercise, r.rep, r.affected, f"{r.peak_left:.4f}", f"{r.peak_right:.4f}",
+                          f"{r.peak(r.affected):.4f}", f"{r.peak(other(r.affected)):.4f}",
+                          "" if r.symmetry is None else f"{r.symmetry:.3f}", r.weaker or "",
+                          f"{r.hold_s:.2f}", f"{r.hold_target_s:.2f}", ";".join(r.flags)])
+
+
+def make_report(db: Path, out: Path, since: date | None = None, titles: Mapping[str, str] | None = None,
+                generated: datetime | None = None) -> Path:
+    """Write report.html and reps.csv into `out`; returns the HTML's path."""
+    conn = snapshot(db)
+    try:
+        data = load(conn, db, since)
+    finally:
+        conn.close()
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    html = out / "report.html"
+    html.write_text(render(data, titles or {}, generated or datetime.now()), encoding="utf-8")
+    write_csv(data, out / "reps.csv")
+    return html
