@@ -69,6 +69,7 @@ class SummaryRow:
 class Screen:
     kind: ScreenKind
     title: str = ""
+    exercise_id: str = ""                  # the exercise this screen belongs to, if any
     lines: tuple[str, ...] = ()            # instruction or body text, short lines
     cue: str = ""                          # the one coaching cue that matters now
     cue_side: Side | None = None           # the side a cue is about (drawn on that side)
