@@ -33,8 +33,9 @@ SYMMETRY = "#1d4ed8"
 SYMMETRY_DAILY = "#9db4ef"
 SESSION_DONE = "#1d4ed8"
 SESSION_SHORT = "#9db4ef"
-CUE_COLOURS = ("#c2410c", "#0f766e", "#7c3aed", "#b45309", "#be185d", "#4d7c0f")
+CUE_COLOURS = ("#7c3aed", "#0f766e", "#b45309", "#be185d", "#4d7c0f", "#0e7490")  # none is a side colour
 ENDED_AS_PLANNED = ("completed", "time_cap")
+WIDE = {"width": 1200, "height": 230, "left": 40}   # full-width charts keep the small ones' text size
 
 CSV_COLUMNS = ("session", "session_start", "date", "time", "programme", "exercise", "rep", "affected_side",
                "peak_left", "peak_right", "peak_affected", "peak_unaffected", "symmetry", "weaker",
@@ -210,15 +211,15 @@ def sessions_section(data: Data) -> str:
     for _, start, _, _, reason in data.sessions:
         (done if reason in ENDED_AS_PLANNED else short)[datetime.fromtimestamp(start).date()] += 1
     per_day = Counter(done) + Counter(short)
-    ticks = svg.nice_ticks(max(per_day.values()), count=max(1, min(4, max(per_day.values()))))
-    chart = svg.stacked_bars(_frame(data, 0, ticks[-1], height=180), [(SESSION_DONE, done), (SESSION_SHORT, short)],
+    ticks = svg.nice_ticks(max(per_day.values()), whole=True)
+    chart = svg.stacked_bars(_frame(data, 0, ticks[-1], **WIDE), [(SESSION_DONE, done), (SESSION_SHORT, short)],
                              ticks, lambda v: f"{v:g}", "Sessions per day")
     return ('<section><h2>Sessions per day</h2>'
             + _figure("Sessions", chart, [(SESSION_DONE, "completed"), (SESSION_SHORT, "ended early or interrupted")])
             + "</section>")
 
 
-def cues_section(data: Data) -> str:
+def cues_section(data: Data, titles: Mapping[str, str]) -> str:
     if not data.cues:
         return "<section><h2>Cues given</h2><p>No coaching cues were needed in this period.</p></section>"
     totals = Counter(cue for _, _, cue in data.cues)
@@ -228,12 +229,12 @@ def cues_section(data: Data) -> str:
     for wall, _, cue in data.cues:
         per_day[cue][datetime.fromtimestamp(wall).date()] += 1
     daily_max = max(sum(per_day[c][d] for c in kinds) for d in {d for c in kinds for d in per_day[c]})
-    ticks = svg.nice_ticks(daily_max)
-    chart = svg.stacked_bars(_frame(data, 0, ticks[-1], height=180), [(colours[c], per_day[c]) for c in kinds],
+    ticks = svg.nice_ticks(daily_max, whole=True)
+    chart = svg.stacked_bars(_frame(data, 0, ticks[-1], **WIDE), [(colours[c], per_day[c]) for c in kinds],
                              ticks, lambda v: f"{v:g}", "Cues given per day")
     by_exercise = Counter((exercise, cue) for _, exercise, cue in data.cues)
     rows = "".join(f"<tr><td>{escape(cue)}</td><td>{totals[cue]}</td><td>"
-                   + escape(", ".join(f"{e} {n}" for (e, c), n in by_exercise.most_common() if c == cue))
+                   + escape(", ".join(f"{title(e, titles)} {n}" for (e, c), n in by_exercise.most_common() if c == cue))
                    + "</td></tr>" for cue in kinds)
     return ('<section><h2>Cues given</h2>'
             + _figure("Cues per day", chart, [(colours[c], c.replace("_", " ")) for c in kinds])
@@ -242,24 +243,31 @@ def cues_section(data: Data) -> str:
 
 
 def overview_table(data: Data, titles: Mapping[str, str]) -> str:
-    first_week_end = data.first + timedelta(days=WEEK)
     last_week_start = data.last - timedelta(days=WEEK - 1)
     rows = []
     for exercise in data.exercises:
         reps = [r for r in data.reps if r.exercise == exercise]
+        first_week_end = reps[0].day + timedelta(days=WEEK)
         early = [r for r in reps if r.day < first_week_end]
         late = [r for r in reps if r.day >= last_week_start]
+        overactive = sum('overactivity' in r.flags for r in reps)
         sym = lambda rs: _mean_or_dash([r.symmetry for r in rs if r.symmetry is not None])
         moved = lambda rs: _mean_or_dash([r.peak(r.affected) for r in rs], lambda v: f"{v:.3f}")
         rows.append(f"<tr><td>{escape(title(exercise, titles))}</td><td>{len({r.day for r in reps})}</td>"
                     f"<td>{len(reps)}</td><td>{sym(early)}</td><td>{sym(late)}</td>"
                     f"<td>{moved(early)}</td><td>{moved(late)}</td>"
-                    f"<td>{sum('overactivity' in r.flags for r in reps)}</td></tr>")
-    return ('<section><h2>Exercises: first week and last week of the period</h2><table><thead><tr>'
+                    f"<td>{overactive} ({overactive / len(reps):.0%})</td></tr>")
+    return ('<section><h2>Exercises: first week and last week</h2><p>The first week is each exercise\'s '
+            'first seven days of practice in this period; the last week ends on the last day of the period.</p>'
+            '<table><thead><tr>'
             '<th>Exercise</th><th>Days</th><th>Reps</th><th>Symmetry, first week</th><th>Symmetry, last week</th>'
             '<th>Affected movement, first week</th><th>Affected movement, last week</th>'
             '<th>Reps with strong-side over-activity</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table></section>")
+
+
+def _setting(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def settings_section(data: Data) -> str:
@@ -267,7 +275,7 @@ def settings_section(data: Data) -> str:
     previous: dict = {}
     for wall, settings in data.settings:
         changed = {k: v for k, v in settings.items() if previous.get(k) != v} if previous else settings
-        text = ", ".join(f"{k} = {v}" for k, v in sorted(changed.items())) or "no change"
+        text = "; ".join(f"{k} = {_setting(v)}" for k, v in sorted(changed.items())) or "no change"
         items.append(f"<li><b>From {datetime.fromtimestamp(wall):%d %b %Y}:</b> {escape(text)}</li>")
         previous = settings
     return "<section><h2>Settings in force</h2><ul>" + "".join(items) + "</ul></section>"
@@ -322,7 +330,7 @@ def render(data: Data, titles: Mapping[str, str], generated: datetime) -> str:
         symmetry_section(data, titles),
         movement_section(data, titles),
         sessions_section(data),
-        cues_section(data),
+        cues_section(data, titles),
         overview_table(data, titles),
         settings_section(data),
         "<footer>Every repetition is in reps.csv next to this file.</footer></body></html>",

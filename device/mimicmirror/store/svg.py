@@ -124,12 +124,17 @@ def stacked_bars(frame: Frame, stacks: Sequence[tuple[str, Mapping[date, float]]
     return _svg(frame, body, label)
 
 
-def nice_ticks(hi: float, count: int = 4) -> list[float]:
-    """0 and a few round steps up to at least `hi` (1, 2, 2.5, 5 times a power of ten)."""
+def nice_ticks(hi: float, count: int = 4, whole: bool = False) -> list[float]:
+    """0 and a few round steps up to at least `hi` (1, 2, 2.5, 5 times a power of ten).
+
+    `whole` keeps steps to whole numbers, for counts.
+    """
     if hi <= 0:
         return [0.0, 1.0]
     raw = hi / count
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
     n = int(-(-hi // step))
     return [round(i * step, 10) for i in range(n + 1)]
