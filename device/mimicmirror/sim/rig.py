@@ -1,0 +1,194 @@
+"""The virtual rig: every piece of hardware stood in for, under the real service loop.
+
+- Camera: the production picamera2 adapter on `FakePicamera2`, serving the
+  virtual person's face (simulated exercises on a real photo), with the
+  scenario's faults; in lockstep so every run is identical.
+- Buttons: the production gpiozero buttons on `MockFactory` pins, pressed by
+  the person (or the scenario) at simulated times.
+- Display: the production renderer on SDL's dummy driver (or a window), with a
+  PNG screenshot at every new screen.
+- systemd: a real datagram socket as $NOTIFY_SOCKET, recording READY,
+  WATCHDOG and STATUS with their (simulated) times.
+- Time: a simulated clock that the camera moves on frame by frame, so a
+  ten-minute session runs in a couple of minutes with identical results.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..clock import SimClock
+from ..config import Config, defaults, validate
+from ..notify import Notifier
+from ..records import Record, SessionEnded
+from ..screen import Screen, ScreenKind
+from .person import VirtualPerson
+from .scenario import Scenario
+
+#: The rig's watchdog: as the unit file asks (WatchdogSec=30), pings every 15 s.
+WATCHDOG_USEC = 30_000_000
+RIG_START = 1000.0   # monotonic origin of the simulated clock
+
+
+@dataclass
+class RigResult:
+    scenario: Scenario
+    out_dir: Path
+    db_path: Path
+    records: list[Record] = field(default_factory=list)
+    screens: list[tuple[float, Screen]] = field(default_factory=list)   # each new screen, with its time
+    screenshots: list[Path] = field(default_factory=list)
+    notifications: list[tuple[float, str]] = field(default_factory=list)  # (time, "READY=1"...)
+    exit_status: int = 0
+    seconds: float = 0.0   # simulated seconds the run lasted
+
+
+def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
+               base: Config | None = None) -> Config:
+    """The device config the rig runs: the scenario's person and programme, fake hardware."""
+    sections = {s: dict(v) for s, v in (base or defaults()).sections.items()}
+    sections["user"].update(affected_side=scenario.affected_side, programme=scenario.programme)
+    sections["camera"].update(source="sim", fps=scenario.fps, width=640, height=480)
+    sections["buttons"].update(backend="gpio")
+    sections["display"].update(driver=driver, fps=60)
+    sections["store"].update(path=str((out_dir / "mimicmirror.db").resolve()))
+    checked = validate(sections, "<rig>")
+    programme_path = base.programme_path if base else defaults().programme_path
+    return Config({k: v for k, v in checked.items()}, None, programme_path)
+
+
+class Rig:
+    """Runs one scenario end to end through `mimicmirror.service`."""
+
+    def __init__(self, scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
+                 base_config: Config | None = None, screenshots: bool = True):
+        self.scenario = scenario
+        self.out_dir = Path(out_dir)
+        self.driver = driver
+        self.take_screenshots = screenshots
+        self.config = rig_config(scenario, self.out_dir, driver=driver, base=base_config)
+
+    def run(self) -> RigResult:
+        from gpiozero.pins.mock import MockFactory
+
+        from ..camera.latest import LatestFrame
+        from ..camera.picamera import PicameraSource
+        from ..controls.buttons import GpioButtons
+        from ..display.renderer import open_display
+        from ..service import build_service
+        from .faces import load_face
+        from .fake_picamera2 import Fault, FakePicamera2
+        from .warp import ExerciseWarper
+
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        shots = self.out_dir / "screens"
+        if self.take_screenshots:
+            shutil.rmtree(shots, ignore_errors=True)
+            shots.mkdir()
+        db_path = Path(self.config["store"]["path"])
+        for stale in db_path.parent.glob(db_path.name + "*"):
+            stale.unlink()
+        result = RigResult(self.scenario, self.out_dir, db_path)
+
+        clock = SimClock(start=RIG_START)
+        person = VirtualPerson(self.scenario, ExerciseWarper(load_face(self.scenario.face)), RIG_START)
+        world = FakePicamera2.serve(person.frame_at, start_at=RIG_START, clock=clock)
+        cam = self.config["camera"]
+        camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=FakePicamera2),
+                             lockstep=True, read_timeout=cam["timeout_seconds"])
+        pins = MockFactory()
+        btn = self.config["buttons"]
+        buttons = _PressingButtons(
+            GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
+                        btn["debounce_seconds"], clock, pin_factory=pins),
+            pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, person, clock)
+        display = open_display(self.config["display"], clock=clock)
+        sock_dir = Path(tempfile.mkdtemp(prefix="mm-notify-"))
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        listener.bind(str(sock_dir / "notify"))
+        listener.setblocking(False)
+        notifier = Notifier.from_env({"NOTIFY_SOCKET": str(sock_dir / "notify"),
+                                      "WATCHDOG_USEC": str(WATCHDOG_USEC)})
+        service = build_service(self.config, clock=clock, camera=camera, buttons=buttons,
+                                display=display, notifier=notifier)
+        last_key: list[Any] = [None]
+
+        def on_step(step: Any, t: float) -> None:
+            result.records.extend(step.records)
+            shown = service.engine.screen
+            key = (shown.kind, shown.exercise_id, shown.title, shown.phase, shown.cue, shown.warning)
+            if key != last_key[0]:
+                last_key[0] = key
+                result.screens.append((clock.monotonic(), shown))
+                if self.take_screenshots:
+                    path = shots / f"{len(result.screenshots):04d}-{_slug(shown)}.png"
+                    display.screenshot(path)
+                    result.screenshots.append(path)
+            person.see(shown, clock.monotonic())
+            for kind, start, seconds in person.take_faults():
+                world.faults = world.faults + (Fault(kind, start, seconds),)
+            _drain(listener, clock, result.notifications)
+
+        ended = [False]
+
+        def until(screen: Screen) -> bool:
+            ended[0] = ended[0] or any(isinstance(r, SessionEnded) for r in result.records[-8:])
+            done = ended[0] and person.gone and screen.kind == ScreenKind.IDLE
+            return done or clock.monotonic() - RIG_START > self.scenario.max_seconds
+
+        service.on_step = on_step
+        try:
+            result.exit_status = service.run(until=until)
+        finally:
+            _drain(listener, clock, result.notifications)
+            for part in (buttons, display, notifier):
+                part.close()
+            listener.close()
+            shutil.rmtree(sock_dir, ignore_errors=True)
+            FakePicamera2.world = None
+        result.seconds = clock.monotonic() - RIG_START
+        return result
+
+
+class _PressingButtons:
+    """The production buttons, with the person's fingers on the mock pins."""
+
+    def __init__(self, buttons: Any, pins: Any, numbers: dict[str, int], person: VirtualPerson, clock: SimClock):
+        self.buttons, self.pins, self.numbers, self.person, self.clock = buttons, pins, numbers, person, clock
+        self._releases: list[tuple[float, int]] = []
+
+    def events(self) -> list:
+        now = self.clock.monotonic()
+        for press in self.person.take_presses(now):
+            self.pins.pin(self.numbers[press.button]).drive_low()     # pulled up: pressed = low
+            self._releases.append((press.at + press.hold, self.numbers[press.button]))
+        for at, number in [r for r in self._releases if r[0] <= now]:
+            self.pins.pin(number).drive_high()
+            self._releases.remove((at, number))
+        return self.buttons.events()
+
+    def close(self) -> None:
+        self.buttons.close()
+        self.pins.close()
+
+
+def _drain(listener: socket.socket, clock: SimClock, into: list[tuple[float, str]]) -> None:
+    while True:
+        try:
+            data = listener.recv(4096)
+        except BlockingIOError:
+            return
+        for line in data.decode().splitlines():
+            into.append((clock.monotonic(), line))
+
+
+def _slug(screen: Screen) -> str:
+    words = "-".join(w for w in (screen.kind.value, screen.exercise_id,
+                                 screen.phase.value if screen.phase else "") if w)
+    return re.sub(r"[^a-z0-9_-]+", "", words.lower())[:60]

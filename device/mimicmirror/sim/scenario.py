@@ -1,0 +1,173 @@
+"""Scenario files for the virtual rig: who stands at the mirror and what happens.
+
+A scenario (TOML) names the face, how the person behaves (when they arrive,
+how long they read a card, how far each side of their face moves in each
+exercise), what goes wrong (camera faults, walking away, extra button
+presses), and what must come out (expected cues). Times are either absolute
+scenario seconds (`at`) or seconds after an exercise's practice first appears
+(`exercise` + `after`), because the session's pace is the engine's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..config import read_toml
+from ..errors import ConfigError
+from .actions import ACTIONS, LID_ACTION
+
+SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+SIM_ACTIONS = (*ACTIONS, LID_ACTION)
+FAULTS = ("timeout", "disconnect", "black", "busy")
+
+
+@dataclass(frozen=True)
+class Movement:
+    """What the face does in one exercise: an action at an amplitude per side."""
+
+    action: str
+    left: float
+    right: float
+    also: tuple[tuple[str, float, float], ...] = ()   # e.g. the affected eye narrowing
+
+    @property
+    def truth_symmetry(self) -> float:
+        strong = max(self.left, self.right)
+        return min(self.left, self.right) / strong if strong > 0 else 1.0
+
+    @property
+    def weaker(self) -> str | None:
+        if self.left == self.right:
+            return None
+        return "left" if self.left < self.right else "right"
+
+
+@dataclass(frozen=True)
+class Happening:
+    """A scheduled fault, absence or button press."""
+
+    what: str                      # "fault", "away", "press"
+    kind: str = ""                 # fault kind, or button name for presses
+    at: float | None = None        # absolute scenario seconds
+    exercise: str | None = None    # ... or relative to this exercise's first practice screen
+    after: float = 0.0
+    seconds: float = 0.0           # duration (faults, absences, how long a press is held)
+
+    def anchored(self) -> bool:
+        return self.exercise is not None
+
+
+@dataclass(frozen=True)
+class Person:
+    arrive: float = 1.0            # the face appears at the mirror
+    start_after: float = 2.0       # NEXT this long after the start prompt shows
+    read_seconds: float = 2.0      # NEXT on an instruction card after this (0: let it run)
+    summary_seconds: float = 2.0   # NEXT on an exercise summary after this (0: let it run)
+    guided_seconds: float = 0.0    # NEXT on a guided step after this (0: do it all)
+    move_seconds: float = 0.8      # time to reach the full movement
+    leave_after_session: bool = True
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: Path | None
+    face: str = "grace_hopper"
+    fps: int = 10
+    programme: str = "gentle"
+    affected_side: str = "left"
+    max_seconds: float = 1800.0
+    person: Person = Person()
+    exercises: Mapping[str, Movement] = field(default_factory=dict)
+    happenings: tuple[Happening, ...] = ()
+    expect_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # cue -> exercise ids
+    symmetry_tolerance: float = 0.15
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A bundled scenario by name (e.g. "demo") or any scenario file."""
+    path = Path(name_or_path)
+    if not path.suffix and not path.exists():
+        path = SCENARIO_DIR / f"{name_or_path}.toml"
+    return parse_scenario(read_toml(path), path)
+
+
+def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenario:
+    where = str(path) if path else "<scenario>"
+    _only(data, ("rig", "person", "exercises", "happenings", "expect"), where, "")
+    rig = data.get("rig", {})
+    _only(rig, ("face", "fps", "programme", "affected_side", "max_seconds"), where, "rig.")
+    person_data = data.get("person", {})
+    _only(person_data, tuple(Person.__dataclass_fields__), where, "person.")
+    person = Person(**{k: _number(v, where, f"person.{k}") if k != "leave_after_session" else bool(v)
+                       for k, v in person_data.items()})
+    exercises = {eid: _movement(spec, where, f"exercises.{eid}")
+                 for eid, spec in data.get("exercises", {}).items()}
+    happenings = tuple(_happening(h, where, f"happenings[{i}]")
+                       for i, h in enumerate(data.get("happenings", [])))
+    expect = data.get("expect", {})
+    _only(expect, ("cues", "symmetry_tolerance"), where, "expect.")
+    cues = {cue: tuple(ids) for cue, ids in expect.get("cues", {}).items()}
+    side = rig.get("affected_side", "left")
+    if side not in ("left", "right"):
+        raise ConfigError(f"{where}: rig.affected_side = {side!r}: must be 'left' or 'right'")
+    return Scenario(
+        name=path.stem if path else "scenario", path=path,
+        face=str(rig.get("face", "grace_hopper")), fps=int(rig.get("fps", 10)),
+        programme=str(rig.get("programme", "gentle")), affected_side=side,
+        max_seconds=float(rig.get("max_seconds", 1800.0)), person=person, exercises=exercises,
+        happenings=happenings, expect_cues=cues,
+        symmetry_tolerance=float(expect.get("symmetry_tolerance", 0.15)))
+
+
+def _only(table: Mapping[str, Any], allowed: tuple[str, ...], where: str, prefix: str) -> None:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: {prefix.rstrip('.') or 'scenario'} must be a table")
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(f"{where}: unknown key {prefix}{key} (known: {', '.join(allowed)})")
+
+
+def _number(value: Any, where: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"{where}: {key} = {value!r}: must be a number of 0 or more")
+    return float(value)
+
+
+def _action(name: Any, where: str, key: str) -> str:
+    if name not in SIM_ACTIONS:
+        raise ConfigError(f"{where}: {key} = {name!r}: must be one of {', '.join(SIM_ACTIONS)}")
+    return name
+
+
+def _movement(spec: Any, where: str, key: str) -> Movement:
+    _only(spec, ("action", "left", "right", "also"), where, key + ".")
+    also = []
+    for i, extra in enumerate(spec.get("also", [])):
+        _only(extra, ("action", "left", "right"), where, f"{key}.also[{i}].")
+        also.append((_action(extra.get("action"), where, f"{key}.also[{i}].action"),
+                     _number(extra.get("left", 0.0), where, f"{key}.also[{i}].left"),
+                     _number(extra.get("right", 0.0), where, f"{key}.also[{i}].right")))
+    return Movement(_action(spec.get("action"), where, f"{key}.action"),
+                    _number(spec.get("left", 1.0), where, f"{key}.left"),
+                    _number(spec.get("right", 1.0), where, f"{key}.right"), tuple(also))
+
+
+def _happening(spec: Any, where: str, key: str) -> Happening:
+    _only(spec, ("what", "kind", "at", "exercise", "after", "seconds"), where, key + ".")
+    what = spec.get("what")
+    if what not in ("fault", "away", "press"):
+        raise ConfigError(f"{where}: {key}.what = {what!r}: must be 'fault', 'away' or 'press'")
+    kind = spec.get("kind", "")
+    if what == "fault" and kind not in FAULTS:
+        raise ConfigError(f"{where}: {key}.kind = {kind!r}: must be one of {', '.join(FAULTS)}")
+    if what == "press" and kind not in ("next", "repeat", "next_long"):
+        raise ConfigError(f"{where}: {key}.kind = {kind!r}: must be 'next', 'repeat' or 'next_long'")
+    if ("at" in spec) == ("exercise" in spec):
+        raise ConfigError(f"{where}: {key}: give either 'at' or 'exercise' (with 'after')")
+    return Happening(what=what, kind=kind,
+                     at=_number(spec["at"], where, f"{key}.at") if "at" in spec else None,
+                     exercise=spec.get("exercise"), after=_number(spec.get("after", 0.0), where, f"{key}.after"),
+                     seconds=_number(spec.get("seconds", 0.0), where, f"{key}.seconds"))

@@ -1,0 +1,65 @@
+"""A session's result as the rig saw it: per exercise reps, symmetry, weaker side, cues."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Iterable
+
+from ..records import CueGiven, ExerciseDone, Record, RepDone, SessionEnded
+from .scenario import Scenario
+
+
+@dataclass
+class ExerciseResult:
+    exercise_id: str
+    reps: int = 0
+    symmetry: float | None = None
+    weaker: str | None = None           # the side weaker in most reps
+    skipped: bool = False
+    ended_early: str | None = None
+    cues: list[str] = field(default_factory=list)
+    truth_symmetry: float | None = None  # what the scenario imposed
+    truth_weaker: str | None = None
+
+
+def summarise(records: Iterable[Record], scenario: Scenario | None = None) -> tuple[list[ExerciseResult], str | None]:
+    """Exercise results in session order, and how the session ended."""
+    results: dict[str, ExerciseResult] = {}
+    weaker: dict[str, Counter] = {}
+    ended = None
+    for r in records:
+        if isinstance(r, RepDone):
+            res = results.setdefault(r.exercise_id, ExerciseResult(r.exercise_id))
+            if r.weaker:
+                weaker.setdefault(r.exercise_id, Counter())[r.weaker] += 1
+        elif isinstance(r, CueGiven):
+            results.setdefault(r.exercise_id, ExerciseResult(r.exercise_id)).cues.append(r.cue)
+        elif isinstance(r, ExerciseDone):
+            res = results.setdefault(r.exercise_id, ExerciseResult(r.exercise_id))
+            res.reps, res.symmetry, res.skipped, res.ended_early = r.reps, r.symmetry, r.skipped, r.ended_early
+        elif isinstance(r, SessionEnded):
+            ended = r.reason
+    for eid, counts in weaker.items():
+        results[eid].weaker = counts.most_common(1)[0][0]
+    if scenario is not None:
+        for eid, res in results.items():
+            movement = scenario.exercises.get(eid)
+            if movement is not None:
+                res.truth_symmetry, res.truth_weaker = movement.truth_symmetry, movement.weaker
+    return list(results.values()), ended
+
+
+def format_summary(results: list[ExerciseResult], ended: str | None) -> str:
+    lines = [f"{'exercise':24s} {'reps':>4s} {'symmetry':>8s} {'imposed':>8s}  {'weaker':7s} cues"]
+    for r in results:
+        sym = "-" if r.symmetry is None else f"{r.symmetry:.2f}"
+        truth = "-" if r.truth_symmetry is None else f"{r.truth_symmetry:.2f}"
+        status = " (skipped)" if r.skipped else f" (ended early: {r.ended_early})" if r.ended_early else ""
+        cues = ", ".join(f"{c} x{n}" for c, n in Counter(r.cues).items()) or "-"
+        lines.append(f"{r.exercise_id:24s} {r.reps:4d} {sym:>8s} {truth:>8s}  {(r.weaker or '-'):7s} {cues}{status}")
+    done = [r.symmetry for r in results if r.symmetry is not None]
+    if done:
+        lines.append(f"mean symmetry {mean(done):.2f} over {len(done)} measured exercises; session {ended or 'not ended'}")
+    return "\n".join(lines)
