@@ -53,8 +53,10 @@ CAMERA_RETRY_FIRST_S = 1.0
 CAMERA_RETRY_MAX_S = 30.0
 #: A failed database write is tried again after this long.
 STORE_RETRY_S = 5.0
-#: How long the store's notice (a damaged database set aside) stays on the mirror.
+#: How long the store's notice (a damaged database set aside) stays on the mirror, and what it says.
 STORE_NOTICE_S = 20.0
+STORE_NOTICE_LINES = ("Earlier practice records could not be read.",
+                      "They are kept aside; practice goes on as usual.")
 
 StepCallback = Callable[[Any, float], None]
 
@@ -114,7 +116,7 @@ def describe(screen: Screen, session: int | None) -> str:
         return f"{prefix}: paused"
     if kind == ScreenKind.NEUTRAL:
         return f"{prefix}: relaxed face capture"
-    what = screen.title or kind.value.replace("_", " ")
+    what = screen.exercise_id or screen.title or kind.value.replace("_", " ")
     if kind in (ScreenKind.PRACTICE, ScreenKind.INSTRUCTION, ScreenKind.EXERCISE_SUMMARY) and screen.reps_target:
         return f"{prefix}: {what}, rep {screen.rep}/{screen.reps_target}"
     return f"{prefix}: {what}"
@@ -258,8 +260,9 @@ class Service:
         self.notifier.status("Starting")
         if self.store.notice:
             log.warning("%s", self.store.notice)
+            # the glass gets a short, calm version; the file name is for the caregiver's log
             self._notice = Screen(kind=ScreenKind.NOTICE, title="Practice history set aside",
-                                  lines=(self.store.notice,), footer="NEXT: continue")
+                                  lines=STORE_NOTICE_LINES, footer="NEXT: continue")
             self._notice_until = self.clock.monotonic() + STORE_NOTICE_S
         self._refresh_history()
 
