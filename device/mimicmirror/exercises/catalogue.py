@@ -76,15 +76,16 @@ FLOW_FIELDS: Mapping[str, Field] = {
     "paused_end_seconds": Field(float, 600.0, min=30, max=86400),
 }
 
+_SIDE_TEXT = ("side", "other")
+_STRONG_TEXT = ("side", "strong")
+
 QUIET_FIELDS: Mapping[str, Field] = {
     "direction": Field(int, choices=(1, -1)),
     "max_change": Field(float, min=0.01, max=1.0),
     "min_seconds": Field(float, 0.5, min=0.0, max=10.0),
-    "cue": Field(str),
+    "cue": Field(str, placeholders=_STRONG_TEXT),
 }
 
-_SIDE_TEXT = ("side", "other")
-_STRONG_TEXT = ("side", "strong")
 CUE_IDS = ("overactivity", "break", "fatigue", "more", "less", "hold", "release", "relax",
            "again", "no_movement", "stop", "no_face", "several_faces", "face_too_small",
            "head_turned", "head_tilted")

@@ -498,7 +498,7 @@ class Engine:
         if moving:
             self._activity_at = self._elapsed
             for q in watch.frame(self._now, fa.measures, self._neutral):
-                self._give_cue("synkinesis", self.affected, q.cue)
+                self._give_cue("synkinesis", self.affected, q.cue.format(side=self.affected, strong=self.strong))
         if rep is not None:
             self._on_rep(rep)
 
