@@ -36,9 +36,14 @@ class Key:
     def allowed(self) -> str:
         if self.choices is not None:
             return "one of " + ", ".join(repr(c) for c in self.choices)
+        kind = TYPE_NAMES[self.type]
         if self.min is not None and self.max is not None:
-            return f"a {self.type.__name__} from {self.min} to {self.max}"
-        return f"a {self.type.__name__}"
+            return f"{kind} from {self.min:g} to {self.max:g}"
+        return kind
+
+
+#: How a value's type is named to a caregiver.
+TYPE_NAMES: Mapping[type, str] = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
 
 
 SCHEMA: Mapping[str, Mapping[str, Key]] = {
@@ -128,25 +133,51 @@ class Config:
         return Path(base.split(":")[0]) / p
 
 
+def check_value(section: str, name: str, value: Any, file: str = "<config>") -> Any:
+    """One setting checked on its own (as `mimicmirror setup` asks them one by one)."""
+    return _check(file, section, name, SCHEMA[section][name], value)
+
+
+def problems(data: Mapping[str, Any], file: str = "<config>") -> list[str]:
+    """Every mistake in raw TOML data, one line each, in the order `validate` meets them."""
+    return _validated(data, file)[1]
+
+
 def validate(data: Mapping[str, Any], file: str = "<config>") -> dict[str, dict[str, Any]]:
-    """Check raw TOML data against SCHEMA and fill in defaults."""
-    out: dict[str, dict[str, Any]] = {}
+    """Check raw TOML data against SCHEMA and fill in defaults; the first mistake is raised."""
+    out, errors = _validated(data, file)
+    if errors:
+        raise ConfigError(errors[0])
+    return out
+
+
+def _validated(data: Mapping[str, Any], file: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The settings (defaults where a value is missing or wrong) and the list of mistakes."""
+    errors: list[str] = []
     for section in data:
         if section not in SCHEMA:
-            raise ConfigError(f"{file}: unknown section [{section}] (known: {', '.join(SCHEMA)})")
-        if not isinstance(data[section], dict):
-            raise ConfigError(f"{file}: {section} must be a [section] table")
+            errors.append(f"{file}: unknown section [{section}] (known: {', '.join(SCHEMA)})")
+        elif not isinstance(data[section], dict):
+            errors.append(f"{file}: {section} must be a [section] table")
+    out: dict[str, dict[str, Any]] = {}
     for section, keys in SCHEMA.items():
         given = data.get(section, {})
+        given = given if isinstance(given, dict) else {}
         for name in given:
             if name not in keys:
-                raise ConfigError(f"{file}: unknown key [{section}] {name} (known: {', '.join(keys)})")
-        out[section] = {name: _check(file, section, name, key, given[name]) if name in given else key.default
-                        for name, key in keys.items()}
+                errors.append(f"{file}: unknown key [{section}] {name} (known: {', '.join(keys)})")
+        out[section] = {}
+        for name, key in keys.items():
+            out[section][name] = key.default
+            if name in given:
+                try:
+                    out[section][name] = _check(file, section, name, key, given[name])
+                except ConfigError as e:
+                    errors.append(str(e))
     if out["buttons"]["next_pin"] == out["buttons"]["repeat_pin"]:
-        raise ConfigError(f"{file}: [buttons] repeat_pin = {out['buttons']['repeat_pin']!r}: "
-                          "must differ from next_pin")
-    return out
+        errors.append(f"{file}: [buttons] repeat_pin = {out['buttons']['repeat_pin']!r}: "
+                      "must differ from next_pin")
+    return out, errors
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -175,6 +206,12 @@ def default_config_path() -> Path:
     return system if system.exists() else REPO_CONFIG_DIR / "mimicmirror.toml"
 
 
+def programme_path_for(config_path: Path) -> Path:
+    """The programme file beside a device config, else the one that ships with the software."""
+    beside = config_path.parent / "exercises.toml"
+    return beside if beside.exists() else REPO_CONFIG_DIR / "exercises.toml"
+
+
 def load(path: Path | str | None = None, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Config:
     """Load and validate a device config; the programme file sits beside it."""
     path = Path(path) if path is not None else default_config_path()
@@ -182,11 +219,8 @@ def load(path: Path | str | None = None, overrides: Mapping[str, Mapping[str, An
     for section, values in (overrides or {}).items():
         data.setdefault(section, {}).update(values)
     sections = validate(data, str(path))
-    programme_path = path.parent / "exercises.toml"
-    if not programme_path.exists():
-        programme_path = REPO_CONFIG_DIR / "exercises.toml"
     frozen = MappingProxyType({s: MappingProxyType(v) for s, v in sections.items()})
-    return Config(frozen, path, programme_path)
+    return Config(frozen, path, programme_path_for(path))
 
 
 def defaults() -> Config:
