@@ -14,7 +14,7 @@ import sys
 from .errors import UserError
 
 #: Command modules under mimicmirror.commands, in the order --help lists them.
-COMMANDS: tuple[str, ...] = ("analyze", "demo", "check", "run", "report")
+COMMANDS: tuple[str, ...] = ("analyze", "demo", "check", "run", "report", "config", "setup")
 
 
 def build_parser() -> argparse.ArgumentParser:
