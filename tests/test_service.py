@@ -1,0 +1,473 @@
+"""The service loop with real parts: engine, SQLite store, pygame (SDL dummy),
+the production picamera2 adapter on the fake camera, gpiozero mock pins, and a
+real datagram socket standing in for systemd's notify socket.
+
+Most tests run on a simulated clock (a minute of mirror time in a few seconds);
+the watchdog-stall and SIGTERM tests run in real time because that is what
+systemd sees.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+from gpiozero.pins.mock import MockFactory
+
+from mimicmirror import config as config_module
+from mimicmirror.camera.latest import LatestFrame
+from mimicmirror.camera.picamera import PicameraSource
+from mimicmirror.clock import SimClock, SystemClock
+from mimicmirror.controls.buttons import GpioButtons
+from mimicmirror.display.renderer import open_display
+from mimicmirror.face.analyzer import Analyzer
+from mimicmirror.notify import Notifier
+from mimicmirror.screen import Screen, ScreenKind
+from mimicmirror.service import JournalFormatter, build_service, describe
+from mimicmirror.sim.faces import load_face
+from mimicmirror.sim.fake_picamera2 import FakePicamera2, Fault, still
+from mimicmirror.store.db import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_SCREEN = {"driver": "dummy", "width": 540, "height": 960}
+
+
+# -- a stand-in for systemd's end of the notify socket ------------------------------------------
+
+class NotifyListener:
+    """Binds a real AF_UNIX datagram socket and records every message with its arrival time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.1)
+        self.messages: list[tuple[float, str]] = []
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._receive, daemon=True)
+        self._thread.start()
+
+    def _receive(self) -> None:
+        while not self._closed.is_set():
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self.messages.append((time.monotonic(), data.decode()))
+
+    def texts(self) -> list[str]:
+        with self._lock:
+            return [m for _, m in self.messages]
+
+    def since(self, t: float) -> list[str]:
+        with self._lock:
+            return [m for at, m in self.messages if at >= t]
+
+    def wait_for(self, predicate, timeout: float = 30.0, alive=lambda: True, since: float = 0.0) -> bool:
+        """Wait until a message that arrived after `since` satisfies `predicate`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and alive():
+            if any(predicate(m) for m in self.since(since)):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def settle(self) -> None:
+        """Let the receiving thread catch up with what was sent."""
+        time.sleep(0.3)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener(tmp_path):
+    sock = NotifyListener(tmp_path / "notify")
+    yield sock
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    with Analyzer(static=False) as a:
+        yield a
+
+
+# -- the rig: every edge real, time simulated ------------------------------------------------------
+
+@dataclass
+class Rig:
+    """The service on real parts, with presses scheduled on the simulated clock."""
+
+    clock: SimClock
+    service: object
+    pins: MockFactory
+    display: object
+    store: Store
+    world: object
+    screens: list[tuple[float, Screen]] = field(default_factory=list)
+    presses: list[tuple[float, float, int]] = field(default_factory=list)   # (start, end, pin)
+    timeline: list[tuple[float, object]] = field(default_factory=list)       # (time, action)
+
+    def press(self, at: float, button: str = "next", hold: float = 0.2) -> None:
+        pin = 17 if button == "next" else 27
+        self.presses.append((at, at + hold, pin))
+
+    def at(self, t: float, action) -> None:
+        """Run `action()` once, at the first pass of the loop at or after time t."""
+        self.timeline.append((t, action))
+        self.timeline.sort(key=lambda item: item[0])
+
+    def screenshot(self, t: float, path: Path) -> None:
+        self.at(t, lambda: self.display.screenshot(path))
+
+    def _drive(self, screen: Screen) -> None:
+        now = self.clock.monotonic()
+        for start, end, pin in self.presses:
+            level = self.pins.pin(pin)
+            if start <= now < end:
+                level.drive_low()
+            elif now >= end and start <= now:
+                level.drive_high()
+        while self.timeline and self.timeline[0][0] <= now:
+            self.timeline.pop(0)[1]()
+
+    def run(self, seconds: float) -> int:
+        end = self.clock.monotonic() + seconds
+
+        def until(screen: Screen) -> bool:
+            self._drive(screen)
+            return self.clock.monotonic() >= end
+
+        return self.service.run(until=until)
+
+
+def make_rig(tmp_path: Path, analyzer, notifier: Notifier, faults=(), db: Path | None = None,
+             fps: int = 15) -> Rig:
+    clock = SimClock()
+    config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
+    world = FakePicamera2.serve(still(load_face("grace_hopper")), faults, clock=clock)
+    camera = LatestFrame(PicameraSource(640, 480, fps, picamera2_class=FakePicamera2), lockstep=True)
+    pins = MockFactory()
+    buttons = GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=pins)
+    display = open_display(config["display"], clock=clock)
+    store = Store.open(db or tmp_path / "mimicmirror.db")
+    service = build_service(config, clock=clock, camera=camera, buttons=buttons, display=display,
+                            store=store, notifier=notifier, analyzer=analyzer)
+    rig = Rig(clock, service, pins, display, store, world)
+    service.on_step = lambda step, t: rig.screens.append((t, step.screen))
+    return rig
+
+
+@pytest.fixture
+def rig_parts():
+    """Close what a rig opened, whatever the test did."""
+    made: list[Rig] = []
+    yield made
+    for rig in made:
+        rig.store.close()
+        rig.display.close()
+    FakePicamera2.world = None
+
+
+# -- systemd notifications ---------------------------------------------------------------------
+
+def test_ready_then_watchdog_on_a_real_socket_when_the_loop_runs(tmp_path, listener, analyzer, rig_parts):
+    rig = make_rig(tmp_path, analyzer, Notifier(listener.path, watchdog_interval=1.0))
+    rig_parts.append(rig)
+    assert rig.run(10.0) == 0
+    listener.settle()
+    texts = listener.texts()
+    assert "READY=1" in texts
+    pings = [i for i, m in enumerate(texts) if m == "WATCHDOG=1"]
+    assert len(pings) >= 8                       # one a second of (simulated) running
+    assert texts.index("READY=1") < pings[0]
+    assert texts.count("READY=1") == 1
+    assert texts[-2:] == ["STOPPING=1", "STATUS=Stopping"]
+
+
+def test_no_watchdog_while_the_loop_is_stuck(tmp_path, listener, analyzer, rig_parts):
+    """Pings come from the loop itself: a loop stuck in one frame stops them."""
+    gate = threading.Event()
+    gate.set()
+
+    class StallingAnalyzer:
+        def analyze(self, rgb, t):
+            gate.wait()
+            return analyzer.analyze(rgb, t)
+
+    clock = SystemClock()
+    FakePicamera2.serve(still(load_face("grace_hopper")), clock=clock)
+    config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
+    display = open_display(config["display"], clock=clock)
+    store = Store.open(tmp_path / "mimicmirror.db")
+    service = build_service(
+        config, clock=clock, camera=PicameraSource(640, 480, 15, picamera2_class=FakePicamera2),
+        buttons=GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=MockFactory()), display=display,
+        store=store, notifier=Notifier(listener.path, watchdog_interval=0.05), analyzer=StallingAnalyzer())
+    stop = threading.Event()
+    runner = threading.Thread(target=service.run, kwargs={"stop": stop})
+    runner.start()
+    try:
+        assert listener.wait_for(lambda m: m == "WATCHDOG=1", timeout=30)
+        gate.clear()                             # the next frame's analysis hangs
+        time.sleep(0.5)
+        stuck_from = time.monotonic()
+        time.sleep(1.5)
+        assert "WATCHDOG=1" not in listener.since(stuck_from)
+        gate.set()
+        resumed = time.monotonic()
+        assert listener.wait_for(lambda m: m == "WATCHDOG=1", timeout=10, since=resumed)
+    finally:
+        gate.set()
+        stop.set()
+        runner.join(30)
+        store.close()
+        display.close()
+        FakePicamera2.world = None
+    assert not runner.is_alive()
+
+
+# -- a wrong config ----------------------------------------------------------------------------
+
+def test_wrong_config_refuses_to_start_with_one_line_error_exit_2(tmp_path, listener):
+    bad = tmp_path / "mimicmirror.toml"
+    bad.write_text("[buttons]\nnext_pin = 40\n")
+    env = dict(os.environ, NOTIFY_SOCKET=listener.path)
+    result = subprocess.run([sys.executable, "-m", "mimicmirror", "run", "--config", str(bad)],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(bad) in lines[0] and "next_pin" in lines[0] and "40" in lines[0]
+    assert "Traceback" not in result.stderr
+    listener.settle()
+    assert listener.texts() == []               # systemd never hears READY from a bad config
+
+
+# -- logs and status lines -----------------------------------------------------------------------
+
+def test_logs_carry_journald_priorities_under_systemd_and_plain_levels_otherwise():
+    record = logging.LogRecord("mimicmirror", logging.WARNING, __file__, 1, "camera lost (%s)", ("timeout",), None)
+    assert JournalFormatter(journal=True).format(record) == "<4>camera lost (timeout)"
+    assert JournalFormatter(journal=False).format(record) == "WARNING: camera lost (timeout)"
+    multi = logging.LogRecord("mimicmirror", logging.ERROR, __file__, 1, "one\ntwo", (), None)
+    assert JournalFormatter(journal=True).format(multi) == "<3>one\n<3>two"
+
+
+@pytest.mark.parametrize("screen, session, status", [
+    (Screen(ScreenKind.PRACTICE, title="Smile gently", exercise_id="smile", rep=3, reps_target=5), 2,
+     "Session 2: smile, rep 3/5"),
+    (Screen(ScreenKind.GUIDED, title="Cheek massage"), 1, "Session 1: Cheek massage"),
+    (Screen(ScreenKind.NEUTRAL, title="Relax"), 3, "Session 3: relaxed face capture"),
+    (Screen(ScreenKind.SESSION_SUMMARY), 2, "Session 2 finished: summary"),
+    (Screen(ScreenKind.IDLE), 0, "Waiting at the mirror"),
+    (Screen(ScreenKind.NOTICE, title="Take a break"), 1, "Notice: Take a break"),
+])
+def test_status_line_says_what_the_mirror_is_doing(screen, session, status):
+    assert describe(screen, session) == status
+
+
+# -- stopping --------------------------------------------------------------------------------------
+
+FINGER = '''
+"""`mimicmirror run` with a person at the fake camera and a finger on the NEXT button."""
+import sys, threading, time
+from gpiozero import Device
+from mimicmirror import cli
+from mimicmirror.clock import SystemClock
+from mimicmirror.sim.faces import load_face
+from mimicmirror.sim.fake_picamera2 import FakePicamera2, still
+
+FakePicamera2.serve(still(load_face("grace_hopper")), clock=SystemClock())   # frames in real time
+
+def finger():
+    while Device.pin_factory is None:
+        time.sleep(0.05)
+    pin = Device.pin_factory.pin(17)
+    while True:
+        time.sleep(2.0)
+        pin.drive_low()
+        time.sleep(0.2)
+        pin.drive_high()
+
+threading.Thread(target=finger, daemon=True).start()
+sys.exit(cli.main(["run", "--config", sys.argv[1]]))
+'''
+
+
+def sessions(db: Path) -> list[tuple]:
+    if not db.exists():
+        return []
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        try:
+            return conn.execute("SELECT id, end_reason FROM sessions ORDER BY id").fetchall()
+        except sqlite3.OperationalError:      # not created yet
+            return []
+
+
+def test_sigterm_mid_session_exits_0_with_the_session_ended_and_written(tmp_path, listener):
+    db = tmp_path / "state" / "mimicmirror.db"
+    cfg = tmp_path / "mimicmirror.toml"
+    cfg.write_text(textwrap.dedent(f"""\
+        [camera]
+        source = "sim"
+        [buttons]
+        backend = "gpio"
+        [display]
+        driver = "dummy"
+        width = 540
+        height = 960
+        [idle]
+        prompt_after_seconds = 1
+        [store]
+        path = "{db}"
+        """))
+    script = tmp_path / "finger.py"
+    script.write_text(FINGER)
+    env = dict(os.environ, NOTIFY_SOCKET=listener.path, WATCHDOG_USEC="2000000", GPIOZERO_PIN_FACTORY="mock")
+    proc = subprocess.Popen([sys.executable, str(script), str(cfg)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        running = lambda: proc.poll() is None  # noqa: E731
+        assert listener.wait_for(lambda m: m == "READY=1", timeout=120, alive=running), "never became ready"
+        deadline = time.monotonic() + 120
+        while not sessions(db) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert sessions(db) and sessions(db)[-1][1] is None, "no session in progress"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert sessions(db)[-1][1] == "stopped"
+    listener.settle()
+    assert "STOPPING=1" in listener.texts()
+    assert "session 1 stopped" in out
+    assert "Traceback" not in err
+
+
+# -- faults ------------------------------------------------------------------------------------------
+
+def lit_pixels(path: Path) -> int:
+    """How many pixels of a screenshot are not black (text and cues drawn on the mirror)."""
+    rgb = pygame.surfarray.array3d(pygame.image.load(str(path)))
+    return int((rgb.max(axis=2) > 60).sum())
+
+
+def test_camera_fault_shows_a_calm_notice_and_the_camera_is_retried(tmp_path, listener, analyzer, rig_parts):
+    # the camera vanishes at 5 s for 6 s: reads time out, reopening fails until it is back
+    rig = make_rig(tmp_path, analyzer, Notifier(listener.path, watchdog_interval=1.0),
+                   faults=[Fault("disconnect", 5.0, 6.0)])
+    rig_parts.append(rig)
+    down_at: list[float] = []
+    rig.at(9.0, lambda: down_at.append(rig.clock.monotonic()) or rig.display.screenshot(tmp_path / "lost.png"))
+    assert rig.run(20.0) == 0
+    listener.settle()
+
+    during = [screen for t, screen in rig.screens if 8.0 <= t <= 10.5]
+    assert during and all(screen.kind == ScreenKind.NOTICE for screen in during)
+    assert lit_pixels(tmp_path / "lost.png") > 500          # the calm message is really drawn
+    texts = listener.texts()
+    assert "STATUS=Camera lost, retrying" in texts
+    lost = texts.index("STATUS=Camera lost, retrying")
+    assert any(m.startswith("STATUS=") for m in texts[lost + 1:])      # and the status moved on
+    assert "WATCHDOG=1" in texts[lost + 1:]                            # a handled fault is healthy
+
+    keeper = rig.service.camera
+    assert keeper.down_reason is None                        # back by the end
+    assert rig.world.constructed == 2                        # opened at start, reopened once after the outage
+    assert 2 <= keeper.failures <= 5                         # retried with growing pauses, not every frame
+    after = [screen for t, screen in rig.screens if t >= 16.0]
+    assert after and after[-1].kind != ScreenKind.NOTICE
+
+
+def test_damaged_database_is_set_aside_logged_and_shown_until_next(tmp_path, listener, analyzer, rig_parts,
+                                                                  caplog):
+    db = tmp_path / "mimicmirror.db"
+    db.write_bytes(b"this is not a database" * 100)
+    caplog.set_level(logging.INFO, logger="mimicmirror")
+    rig = make_rig(tmp_path, analyzer, Notifier(listener.path), db=db)
+    rig_parts.append(rig)
+    rig.screenshot(1.0, tmp_path / "notice.png")
+    rig.press(1.5)
+    rig.screenshot(2.5, tmp_path / "after.png")
+    assert rig.run(2.6) == 0
+    listener.settle()
+
+    assert list(tmp_path.glob("mimicmirror.db.corrupt-*"))
+    assert any("set aside" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    assert "STATUS=Notice: practice history set aside" in listener.texts()
+    assert lit_pixels(tmp_path / "notice.png") > 500
+    assert lit_pixels(tmp_path / "after.png") < lit_pixels(tmp_path / "notice.png") // 4
+
+
+# -- time ---------------------------------------------------------------------------------------------
+
+SCRIPT = (4.0, 7.0, 10.0, 13.0)       # NEXT: start, greeting, instruction, (guided step)
+SCRIPT_S = 16.0
+
+
+def scripted_run(tmp_path: Path, name: str) -> tuple[list, list]:
+    """A scripted start of a session on the rig, with a fresh analyzer: (screens, stored rows)."""
+    folder = tmp_path / name
+    folder.mkdir()
+    with Analyzer(static=False) as fresh:
+        rig = make_rig(folder, fresh, Notifier(None), fps=10)
+        try:
+            for t in SCRIPT:
+                rig.press(t)
+            rig.run(SCRIPT_S)
+            rows = [row for table in ("sessions", "reps", "exercises", "neutral_captures", "cues")
+                    for row in rig.store._conn.execute(f"SELECT * FROM {table} ORDER BY id")]
+        finally:
+            rig.store.close()
+            rig.display.close()
+    return rig.screens, rows
+
+
+def test_a_simulated_session_runs_identically_twice_and_fast(tmp_path):
+    started = time.monotonic()
+    first = scripted_run(tmp_path, "first")
+    assert time.monotonic() - started < SCRIPT_S        # simulated time is not waited for
+    second = scripted_run(tmp_path, "second")
+    FakePicamera2.world = None
+    kinds = {screen.kind for _, screen in first[0]}
+    assert {ScreenKind.GREETING, ScreenKind.NEUTRAL, ScreenKind.INSTRUCTION} <= kinds
+    assert first[1], "the script stored nothing"
+    assert first == second
+
+
+def test_records_carry_the_clocks_wall_time_and_frame_times(tmp_path, analyzer, rig_parts):
+    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig_parts.append(rig)
+    rig.press(4.0)
+    rig.press(7.0)
+    rig.run(12.0)
+    rows = rig.store._conn.execute("SELECT started_wall, started_t FROM sessions").fetchall()
+    assert rows
+    for wall, t in rows:
+        # the simulated clock and the fake camera share one time, so wall = start of the day + t
+        assert wall == pytest.approx(SimClock.DEFAULT_WALL_START + t, abs=0.2)
+        assert 4.0 <= t < 12.0
