@@ -131,7 +131,7 @@ install_config() {
             run install -m 0644 "$SOURCE_DIR/config/$name" "$CONFIG_DIR/$name"
         fi
     done
-    run "$VENV/bin/mimicmirror" config check --config "$CONFIG_DIR/mimicmirror.toml"
+    run "$VENV/bin/mimicmirror" config check "$CONFIG_DIR/mimicmirror.toml"
 }
 
 install_unit() {

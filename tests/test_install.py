@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,16 @@ def test_refuses_a_directory_that_is_not_the_project(tmp_path):
 def test_installer_passes_shellcheck():
     result = subprocess.run(["shellcheck", str(INSTALLER)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout
+
+
+def test_checks_the_installed_config_with_a_command_that_exists(steps):
+    """The printed check step, pointed at this checkout's program and config, really runs and passes."""
+    check = step_with(steps, "/opt/mimicmirror/venv/bin/mimicmirror", "config", "check")
+    copy = step_with(steps, "install", str(ROOT / "config" / "mimicmirror.toml"))
+    assert steps.index(copy) < steps.index(check)
+    args = check.split()[1:]
+    assert args[-1] == "/etc/mimicmirror/mimicmirror.toml"
+    program = Path(sys.executable).parent / "mimicmirror"
+    result = subprocess.run([str(program), *args[:-1], str(ROOT / "config" / "mimicmirror.toml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
