@@ -135,8 +135,10 @@ class Driver:
         """From idle through the greeting and a clean neutral capture to the first card."""
         self.press("next")
         self.press("next")
-        if self.engine.programme.tracked:
-            self.seconds(2.2)
+        for _ in range(100):
+            if self.engine.state.value != "neutral":
+                break
+            self.frame()
 
     def to_practice(self) -> None:
         self.start()

@@ -164,6 +164,7 @@ class Engine:
         self._sets: tuple[Side | None, ...] = (None,)
         self._set = 0
         self._reps: list[_RepResult] = []
+        self._open = False        # an attempt started (set or timed step) and not yet recorded
         self._set_reps = 0
         self._set_done = False
         self._fatigue = False
@@ -461,10 +462,12 @@ class Engine:
         self._set = 0
         self._reps = []
         self._fatigue = False
+        self._open = False
         self._goto(State.INSTRUCTION)
 
     def _start_set(self) -> None:
         ex = self._exercise
+        self._open = True
         if not ex.tracked:
             self._goto(State.GUIDED)
             return
@@ -575,7 +578,7 @@ class Engine:
         if self._state not in (State.INSTRUCTION, State.PRACTICE, State.GUIDED, State.BREAK,
                                State.EXERCISE_SUMMARY):
             return
-        if self._state in (State.PRACTICE, State.BREAK, State.INSTRUCTION) and self._reps:
+        if self._open and self._reps:
             self._finish_exercise(ended_early="repeat")
         self._begin_exercise(self._index)
 
@@ -591,13 +594,12 @@ class Engine:
 
     def _close_attempt(self, reason: str) -> None:
         """The session ends mid-exercise: record what was done of it."""
-        if self._state is State.GUIDED:
+        if not self._open:
+            return
+        if self._reps:
+            self._finish_exercise(ended_early=reason)
+        else:
             self._record_exercise(skipped=True, ended_early=reason)
-        elif self._state in (State.PRACTICE, State.BREAK) or self._state is State.INSTRUCTION and self._reps:
-            if self._reps:
-                self._finish_exercise(ended_early=reason)
-            else:
-                self._record_exercise(skipped=True, ended_early=reason)
 
     def _finish_exercise(self, ended_early: str | None = None) -> None:
         if ended_early is None and self._fatigue:
@@ -611,6 +613,7 @@ class Engine:
         mine = [r.rep.peak_primary.on(self.affected) for r in self._reps if r.side in (None, self.affected)]
         moved = round(sum(mine) / len(mine), 5) if mine else None
         self._out.append(ExerciseDone(self._now, ex.id, reps, sym, skipped, ended_early))
+        self._open = False
         self._results[ex.id] = _Result(reps, sym, weaker, moved, skipped, ended_early)
 
     def _exercise_symmetry(self) -> tuple[float | None, Side | None]:
