@@ -1,0 +1,59 @@
+"""`mimicmirror config check [FILE]`: every mistake in a device config, before the device meets it.
+
+The service stops at the first bad setting; a caregiver editing over SSH
+wants the whole list at once. Each line names the file, the key, the value
+and what is allowed. The programme file beside the config (exercises.toml)
+is checked too, and the config's programme must be one of its programmes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "check a device config (and its programme file); every mistake on its own line"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("config", help=HELP, description=HELP)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help=HELP, description=HELP)
+    check.add_argument("file", nargs="?", type=Path, metavar="FILE",
+                       help="device config (default: the installed one)")
+    check.set_defaults(func=run)
+
+
+def programme_problems(config_file: str, programme_path: Path, name: object) -> list[str]:
+    """The programme file's first mistake, or the config naming a programme it lacks."""
+    from ..errors import ConfigError
+    from ..exercises.catalogue import load_catalogue
+
+    try:
+        catalogue = load_catalogue(programme_path)
+    except ConfigError as e:
+        return [str(e)]
+    if isinstance(name, str) and name not in catalogue.programmes:
+        known = ", ".join(repr(p) for p in catalogue.programmes)
+        return [f"{config_file}: [user] programme = {name!r}: must be one of {known} (the programmes in "
+                f"{programme_path})"]
+    return []
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..config import SCHEMA, default_config_path, problems, programme_path_for, read_toml
+
+    path = args.file or default_config_path()
+    data = read_toml(path)
+    programme_path = programme_path_for(path)
+    user = data.get("user") if isinstance(data.get("user"), dict) else {}
+    errors = problems(data, str(path)) + programme_problems(
+        str(path), programme_path, user.get("programme", SCHEMA["user"]["programme"].default))
+    for line in errors:
+        print(line, file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} problem{'s' if len(errors) > 1 else ''} found", file=sys.stderr)
+        return 2
+    print(f"OK: {path}")
+    print(f"OK: {programme_path}")
+    return 0
