@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 
 from mimicmirror.config import defaults, validate, Config
 from mimicmirror.events import ButtonEvent, ButtonName, CameraEvent, Event, FrameEvent, TickEvent
-from mimicmirror.exercises.catalogue import Exercise, Programme, load_programme
+from mimicmirror.exercises.catalogue import Exercise, Programme, load_catalogue, load_programme
 from mimicmirror.exercises.engine import Engine, Step
 from mimicmirror.face.types import FrameAnalysis, Quality, SidePair
 from mimicmirror.history import History
@@ -70,12 +70,11 @@ def programme(name: str = "standard") -> Programme:
     return load_programme(defaults().programme_path, name)
 
 
-def only(*exercise_ids: str, name: str = "standard", **dose) -> Programme:
-    """A programme of just these exercises (from the standard file), optionally re-dosed."""
-    prog = programme(name)
-    by_id = {e.id: e for e in prog.exercises}
-    exercises = tuple(replace(by_id[e], **dose) for e in exercise_ids)
-    return replace(prog, exercises=exercises)
+def only(*exercise_ids: str, **dose) -> Programme:
+    """A programme of just these exercises as the file defines them (undosed), optionally re-dosed."""
+    catalogue = load_catalogue(defaults().programme_path)
+    exercises = tuple(replace(catalogue.exercises[e], **dose) for e in exercise_ids)
+    return replace(catalogue.programmes["standard"], exercises=exercises)
 
 
 @dataclass

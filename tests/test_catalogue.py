@@ -91,8 +91,10 @@ def test_the_standard_programme_has_everything(catalogue):
 
 def test_dosing_changes_an_exercise_only_in_its_programme(catalogue):
     gentle = {e.id: e for e in catalogue.programmes["gentle"].exercises}
-    standard = {e.id: e for e in catalogue.programmes["standard"].exercises}
-    assert gentle["raise_brows"].reps == 3 and standard["raise_brows"].reps == 5
+    early = {e.id: e for e in catalogue.programmes["early"].exercises}
+    assert catalogue.exercises["close_eyes"].reps == 5
+    assert gentle["close_eyes"].reps == 3 and early["close_eyes"].reps == 3
+    assert gentle["cheek_puff"].hold_seconds == 3 and catalogue.exercises["cheek_puff"].hold_seconds == 4
 
 
 def test_every_rule_and_pace_setting_in_the_file_is_commented():
