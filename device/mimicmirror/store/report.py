@@ -81,10 +81,10 @@ class Rep:
     hold_s: float
     hold_target_s: float
     flags: tuple[str, ...]
+    day: date = field(init=False)  # local calendar day, worked out once
 
-    @property
-    def day(self) -> date:
-        return datetime.fromtimestamp(self.wall).date()
+    def __post_init__(self) -> None:
+        self.day = datetime.fromtimestamp(self.wall).date()
 
     def peak(self, side: Side) -> float:
         return self.peak_left if side == "left" else self.peak_right
@@ -100,7 +100,11 @@ class Data:
     reps: list[Rep]
     cues: list[tuple[float, str, str]]                          # wall, exercise, cue
     settings: list[tuple[float, dict]]                          # first use, settings
-    exercises: list[str] = field(default_factory=list)          # in programme order
+    by_exercise: dict[str, list[Rep]]                            # in programme order
+
+    @property
+    def exercises(self) -> list[str]:
+        return list(self.by_exercise)
 
 
 def load(conn: sqlite3.Connection, path: Path, since: date | None) -> Data:
@@ -123,11 +127,13 @@ def load(conn: sqlite3.Connection, path: Path, since: date | None) -> Data:
     settings = [(wall, json.loads(text)) for wall, text in conn.execute(
         "SELECT min(s.started_wall), t.json FROM settings t JOIN sessions s ON s.settings_id = t.id "
         "WHERE s.started_wall >= ? GROUP BY t.id ORDER BY 1", (start,))]
-    order = conn.execute("SELECT exercise_id FROM reps GROUP BY exercise_id ORDER BY min(id)").fetchall()
-    practised = {r.exercise for r in reps}
+    by_exercise: dict[str, list[Rep]] = {e: [] for (e,) in conn.execute(
+        "SELECT exercise_id FROM reps GROUP BY exercise_id ORDER BY min(id)")}
+    for r in reps:
+        by_exercise[r.exercise].append(r)
     days = [datetime.fromtimestamp(s[1]).date() for s in sessions]
     return Data(since or days[0], days[-1], sessions, reps, cues, settings,
-                [e for (e,) in order if e in practised])
+                {e: practised for e, practised in by_exercise.items() if practised})
 
 
 def title(exercise: str, titles: Mapping[str, str]) -> str:
@@ -145,7 +151,7 @@ def _rolling(by_day: dict[date, list[float]], days: int = WEEK) -> list[tuple[da
     """For each practice day, the mean of all values in the week ending that day."""
     out = []
     for day in sorted(by_day):
-        window = [v for d, vs in by_day.items() if day - timedelta(days=days - 1) <= d <= day for v in vs]
+        window = [v for back in range(days) for v in by_day.get(day - timedelta(days=back), ())]
         out.append((day, fmean(window)))
     return out
 
@@ -174,7 +180,7 @@ def _figure(caption: str, chart: str, legend: list[tuple[str, str]] = ()) -> str
 def symmetry_section(data: Data, titles: Mapping[str, str]) -> str:
     figures = []
     for exercise in data.exercises:
-        by_day = _daily([(r.day, r.symmetry) for r in data.reps if r.exercise == exercise and r.symmetry is not None])
+        by_day = _daily([(r.day, r.symmetry) for r in data.by_exercise[exercise] if r.symmetry is not None])
         daily = [(d, fmean(vs)) for d, vs in by_day.items()]
         chart = svg.line_chart(_frame(data, 0, 1), [svg.Line(daily, SYMMETRY_DAILY, dots=True),
                                                     svg.Line(_rolling(by_day), SYMMETRY)],
@@ -189,7 +195,7 @@ def symmetry_section(data: Data, titles: Mapping[str, str]) -> str:
 def movement_section(data: Data, titles: Mapping[str, str]) -> str:
     figures = []
     for exercise in data.exercises:
-        reps = [r for r in data.reps if r.exercise == exercise]
+        reps = data.by_exercise[exercise]
         affected = _daily([(r.day, r.peak(r.affected)) for r in reps])
         unaffected = _daily([(r.day, r.peak(other(r.affected))) for r in reps])
         hi = max([fmean(v) for v in affected.values()] + [fmean(v) for v in unaffected.values()] + [0.01])
@@ -246,7 +252,7 @@ def overview_table(data: Data, titles: Mapping[str, str]) -> str:
     last_week_start = data.last - timedelta(days=WEEK - 1)
     rows = []
     for exercise in data.exercises:
-        reps = [r for r in data.reps if r.exercise == exercise]
+        reps = data.by_exercise[exercise]
         first_week_end = reps[0].day + timedelta(days=WEEK)
         early = [r for r in reps if r.day < first_week_end]
         late = [r for r in reps if r.day >= last_week_start]

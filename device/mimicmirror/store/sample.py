@@ -2,9 +2,9 @@
 
 For the tests and benchmarks of the history and the therapist's report, and
 for trying the report before the device has been used: a slowly recovering
-affected side, 1-3 sessions a day with missed days, a gentle
-programme for the first month and the standard one after, over-activity cues that
-become rarer as the sides even out, the odd power cut. Deterministic per seed.
+affected side, 1-3 sessions a day with missed days, a gentle programme for
+the first month and the standard one after, over-activity cues that become
+rarer as the sides even out, the odd power cut. Deterministic per seed.
 """
 
 from __future__ import annotations
