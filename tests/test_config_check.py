@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -82,7 +82,7 @@ def test_without_a_file_the_installed_config_is_checked(tmp_path):
     cfg = tmp_path / "installed.toml"
     shutil.copy(REPO_CONFIG, cfg)
     result = subprocess.run([sys.executable, "-m", "mimicmirror", "config", "check"], capture_output=True,
-                            text=True, timeout=120, env={**__import__("os").environ, "MIMICMIRROR_CONFIG": str(cfg)})
+                            text=True, timeout=120, env={**os.environ, "MIMICMIRROR_CONFIG": str(cfg)})
     assert result.returncode == 0 and f"OK: {cfg}" in result.stdout
 
 
