@@ -70,11 +70,13 @@ def programme(name: str = "standard") -> Programme:
     return load_programme(defaults().programme_path, name)
 
 
-def only(*exercise_ids: str, **dose) -> Programme:
-    """A programme of just these exercises as the file defines them (undosed), optionally re-dosed."""
+def only(*exercise_ids: str, rules: Mapping[str, object] | None = None, **dose) -> Programme:
+    """A programme of just these exercises as the file defines them (undosed), optionally
+    re-dosed, and with some rules changed."""
     catalogue = load_catalogue(defaults().programme_path)
     exercises = tuple(replace(catalogue.exercises[e], **dose) for e in exercise_ids)
-    return replace(catalogue.programmes["standard"], exercises=exercises)
+    prog = replace(catalogue.programmes["standard"], exercises=exercises)
+    return replace(prog, rules=replace(prog.rules, **(rules or {})))
 
 
 @dataclass
@@ -149,11 +151,15 @@ class Driver:
 
     def rep(self, exercise: Exercise, left: float, right: float, hold_frames: int,
             rest_frames: int = 8, change: Mapping[str, tuple[float, float]] | None = None) -> Step:
-        """Rest, rise in three frames, stay for `hold_frames`, fall in three frames, rest."""
+        """Rest, rise in three frames, stay for `hold_frames`, fall in two, rest three.
+
+        With the default 3-frame smoothing the signal enters the target zone on the
+        first frame of the stay and leaves it one frame after the face does.
+        """
         self.move(exercise, 0, 0, rest_frames)
         for f in (0.25, 0.5, 0.75):
             self.move(exercise, left * f * 0.7, right * f * 0.7)   # below the zone on the way up
         self.move(exercise, left, right, hold_frames, change)
         for f in (0.5, 0.25):
             self.move(exercise, left * f * 0.7, right * f * 0.7)
-        return self.move(exercise, 0, 0, 1)
+        return self.move(exercise, 0, 0, 3)

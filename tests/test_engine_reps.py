@@ -9,8 +9,12 @@ from mimicmirror.records import ExerciseDone, RepDone
 from mimicmirror.screen import Phase, ScreenKind
 
 
-def brows(**dose) -> tuple[Driver, object]:
-    prog = only("raise_brows", **dose)
+#: Frame-exact hold tests switch the 3-frame smoothing off; smoothing has its own tests.
+RAW = {"smoothing_frames": 1}
+
+
+def brows(rules=None, **dose) -> tuple[Driver, object]:
+    prog = only("raise_brows", rules=rules, **dose)
     d = Driver.of(prog)
     d.to_practice()
     assert d.screen.kind is ScreenKind.PRACTICE
@@ -30,7 +34,7 @@ def test_five_clean_repetitions_are_five_reps_and_end_the_set():
 
 def test_the_hold_is_counted_to_the_frame():
     """46 frames in the zone span exactly 3 s at 15 fps; 45 frames fall one frame short."""
-    d, ex = brows()
+    d, ex = brows(RAW)
     d.rep(ex, 1.0, 1.0, hold_frames=45)
     short = d.of_type(RepDone)[-1]
     assert short.hold_s == pytest.approx(44 * DT, abs=1e-4) and "short" not in short.flags
@@ -39,7 +43,7 @@ def test_the_hold_is_counted_to_the_frame():
 
 
 def test_the_hold_phase_turns_to_release_on_the_frame_the_hold_is_complete():
-    d, ex = brows()
+    d, ex = brows(RAW)
     d.move(ex, 1.0, 1.0)
     assert d.screen.phase is Phase.HOLD and d.screen.countdown == 3.0 and d.screen.countdown_total == 3.0
     assert d.screen.cue == "Hold it gently"
@@ -53,7 +57,7 @@ def test_the_hold_phase_turns_to_release_on_the_frame_the_hold_is_complete():
 
 
 def test_the_hold_counts_only_inside_the_target_zone():
-    d, ex = brows()
+    d, ex = brows(RAW)
     d.move(ex, 1.0, 1.0, 16)                 # 15 intervals = 1 s held
     d.move(ex, 1.0, 1.8, 30)                 # the strong side overdoes it: out of the zone
     assert d.screen.cue == "A little less" and d.screen.countdown == 2.0
@@ -84,7 +88,7 @@ def test_movement_below_the_start_threshold_is_not_a_repetition():
 
 
 def test_frames_that_fail_quality_do_not_count_and_the_warning_says_why():
-    d, ex = brows()
+    d, ex = brows(RAW)
     d.move(ex, 1.0, 1.0, 20)                                       # 19 intervals
     d.frames(5, measures(ex, 1.0, 1.0), reason="head_turned")
     assert d.screen.warning == "Turn your face to the mirror"
@@ -173,3 +177,34 @@ def test_a_hold_of_zero_seconds_releases_as_soon_as_the_zone_is_reached():
     d.to_practice()
     d.move(prog.exercises[0], 1.0, 1.0)
     assert d.screen.phase is Phase.RELEASE and d.screen.countdown is None
+
+
+def test_with_smoothing_the_hold_ends_one_frame_after_the_face_leaves_the_zone():
+    """The 3-frame mean lags by one frame at the end: 45 frames of the face in the zone hold 3 s."""
+    d, ex = brows()
+    d.rep(ex, 1.0, 1.0, hold_frames=44)
+    assert d.of_type(RepDone)[-1].hold_s == pytest.approx(44 * DT, abs=1e-4)
+    d.rep(ex, 1.0, 1.0, hold_frames=45)
+    assert d.of_type(RepDone)[-1].hold_s == 3.0
+
+
+def test_landmark_jitter_on_a_still_face_is_never_a_repetition():
+    """Jitter of a quarter of the target per frame (the real model's, on small targets)."""
+    d, ex = brows()
+    state = 12345
+    for _ in range(60 * 15):
+        state = (1103515245 * state + 12345) % 2 ** 31
+        jitter = (state / 2 ** 31 - 0.5) * 0.9            # uniform +-0.45: sd 0.26 of the target
+        d.move(ex, jitter, -jitter)
+    assert d.of_type(RepDone) == []
+
+
+def test_a_movement_shorter_than_the_minimum_is_dropped_as_jitter():
+    d, ex = brows(RAW)
+    d.move(ex, 0, 0, 5)
+    d.move(ex, 1.0, 1.0, 5)                               # 4 intervals = 0.27 s, then gone
+    d.move(ex, 0, 0, 5)
+    assert d.of_type(RepDone) == []
+    d.move(ex, 1.0, 1.0, 7)                               # 0.4 s from start to release
+    d.move(ex, 0, 0, 1)
+    assert len(d.of_type(RepDone)) == 1

@@ -62,7 +62,9 @@ RULES_FIELDS: Mapping[str, Field] = {
     "target_high": Field(float, 1.4, min=1.0, max=5.0),
     "start_threshold": Field(float, 0.35, min=0.05, max=1.0),
     "release_threshold": Field(float, 0.2, min=0.01, max=1.0),
-    "neutral_stillness": Field(float, 3.0, min=0.5, max=50.0),
+    "smoothing_frames": Field(int, 3, min=1, max=15),
+    "min_rep_seconds": Field(float, 0.4, min=0.0, max=10.0),
+    "neutral_stillness": Field(float, 5.0, min=0.5, max=50.0),
 }
 
 FLOW_FIELDS: Mapping[str, Field] = {
@@ -160,6 +162,8 @@ class Rules:
     target_high: float
     start_threshold: float
     release_threshold: float
+    smoothing_frames: int
+    min_rep_seconds: float
     neutral_stillness: float
 
 

@@ -491,10 +491,10 @@ class Engine:
             watch.gap()
             return
         ex = self._exercise
-        sig = signal(ex.moves, fa.measures, self._neutral)
-        self._bars = sig
         was_resting = cycle.phase is Phase.REST
-        rep = cycle.frame(self._now, sig, primary(ex.moves, fa.measures, self._neutral))
+        rep = cycle.frame(self._now, signal(ex.moves, fa.measures, self._neutral),
+                          primary(ex.moves, fa.measures, self._neutral))
+        self._bars = cycle.smoothed
         moving = not was_resting or cycle.phase is not Phase.REST
         if was_resting and cycle.phase is not Phase.REST:
             watch.new_rep()

@@ -3,13 +3,15 @@
 The signal of one side is the mean, over the exercise's moves, of
 direction * (value - neutral) / target: 1.0 means "on target" whatever the
 measures and their units. A repetition is a rest -> move -> hold -> release
-cycle found with hysteresis on that signal; the hold only counts while the
-signal stays in the target zone, frame to frame, and any frame that could not
-be scored breaks the count.
+cycle found with hysteresis on that signal, smoothed over a few frames because
+a still face's landmarks jitter; the hold only counts while the signal stays in
+the target zone, frame to frame, and any frame that could not be scored breaks
+the count. A "movement" shorter than the rules' minimum is jitter and is dropped.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from ..face.types import Measures
@@ -77,7 +79,10 @@ class RepCycle:
         self.lead = lead
         self.phase = Phase.REST
         self.held = 0.0
-        self.level = 0.0              # the lead signal of the last scored frame
+        self.level = 0.0              # the lead signal of the last scored frame, smoothed
+        self.smoothed = SideValues(0.0, 0.0)
+        self._recent: deque[tuple[SideValues, SideValues]] = deque(maxlen=rules.smoothing_frames)
+        self._started = 0.0
         self._last_in_zone: float | None = None
         self._reset_peaks()
 
@@ -99,15 +104,24 @@ class RepCycle:
         """A frame that cannot be scored: the hold stops counting until the next good one."""
         self._last_in_zone = None
 
-    def frame(self, t: float, sig: SideValues, prim: SideValues) -> Rep | None:
+    def _smooth(self, sig: SideValues, prim: SideValues) -> tuple[SideValues, SideValues]:
+        self._recent.append((sig, prim))
+        n = len(self._recent)
+        mean = [SideValues(*(sum(v[k].on(s) for v in self._recent) / n for s in SIDES)) for k in (0, 1)]
+        return mean[0], mean[1]
+
+    def frame(self, t: float, raw: SideValues, raw_primary: SideValues) -> Rep | None:
         """Advance by one scored frame; returns the repetition that just ended, if any."""
         r = self.rules
+        sig, prim = self._smooth(raw, raw_primary)
+        self.smoothed = sig
         level = self.lead_value(sig)
         self.level = level
         if self.phase is Phase.REST:
             if level < r.start_threshold:
                 return None
             self._reset_peaks()
+            self._started = t
             self.phase = Phase.MOVE
         for s in SIDES:
             self._peak[s] = max(self._peak[s], sig.on(s))
@@ -115,6 +129,10 @@ class RepCycle:
         if level > r.target_high + EPS:
             self._overshoot = True
         if level < r.release_threshold:
+            if t - self._started < r.min_rep_seconds - EPS:
+                self.phase = Phase.REST       # too brief to be a movement: jitter
+                self._reset_peaks()
+                return None
             return self._finish()
         zone = self.in_zone(level)
         if self.phase is Phase.MOVE and zone:
