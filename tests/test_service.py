@@ -22,7 +22,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pygame
 import pytest
 from gpiozero.pins.mock import MockFactory
@@ -30,11 +29,13 @@ from gpiozero.pins.mock import MockFactory
 from mimicmirror import config as config_module
 from mimicmirror.camera.latest import LatestFrame
 from mimicmirror.camera.picamera import PicameraSource
+from mimicmirror.camera.replay import ReplaySource
 from mimicmirror.clock import SimClock, SystemClock
 from mimicmirror.controls.buttons import GpioButtons
 from mimicmirror.display.renderer import open_display
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.notify import Notifier
+from mimicmirror.records import SessionStarted
 from mimicmirror.screen import Screen, ScreenKind
 from mimicmirror.service import JournalFormatter, build_service, describe
 from mimicmirror.sim.faces import load_face
@@ -471,3 +472,37 @@ def test_records_carry_the_clocks_wall_time_and_frame_times(tmp_path, analyzer, 
         # the simulated clock and the fake camera share one time, so wall = start of the day + t
         assert wall == pytest.approx(SimClock.DEFAULT_WALL_START + t, abs=0.2)
         assert 4.0 <= t < 12.0
+
+
+def test_button_presses_are_put_on_the_frames_time_base(tmp_path, analyzer):
+    """A clip timed from 0 s while the clock reads 1000 s: presses land at the clip's times.
+
+    The clip ends at 12 s and the service stops by itself, ending the session it had started.
+    """
+    clock = SimClock(start=1000.0)
+    config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
+    clip = ReplaySource.from_callable(still(load_face("grace_hopper")), 15, duration=12.0)
+    pins = MockFactory()
+    display = open_display(config["display"], clock=clock)
+    store = Store.open(tmp_path / "mimicmirror.db")
+    service = build_service(config, clock=clock, camera=LatestFrame(clip, lockstep=True),
+                            buttons=GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=pins),
+                            display=display, store=store, notifier=Notifier(None), analyzer=analyzer)
+    records = []
+    service.on_step = lambda step, t: records.extend(step.records)
+
+    def finger(screen: Screen) -> bool:
+        pressed = 1004.0 <= clock.monotonic() < 1004.2
+        (pins.pin(17).drive_low if pressed else pins.pin(17).drive_high)()
+        return False
+
+    try:
+        assert service.run(until=finger) == 0              # the clip's end stops the loop
+        rows = store._conn.execute("SELECT started_t, end_reason FROM sessions").fetchall()
+    finally:
+        store.close()
+        display.close()
+    started = [r for r in records if isinstance(r, SessionStarted)]
+    assert len(started) == 1
+    assert started[0].t == pytest.approx(4.2, abs=0.15)      # on the clip's clock, not 1004.2
+    assert rows == [(pytest.approx(started[0].t), "stopped")]

@@ -267,20 +267,20 @@ class Service:
         self._refresh_history()
 
     def _iterate(self) -> None:
-        now = self.clock.monotonic()
-        events: list[Event] = []
-        frame, changes = self.camera.poll(now, self.clock)
+        frame, changes = self.camera.poll(self.clock.monotonic(), self.clock)
         after = self.clock.monotonic()
-        for ok, reason in changes:
-            events.append(CameraEvent(self._at(after), ok, reason))
         if frame is not None:
             self._offset = frame.t - after
-            events.append(FrameEvent(frame.t, self.analyzer.analyze(frame.rgb, frame.t)))
+        # the camera's news first (lost, or back before its first new frame), then what happened in order
+        events: list[Event] = [CameraEvent(self._at(after), ok, reason) for ok, reason in changes]
+        timed: list[Event] = []
+        if frame is not None:
+            timed.append(FrameEvent(frame.t, self.analyzer.analyze(frame.rgb, frame.t)))
         presses = self.buttons.events()
         if self._pump_display:
             self.display.pump()
-        events += self._notice_presses([ButtonEvent(self._at(p.t), p.button, p.long) for p in presses])
-        events.sort(key=lambda e: e.t)
+        timed += self._notice_presses([ButtonEvent(self._at(p.t), p.button, p.long) for p in presses])
+        events += sorted(timed, key=lambda e: e.t)
         events.append(TickEvent(self._at(self.clock.monotonic())))
 
         steps = [(self._handle(event), self._engine_t) for event in events]
