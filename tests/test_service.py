@@ -506,3 +506,29 @@ def test_button_presses_are_put_on_the_frames_time_base(tmp_path, analyzer):
     assert len(started) == 1
     assert started[0].t == pytest.approx(4.2, abs=0.15)      # on the clip's clock, not 1004.2
     assert rows == [(pytest.approx(started[0].t), "stopped")]
+
+
+def test_records_wait_while_the_database_cannot_be_written_and_none_are_lost(tmp_path, analyzer, rig_parts,
+                                                                            caplog):
+    caplog.set_level(logging.INFO, logger="mimicmirror")
+    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig_parts.append(rig)
+    records = []
+    rig.service.on_step = lambda step, t: records.extend(step.records)
+    blocker = sqlite3.connect(tmp_path / "mimicmirror.db", isolation_level=None, check_same_thread=False)
+    rig.at(3.9, lambda: blocker.execute("BEGIN EXCLUSIVE"))   # another writer holds the database
+    rig.press(4.0)                                            # the session starts while it is held
+    rig.at(5.0, lambda: blocker.execute("ROLLBACK"))
+    rig.press(7.0)
+    rig.run(14.0)
+    blocker.close()
+
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("cannot write the practice records") for m in messages)
+    assert "practice records written again" in messages
+    conn = rig.store._conn
+    started = [r for r in records if isinstance(r, SessionStarted)]
+    assert conn.execute("SELECT started_t, end_reason FROM sessions").fetchall() == \
+        [(pytest.approx(started[0].t), "stopped")]
+    assert conn.execute("SELECT count(*) FROM neutral_captures").fetchone()[0] == \
+        sum(type(r).__name__ == "NeutralCaptured" for r in records) == 1
