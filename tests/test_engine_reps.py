@@ -208,3 +208,16 @@ def test_a_movement_shorter_than_the_minimum_is_dropped_as_jitter():
     d.move(ex, 1.0, 1.0, 7)                               # 0.4 s from start to release
     d.move(ex, 0, 0, 1)
     assert len(d.of_type(RepDone)) == 1
+
+
+def test_a_hold_that_cannot_be_completed_ends_with_let_go_rather_than_strain():
+    """Hold time plus 5 s of grace after the movement started: 8 s for a 3 s hold."""
+    d, ex = brows(RAW)
+    d.move(ex, 0, 0, 3)
+    d.move(ex, 1.0, 1.8, 120)                              # 119 intervals: 7.93 s, too big all along
+    assert d.screen.phase is Phase.HOLD or d.screen.phase is Phase.MOVE
+    d.move(ex, 1.0, 1.8, 1)
+    assert d.screen.phase is Phase.RELEASE and d.screen.cue == "Now let go slowly"
+    d.move(ex, 0, 0, 1)
+    rep = d.of_type(RepDone)[-1]
+    assert rep.hold_s == 0.0 and "overshoot" in rep.flags

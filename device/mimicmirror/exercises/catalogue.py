@@ -64,6 +64,7 @@ RULES_FIELDS: Mapping[str, Field] = {
     "release_threshold": Field(float, 0.2, min=0.01, max=1.0),
     "smoothing_frames": Field(int, 3, min=1, max=15),
     "min_rep_seconds": Field(float, 0.4, min=0.0, max=10.0),
+    "hold_grace_seconds": Field(float, 5.0, min=1.0, max=60.0),
     "neutral_stillness": Field(float, 5.0, min=0.5, max=50.0),
 }
 
@@ -164,6 +165,7 @@ class Rules:
     release_threshold: float
     smoothing_frames: int
     min_rep_seconds: float
+    hold_grace_seconds: float
     neutral_stillness: float
 
 

@@ -147,6 +147,9 @@ class RepCycle:
                 self._last_in_zone = None
             if self.held >= self.hold_target_s - EPS:
                 self.phase = Phase.RELEASE
+        if self.phase is not Phase.RELEASE and \
+                t - self._started >= self.hold_target_s + r.hold_grace_seconds - EPS:
+            self.phase = Phase.RELEASE        # enough: let go rather than strain
         return None
 
     def _finish(self) -> Rep:
