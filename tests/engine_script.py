@@ -8,7 +8,7 @@ A face is the relaxed `NEUTRAL` measures plus, per side, a movement given in
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from mimicmirror.config import defaults, validate, Config
 from mimicmirror.events import ButtonEvent, ButtonName, CameraEvent, Event, FrameEvent, TickEvent
