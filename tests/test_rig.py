@@ -66,8 +66,10 @@ def test_the_session_moves_through_capture_cards_practice_and_summary(demo):
     seen = kinds(demo)
     order = [ScreenKind.ATTRACT, ScreenKind.GREETING, ScreenKind.NEUTRAL, ScreenKind.INSTRUCTION,
              ScreenKind.PRACTICE, ScreenKind.EXERCISE_SUMMARY, ScreenKind.SESSION_SUMMARY, ScreenKind.IDLE]
-    positions = [seen.index(k) for k in order]
-    assert positions == sorted(positions), seen
+    at = 0
+    for kind in order:           # each one after the one before
+        assert kind in seen[at:], (kind, seen)
+        at = seen.index(kind, at)
     assert seen[-1] == ScreenKind.IDLE
 
 
@@ -80,14 +82,22 @@ def test_every_exercise_gets_the_programmes_repetitions(demo):
     assert ended == "completed"
 
 
-def test_symmetry_is_close_to_the_imposed_one_and_the_weaker_side_is_left(demo):
+def test_symmetry_is_close_to_the_imposed_one(demo):
     results, _ = summarise(demo.records, demo.scenario)
     tolerance = demo.scenario.symmetry_tolerance
-    for r in results:
-        if r.truth_symmetry is None:
-            continue
+    measured = [r for r in results if r.truth_symmetry is not None]
+    assert {r.exercise_id for r in measured} == set(demo.scenario.exercises)
+    for r in measured:
         assert r.symmetry is not None, r.exercise_id
         assert abs(r.symmetry - r.truth_symmetry) <= tolerance, (r.exercise_id, r.symmetry, r.truth_symmetry)
+
+
+def test_a_clearly_weaker_left_side_is_reported_as_the_weaker_side(demo):
+    """Where the left moves at most 80 % of the right: a 10 % difference is within the model's noise."""
+    results, _ = summarise(demo.records, demo.scenario)
+    clear = [r for r in results if r.truth_symmetry is not None and r.truth_symmetry <= 0.8]
+    assert len(clear) >= 3
+    for r in clear:
         assert r.weaker == r.truth_weaker == "left", r.exercise_id
 
 

@@ -1,9 +1,9 @@
 """The virtual person at the rig's mirror: follows the cues like a patient would.
 
 They arrive, wait for the start prompt and press NEXT, keep still for the
-relaxed-face capture, read each card, and in practice move when the mirror
-says move, hold while it says hold and let go when it says so, with the
-per-side amplitudes of the scenario (their palsy). They leave after the
+relaxed-face capture, read each card, and in practice move when invited,
+keep the movement until the mirror says let go, and relax while it says
+relax, with the per-side amplitudes of the scenario (their palsy). They leave after the
 session. What they see comes from the screens the service draws; what the
 camera sees of them is rendered on demand by `frame_at`.
 """
@@ -24,11 +24,15 @@ from .warp import ExerciseWarper
 FRAME_CACHE = 96
 #: Amplitudes are rendered in steps this fine (a 20th of the full movement).
 AMPLITUDE_STEP = 0.05
+#: Effort follows "a little more / less" by this factor per frame the cue is seen.
+EFFORT_STEP = 1.04
+EFFORT_RANGE = (0.3, 1.6)
+#: Nobody holds a movement forever: after this long the person lets go anyway.
+LONGEST_HOLD_S = 8.0
 #: A press held this long (a long NEXT is held past the device's threshold).
 SHORT_PRESS_S = 0.2
 LONG_PRESS_S = 2.5
 
-MOVING = (Phase.MOVE, Phase.HOLD)
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,9 @@ class Press:
 class VirtualPerson:
     """Decides presses from screens, and renders what the camera sees."""
 
-    def __init__(self, scenario: Scenario, warper: ExerciseWarper, start_at: float):
+    def __init__(self, scenario: Scenario, warper: ExerciseWarper, start_at: float, cues: dict[str, str]):
         self.scenario = scenario
+        self.cues = cues            # the programme's cue texts: the person reads them
         self.warper = warper
         self.start_at = start_at
         self._lock = threading.Lock()
@@ -54,6 +59,8 @@ class VirtualPerson:
         self._movement: Movement | None = None
         self._target = 0.0
         self._amplitude = 0.0
+        self._effort = 1.0          # scales both sides: the palsy's ratio stays the same
+        self._moving_since: float | None = None
         self._last_t: float | None = None
         self._left_for_good = False
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
@@ -68,13 +75,36 @@ class VirtualPerson:
         """The person reads the mirror at monotonic time t."""
         with self._lock:
             key = (screen.kind, screen.exercise_id, screen.title)
-            self._target = 1.0 if screen.kind == ScreenKind.PRACTICE and screen.phase in MOVING else 0.0
+            self._follow_effort_cues(screen)
+            self._target = self._effort if self._invited_to_move(screen, t) else 0.0
             self._movement = self.scenario.exercises.get(screen.exercise_id) \
                 if screen.kind == ScreenKind.PRACTICE else self._movement
             if key == self._screen_key:
                 return
+            if screen.exercise_id != (self._screen_key or ("", ""))[1]:
+                self._effort = 1.0      # a new exercise: full effort again
             self._screen_key = key
             self._react(screen, t)
+
+    def _invited_to_move(self, screen: Screen, t: float) -> bool:
+        """In practice, move unless told to let go or to relax between repetitions."""
+        if screen.kind != ScreenKind.PRACTICE or screen.phase is Phase.RELEASE:
+            self._moving_since = None
+            return False
+        if screen.phase is Phase.REST and screen.cue == self.cues["relax"]:
+            self._moving_since = None
+            return False
+        if self._moving_since is None:
+            self._moving_since = t
+        return t - self._moving_since < LONGEST_HOLD_S
+
+    def _follow_effort_cues(self, screen: Screen) -> None:
+        if screen.kind != ScreenKind.PRACTICE:
+            return
+        if screen.cue == self.cues["less"]:
+            self._effort = max(EFFORT_RANGE[0], self._effort / EFFORT_STEP)
+        elif screen.cue == self.cues["more"]:
+            self._effort = min(EFFORT_RANGE[1], self._effort * EFFORT_STEP)
 
     def _react(self, screen: Screen, t: float) -> None:
         p = self.scenario.person

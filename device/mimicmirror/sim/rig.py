@@ -81,6 +81,7 @@ class Rig:
         from ..camera.picamera import PicameraSource
         from ..controls.buttons import GpioButtons
         from ..display.renderer import open_display
+        from ..exercises.catalogue import load_programme
         from ..service import build_service
         from .faces import load_face
         from .fake_picamera2 import Fault, FakePicamera2
@@ -97,7 +98,9 @@ class Rig:
         result = RigResult(self.scenario, self.out_dir, db_path)
 
         clock = SimClock(start=RIG_START)
-        person = VirtualPerson(self.scenario, ExerciseWarper(load_face(self.scenario.face)), RIG_START)
+        programme = load_programme(self.config.programme_path, self.scenario.programme)
+        person = VirtualPerson(self.scenario, ExerciseWarper(load_face(self.scenario.face)), RIG_START,
+                               cues=dict(programme.cues))
         world = FakePicamera2.serve(person.frame_at, start_at=RIG_START, clock=clock)
         cam = self.config["camera"]
         camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=FakePicamera2),
