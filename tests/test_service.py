@@ -532,3 +532,29 @@ def test_records_wait_while_the_database_cannot_be_written_and_none_are_lost(tmp
         [(pytest.approx(started[0].t), "stopped")]
     assert conn.execute("SELECT count(*) FROM neutral_captures").fetchone()[0] == \
         sum(type(r).__name__ == "NeutralCaptured" for r in records) == 1
+
+
+def test_a_batch_the_database_refuses_is_dropped_and_later_records_still_flow(tmp_path, analyzer, rig_parts,
+                                                                             caplog):
+    caplog.set_level(logging.INFO, logger="mimicmirror")
+    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig_parts.append(rig)
+    real_write = rig.store.write
+    refused = []
+
+    def write(records, wall):
+        if any(type(r).__name__ == "NeutralCaptured" for r in records) and not refused:
+            refused.append(records)
+            raise sqlite3.IntegrityError("CHECK constraint failed")
+        real_write(records, wall)
+
+    rig.service.store.write = write
+    rig.press(4.0)
+    rig.press(7.0)
+    rig.run(14.0)
+
+    assert refused
+    assert any(m.getMessage().startswith("practice records refused and dropped") for m in caplog.records)
+    conn = rig.store._conn
+    assert conn.execute("SELECT end_reason FROM sessions").fetchall() == [("stopped",)]
+    assert conn.execute("SELECT count(*) FROM neutral_captures").fetchone()[0] == 0

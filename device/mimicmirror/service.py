@@ -339,6 +339,11 @@ class Service:
             records, wall = self._pending[0]
             try:
                 self.store.write(records, wall)
+            except (sqlite3.IntegrityError, ValueError) as e:
+                # A batch the database refuses as such will never succeed: keep the rest flowing.
+                log.error("practice records refused and dropped (%s): %s", e, records)
+                self._pending.pop(0)
+                continue
             except sqlite3.Error as e:
                 if not self._store_failing:
                     log.error("cannot write the practice records (%s); keeping them and retrying", e)
