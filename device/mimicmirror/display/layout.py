@@ -295,7 +295,7 @@ def _passage(p: Painter, s: Screen, k: float) -> list:
 def _cue(p: Painter, s: Screen, k: float) -> list:
     if not s.cue:
         return []
-    return [Text(p, s.cue, p.px(p.theme.cue_size, k), p.theme.cue, max_lines=3, side=s.cue_side)]
+    return [Text(p, s.cue, p.px(p.theme.cue_size, k), p.theme.cue, max_lines=4 if s.cue_side else 3, side=s.cue_side)]
 
 
 def _warning(p: Painter, s: Screen, k: float) -> list:
