@@ -205,3 +205,19 @@ def test_a_wrong_config_refuses_to_start_with_one_line(tmp_path, command):
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         f"mimicmirror: {bad}: [user] affected_side = 'up': must be one of 'left', 'right'"]
+
+
+@pytest.mark.parametrize("text,problem", [
+    ('[rig]\nface = "grace_hopper"\ncolour = 3\n', "unknown key rig.colour"),
+    ('[exercises.raise_brows]\naction = "wink"\n', "exercises.raise_brows.action = 'wink': must be one of"),
+    ('[[happenings]]\nwhat = "fault"\nkind = "smoke"\nat = 3\n', "happenings[0].kind = 'smoke'"),
+    ('[rig\n', "not valid TOML"),
+])
+def test_a_bad_scenario_file_is_one_line_naming_the_key(tmp_path, text, problem):
+    bad = tmp_path / "scenario.toml"
+    bad.write_text(text)
+    out = subprocess.run([sys.executable, "-m", "mimicmirror", "demo", "--scenario", str(bad), "--out",
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"mimicmirror: {bad}: ") and problem in lines[0]
