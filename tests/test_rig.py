@@ -221,3 +221,21 @@ def test_a_bad_scenario_file_is_one_line_naming_the_key(tmp_path, text, problem)
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"mimicmirror: {bad}: ") and problem in lines[0]
+
+
+def test_named_checkpoints_are_saved_as_screenshots(demo):
+    assert set(demo.checkpoints) == {"overactivity-cue", "eye-hold"}
+    for path in demo.checkpoints.values():
+        assert path.exists() and pygame.image.load(str(path)).get_size() == (1080, 1920)
+        assert _lit(path, (0, 0, 1, 1)) > 0.005
+
+
+def test_the_same_scenario_twice_gives_identical_screens_and_records(tmp_path):
+    scenario = load_scenario("brief")
+    first = Rig(scenario, tmp_path / "a", screenshots=False).run()
+    second = Rig(scenario, tmp_path / "b", screenshots=False).run()
+    assert first.records == second.records
+    assert [(t, s) for t, s in first.screens] == [(t, s) for t, s in second.screens]
+    results, ended = summarise(first.records, scenario)
+    assert ended == "completed"
+    assert [r.reps for r in results if r.exercise_id == "lips_outward"] == [programme_reps(scenario)["lips_outward"]]

@@ -54,6 +54,7 @@ class VirtualPerson:
         self._absent: list[tuple[float, float]] = [(float("-inf"), start_at + scenario.person.arrive)]
         self._presses: list[Press] = []
         self._faults: list[tuple[str, float, float]] = []      # new (kind, start, seconds), scenario time
+        self._checkpoints: list[tuple[float, str]] = []         # (monotonic time, name)
         self._screen_key: tuple | None = None
         self._seen_practice: set[str] = set()
         self._movement: Movement | None = None
@@ -138,6 +139,8 @@ class VirtualPerson:
             self._absent.append((at, at + h.seconds))
         elif h.what == "fault":
             self._faults.append((h.kind, at - self.start_at, h.seconds))
+        elif h.what == "checkpoint":
+            self._checkpoints.append((at, h.kind))
 
     def _press(self, at: float, button: str) -> None:
         self._presses.append(Press(at, button, SHORT_PRESS_S))
@@ -147,6 +150,13 @@ class VirtualPerson:
         with self._lock:
             due = sorted((p for p in self._presses if p.at <= now), key=lambda p: p.at)
             self._presses = [p for p in self._presses if p.at > now]
+            return due
+
+    def take_checkpoints(self, now: float) -> list[str]:
+        """Names of the checkpoints due by `now` (each handed out once)."""
+        with self._lock:
+            due = [name for at, name in sorted(self._checkpoints) if at <= now]
+            self._checkpoints = [(at, name) for at, name in self._checkpoints if at > now]
             return due
 
     def take_faults(self) -> list[tuple[str, float, float]]:

@@ -6,7 +6,7 @@
 - Buttons: the production gpiozero buttons on `MockFactory` pins, pressed by
   the person (or the scenario) at simulated times.
 - Display: the production renderer on SDL's dummy driver (or a window), with a
-  PNG screenshot at every new screen.
+  PNG screenshot at every new screen and at the scenario's named checkpoints.
 - systemd: a real datagram socket as $NOTIFY_SOCKET, recording READY,
   WATCHDOG and STATUS with their (simulated) times.
 - Time: a simulated clock that the camera moves on frame by frame, so a
@@ -44,6 +44,7 @@ class RigResult:
     records: list[Record] = field(default_factory=list)
     screens: list[tuple[float, Screen]] = field(default_factory=list)   # each new screen, with its time
     screenshots: list[Path] = field(default_factory=list)
+    checkpoints: dict[str, Path] = field(default_factory=dict)           # named screenshots
     notifications: list[tuple[float, str]] = field(default_factory=list)  # (time, "READY=1"...)
     exit_status: int = 0
     seconds: float = 0.0   # simulated seconds the run lasted
@@ -133,6 +134,10 @@ class Rig:
                     path = shots / f"{len(result.screenshots):04d}-{_slug(shown)}.png"
                     display.screenshot(path)
                     result.screenshots.append(path)
+            for name in person.take_checkpoints(clock.monotonic()):
+                path = self.out_dir / f"checkpoint-{name}.png"
+                display.screenshot(path)
+                result.checkpoints[name] = path
             person.see(shown, clock.monotonic())
             for kind, start, seconds in person.take_faults():
                 world.faults = world.faults + (Fault(kind, start, seconds),)

@@ -10,6 +10,7 @@ scenario seconds (`at`) or seconds after an exercise's practice first appears
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -21,6 +22,7 @@ from .actions import ACTIONS, LID_ACTION
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 SIM_ACTIONS = (*ACTIONS, LID_ACTION)
 FAULTS = ("timeout", "disconnect", "black", "busy")
+HAPPENINGS = ("fault", "away", "press", "checkpoint")   # checkpoint: a named screenshot
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class Movement:
 class Happening:
     """A scheduled fault, absence or button press."""
 
-    what: str                      # "fault", "away", "press"
-    kind: str = ""                 # fault kind, or button name for presses
+    what: str                      # "fault", "away", "press", "checkpoint"
+    kind: str = ""                 # fault kind, button name for presses, a checkpoint's name
     at: float | None = None        # absolute scenario seconds
     exercise: str | None = None    # ... or relative to this exercise's first practice screen
     after: float = 0.0
@@ -158,13 +160,15 @@ def _movement(spec: Any, where: str, key: str) -> Movement:
 def _happening(spec: Any, where: str, key: str) -> Happening:
     _only(spec, ("what", "kind", "at", "exercise", "after", "seconds"), where, key + ".")
     what = spec.get("what")
-    if what not in ("fault", "away", "press"):
-        raise ConfigError(f"{where}: {key}.what = {what!r}: must be 'fault', 'away' or 'press'")
+    if what not in HAPPENINGS:
+        raise ConfigError(f"{where}: {key}.what = {what!r}: must be one of {', '.join(HAPPENINGS)}")
     kind = spec.get("kind", "")
     if what == "fault" and kind not in FAULTS:
         raise ConfigError(f"{where}: {key}.kind = {kind!r}: must be one of {', '.join(FAULTS)}")
     if what == "press" and kind not in ("next", "repeat", "next_long"):
         raise ConfigError(f"{where}: {key}.kind = {kind!r}: must be 'next', 'repeat' or 'next_long'")
+    if what == "checkpoint" and not re.fullmatch(r"[a-z0-9_-]+", str(kind)):
+        raise ConfigError(f"{where}: {key}.kind = {kind!r}: a checkpoint needs a name of a-z, 0-9, - and _")
     if ("at" in spec) == ("exercise" in spec):
         raise ConfigError(f"{where}: {key}: give either 'at' or 'exercise' (with 'after')")
     return Happening(what=what, kind=kind,
