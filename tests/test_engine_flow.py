@@ -547,3 +547,27 @@ def test_a_person_following_every_prompt_finishes_each_programme_within_the_sess
     done = d.of_type(ExerciseDone)
     assert [e.exercise_id for e in done] == [e.id for e in d.engine.programme.exercises]
     assert not any(e.skipped or e.ended_early for e in done)
+
+
+# --- the affected side setting ---------------------------------------------------------------
+
+def session_with_weaker(side: str) -> Driver:
+    d = Driver.of(only("raise_brows", "lips_outward", "close_eyes", reps=1))   # affected: left
+    d.to_practice()
+    for exercise in d.engine.programme.exercises:
+        weak, strong = 0.6, 1.0
+        d.rep(exercise, *((weak, strong) if side == "left" else (strong, weak)), hold_frames=46)
+        assert d.screen.kind is ScreenKind.EXERCISE_SUMMARY
+        d.press("next")
+        if d.screen.kind is ScreenKind.INSTRUCTION:
+            d.press("next")
+    assert d.screen.kind is ScreenKind.SESSION_SUMMARY
+    return d
+
+
+def test_the_other_side_weaker_in_most_exercises_suggests_checking_the_side_setting():
+    assert "Your right side moved less today" in session_with_weaker("right").screen.warning
+
+
+def test_the_configured_side_weaker_needs_no_suggestion():
+    assert session_with_weaker("left").screen.warning == ""

@@ -449,7 +449,7 @@ def draw_row(p: Painter, rect: pygame.Rect, row: SummaryRow, full: bool, size: i
     small = max(t.min_text_px, round(size * 0.8))
     line_h = p.text.line_height(size)
     measured = row.symmetry is not None and not row.skipped
-    note = "skipped" if row.skipped else (f"{row.reps} reps" if row.reps else "done")
+    note = "skipped" if row.skipped else (f"{row.reps} rep{'s' if row.reps != 1 else ''}" if row.reps else "done")
     note_img = p.text.render(note, size if full else small, t.soft if measured and full else t.dim)
     title = Text(p, row.title, size, t.dim if row.skipped else t.text, align="left", min_scale=1.0,
                  max_lines=1 if full or rect.height < 2.4 * line_h else 2)

@@ -807,8 +807,20 @@ class Engine:
         rows = tuple(self._row(by_id[eid], r) for eid, r in self._results.items())
         return Screen(ScreenKind.SESSION_SUMMARY,
                       title=texts.SUMMARY_TITLE_BY_REASON.get(self._end_reason, texts.SUMMARY_TITLE),
-                      rows=rows, sentence=self._session_sentence(),
+                      rows=rows, sentence=self._session_sentence(), warning=self._side_check(),
                       footer=texts.FOOTERS[ScreenKind.SESSION_SUMMARY])
+
+    def _side_check(self) -> str:
+        """A gentle hint when today's reps suggest the palsy is on the other side."""
+        uneven = [r.weaker for r in self._results.values()
+                  if not r.skipped and r.weaker is not None and r.symmetry is not None
+                  and r.symmetry < texts.SIDE_CHECK_UNEVEN_BELOW]
+        if len(uneven) < texts.SIDE_CHECK_MIN_EXERCISES:
+            return ""
+        unaffected = other(self.affected)
+        if uneven.count(unaffected) / len(uneven) < texts.SIDE_CHECK_SHARE:
+            return ""
+        return texts.SIDE_CHECK.format(side=unaffected)
 
     def _session_sentence(self) -> str:
         """One plain sentence: the clearest gain of the affected side over last week."""
