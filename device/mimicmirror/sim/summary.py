@@ -58,7 +58,8 @@ def format_summary(results: list[ExerciseResult], ended: str | None) -> str:
         truth = "-" if r.truth_symmetry is None else f"{r.truth_symmetry:.2f}"
         status = " (skipped)" if r.skipped else f" (ended early: {r.ended_early})" if r.ended_early else ""
         cues = ", ".join(f"{c} x{n}" for c, n in Counter(r.cues).items()) or "-"
-        lines.append(f"{r.exercise_id:24s} {r.reps:4d} {sym:>8s} {truth:>8s}  {(r.weaker or '-'):7s} {cues}{status}")
+        reps = str(r.reps) if r.reps or r.skipped else "done"   # guided steps have no reps
+        lines.append(f"{r.exercise_id:24s} {reps:>4s} {sym:>8s} {truth:>8s}  {(r.weaker or '-'):7s} {cues}{status}")
     done = [r.symmetry for r in results if r.symmetry is not None]
     if done:
         lines.append(f"mean symmetry {mean(done):.2f} over {len(done)} measured exercises; session {ended or 'not ended'}")
