@@ -35,9 +35,9 @@ def rep(n: int, left: float, right: float, exercise: str = "smile", flags: tuple
 
 
 def session(store: Store, wall: float, reps: list[RepDone], end: str | None = "completed",
-            settings: dict | None = None) -> None:
+            settings: dict | None = None, affected: str = "left") -> None:
     """One session written the way the service does: each Step's records in one call."""
-    store.write([SessionStarted(1.0, "standard", "left", settings or {"reps": len(reps)})], wall)
+    store.write([SessionStarted(1.0, "standard", affected, settings or {"reps": len(reps)})], wall)
     for i, r in enumerate(reps):
         store.write([r], wall + 10 * (i + 1))
     if end:
@@ -343,10 +343,23 @@ def test_history_compares_symmetry_over_7_and_28_days_with_one_trend_point_per_d
 def test_history_compares_the_affected_sides_movement_with_the_first_week(known):
     with Store.open(known) as store:
         left = store.history(NOW, "left").exercises["smile"]
-        right = store.history(NOW, "right").exercises["smile"]
     assert left.affected_first_week == pytest.approx(0.03)
     assert left.affected_last_week == pytest.approx((0.06 + 0.07 + 0.08 + 0.09) / 4)
-    assert right.affected_first_week == pytest.approx(0.10)
+
+
+def test_past_reps_count_the_side_that_was_affected_in_their_own_session(known):
+    """A caregiver correcting the side today does not rewrite what last week meant."""
+    with Store.open(known) as store:
+        now_right = store.history(NOW, "right").exercises["smile"]
+    assert now_right.affected_first_week == pytest.approx(0.03)   # those sessions were set to "left"
+
+
+def test_sets_where_only_the_other_side_moves_do_not_count_as_the_affected_sides_movement(db):
+    with Store.open(db) as store:
+        session(store, at(3, 9), [rep(1, 0.06, 0.01, "lift_corner", ("left_only",)),
+                                  rep(2, 0.001, 0.09, "lift_corner", ("right_only",))])
+        corner = store.history(NOW, "left").exercises["lift_corner"]
+    assert corner.affected_last_week == pytest.approx(0.06)
 
 
 def test_an_exercise_not_practised_lately_keeps_its_first_week_but_has_no_recent_numbers(known):

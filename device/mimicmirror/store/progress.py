@@ -17,7 +17,15 @@ from ..sides import Side
 
 WEEK = 7
 MONTH = 28
-PEAK_COLUMN = {"left": "peak_left", "right": "peak_right"}
+# The affected side's movement of each rep, by the side set in force in ITS session
+# (the setting may have changed since), leaving out sets where only the other side
+# moved on purpose ("lift one corner, then the other"): its affected peak is ~0.
+AFFECTED_REPS = """
+    SELECT r.exercise_id, r.wall, r.symmetry,
+           CASE s.affected_side WHEN 'left' THEN r.peak_left ELSE r.peak_right END AS moved
+    FROM reps r JOIN sessions s ON s.id = r.session_id
+    WHERE r.flags NOT LIKE '%"' || CASE s.affected_side WHEN 'left' THEN 'right' ELSE 'left' END || '_only"%'
+"""
 
 
 def day_of(wall: float, tz: tzinfo | None) -> date:
@@ -39,22 +47,23 @@ def _mean(values: list[float]) -> float | None:
 
 
 def history(conn: sqlite3.Connection, now: datetime, affected_side: Side) -> History:
-    """Sessions today and yesterday, and per exercise the 7/28-day picture and first week."""
+    """Sessions today and yesterday, and per exercise the 7/28-day picture and first week.
+
+    `affected_side` is today's setting; past reps are read by their own session's side.
+    """
     tz = now.tzinfo
     today = now.date()
     yesterday = today - timedelta(days=1)
     tomorrow = day_start(today + timedelta(days=1), tz)
     used_before_yesterday = conn.execute("SELECT 1 FROM sessions WHERE started_wall < ? LIMIT 1",
                                          (day_start(yesterday, tz),)).fetchone() is not None
-    peak = PEAK_COLUMN[affected_side]
     week_from = today - timedelta(days=WEEK - 1)
     month_from = today - timedelta(days=MONTH - 1)
 
     symmetry: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
     movement_last_week: dict[str, list[float]] = defaultdict(list)
     for exercise, wall, sym, moved in conn.execute(
-            f"SELECT exercise_id, wall, symmetry, {peak} FROM reps WHERE wall >= ? AND wall < ?",
-            (day_start(month_from, tz), tomorrow)):
+            f"{AFFECTED_REPS} AND r.wall >= ? AND r.wall < ?", (day_start(month_from, tz), tomorrow)):
         day = day_of(wall, tz)
         if sym is not None:
             symmetry[exercise][day].append(sym)
@@ -67,7 +76,7 @@ def history(conn: sqlite3.Connection, now: datetime, affected_side: Side) -> His
         first_week = None
         if first_day < week_from:  # otherwise the first week is this week: nothing to compare
             first_week = conn.execute(
-                f"SELECT avg({peak}) FROM reps WHERE exercise_id = ? AND wall >= ? AND wall < ?",
+                f"SELECT avg(moved) FROM ({AFFECTED_REPS} AND r.exercise_id = ? AND r.wall >= ? AND r.wall < ?)",
                 (exercise, day_start(first_day, tz), day_start(first_day + timedelta(days=WEEK), tz))).fetchone()[0]
         days = symmetry.get(exercise, {})
         exercises[exercise] = ExerciseHistory(

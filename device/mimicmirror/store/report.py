@@ -89,6 +89,10 @@ class Rep:
     def peak(self, side: Side) -> float:
         return self.peak_left if side == "left" else self.peak_right
 
+    def moved(self, side: Side) -> float | None:
+        """The side's movement, or None in a set where only the other side moved on purpose."""
+        return None if f"{other(side)}_only" in self.flags else self.peak(side)
+
 
 @dataclass
 class Data:
@@ -196,8 +200,8 @@ def movement_section(data: Data, titles: Mapping[str, str]) -> str:
     figures = []
     for exercise in data.exercises:
         reps = data.by_exercise[exercise]
-        affected = _daily([(r.day, r.peak(r.affected)) for r in reps])
-        unaffected = _daily([(r.day, r.peak(other(r.affected))) for r in reps])
+        affected = _daily([(r.day, v) for r in reps if (v := r.moved(r.affected)) is not None])
+        unaffected = _daily([(r.day, v) for r in reps if (v := r.moved(other(r.affected))) is not None])
         hi = max([fmean(v) for v in affected.values()] + [fmean(v) for v in unaffected.values()] + [0.01])
         ticks = svg.nice_ticks(hi)
         chart = svg.line_chart(_frame(data, 0, ticks[-1]),
@@ -258,7 +262,8 @@ def overview_table(data: Data, titles: Mapping[str, str]) -> str:
         late = [r for r in reps if r.day >= last_week_start]
         overactive = sum('overactivity' in r.flags for r in reps)
         sym = lambda rs: _mean_or_dash([r.symmetry for r in rs if r.symmetry is not None])
-        moved = lambda rs: _mean_or_dash([r.peak(r.affected) for r in rs], lambda v: f"{v:.3f}")
+        moved = lambda rs: _mean_or_dash([v for r in rs if (v := r.moved(r.affected)) is not None],
+                                         lambda v: f"{v:.3f}")
         rows.append(f"<tr><td>{escape(title(exercise, titles))}</td><td>{len({r.day for r in reps})}</td>"
                     f"<td>{len(reps)}</td><td>{sym(early)}</td><td>{sym(late)}</td>"
                     f"<td>{moved(early)}</td><td>{moved(late)}</td>"
