@@ -239,3 +239,14 @@ def test_the_same_scenario_twice_gives_identical_screens_and_records(tmp_path):
     results, ended = summarise(first.records, scenario)
     assert ended == "completed"
     assert [r.reps for r in results if r.exercise_id == "lips_outward"] == [programme_reps(scenario)["lips_outward"]]
+
+
+def test_the_demo_never_touches_a_folder_it_did_not_write(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "mimicmirror.db").write_bytes(b"someone's practice history")
+    out = subprocess.run([sys.executable, "-m", "mimicmirror", "demo", "--out", str(state)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert out.stderr.strip() == f"mimicmirror: {state}: not empty and not a demo output folder; choose another --out"
+    assert (state / "mimicmirror.db").read_bytes() == b"someone's practice history"

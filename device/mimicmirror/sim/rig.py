@@ -34,6 +34,8 @@ from .scenario import Scenario
 #: The rig's watchdog: as the unit file asks (WatchdogSec=30), pings every 15 s.
 WATCHDOG_USEC = 30_000_000
 RIG_START = 1000.0   # monotonic origin of the simulated clock
+#: The rig marks the folders it writes, so it never wipes a database it did not make.
+MARKER = ".mimicmirror-rig"
 
 
 @dataclass
@@ -57,7 +59,7 @@ def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
     sections["user"].update(affected_side=scenario.affected_side, programme=scenario.programme)
     sections["camera"].update(source="sim", fps=scenario.fps, width=640, height=480)
     sections["buttons"].update(backend="gpio")
-    sections["display"].update(driver=driver, fps=60)
+    sections["display"].update(driver=driver, fps=60, show_camera=False)   # screenshots never hold a face
     sections["store"].update(path=str((out_dir / "mimicmirror.db").resolve()))
     checked = validate(sections, "<rig>")
     programme_path = base.programme_path if base else defaults().programme_path
@@ -88,7 +90,7 @@ class Rig:
         from .fake_picamera2 import Fault, FakePicamera2
         from .warp import ExerciseWarper
 
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._claim_out_dir()
         shots = self.out_dir / "screens"
         if self.take_screenshots:
             shutil.rmtree(shots, ignore_errors=True)
@@ -162,6 +164,19 @@ class Rig:
             FakePicamera2.world = None
         result.seconds = clock.monotonic() - RIG_START
         return result
+
+
+    def _claim_out_dir(self) -> None:
+        """Use the output folder only if it is new, empty, or one the rig wrote before."""
+        from ..errors import UserError
+
+        out = self.out_dir
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{out}: is a file, not a folder for the demo's output")
+        if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+            raise UserError(f"{out}: not empty and not a demo output folder; choose another --out")
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text("Written by the Mimic Mirror virtual rig; safe to delete.\n")
 
 
 class _PressingButtons:
