@@ -558,3 +558,41 @@ def test_a_batch_the_database_refuses_is_dropped_and_later_records_still_flow(tm
     conn = rig.store._conn
     assert conn.execute("SELECT end_reason FROM sessions").fetchall() == [("stopped",)]
     assert conn.execute("SELECT count(*) FROM neutral_captures").fetchone()[0] == 0
+
+
+def test_a_camera_driver_error_of_its_own_kind_is_handled_like_a_lost_camera(tmp_path, analyzer, rig_parts):
+    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig_parts.append(rig)
+    real_get = rig.service.camera.latest.get
+    calls = {"n": 0}
+
+    def get(timeout):
+        calls["n"] += 1
+        if calls["n"] == 20:
+            raise RuntimeError("Camera frontend has timed out!")
+        return real_get(timeout)
+
+    rig.service.camera.latest.get = get
+    rig.run(8.0)
+    kinds = [s.kind for _, s in rig.screens]
+    assert ScreenKind.NOTICE in kinds
+    assert rig.service.camera.down_reason is None     # reopened and running again
+
+
+def test_a_frame_the_model_cannot_handle_is_skipped_not_fatal(tmp_path, analyzer, rig_parts, caplog):
+    caplog.set_level(logging.INFO, logger="mimicmirror")
+    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig_parts.append(rig)
+    real = rig.service.analyzer.analyze
+    calls = {"n": 0}
+
+    def analyze(rgb, t):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise ValueError("iris centres coincide")
+        return real(rgb, t)
+
+    rig.service.analyzer.analyze = analyze
+    rig.run(3.0)
+    assert calls["n"] > 10
+    assert any("skipped: ValueError: iris centres coincide" in r.getMessage() for r in caplog.records)

@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as e:
         print(f"mimicmirror: {e}", file=sys.stderr)
         return e.exit_status
+    except OSError as e:
+        # A file the command was told to read or write: name it, say what went wrong.
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"mimicmirror: {where}{e.strerror or e}", file=sys.stderr)
+        return UserError.exit_status
     except KeyboardInterrupt:
         return 130
 

@@ -154,6 +154,9 @@ class CameraKeeper:
             except CameraError as e:
                 self._failed(now, e, changes)
                 return None, changes
+            except Exception as e:  # a driver's own error: handled like a lost camera
+                self._failed(now, CameraError("disconnected", f"{type(e).__name__}: {e}"), changes)
+                return None, changes
             self.running, self.last_frame_at, self.backoff = True, now, CAMERA_RETRY_FIRST_S
             if self.down_reason is not None:
                 log.info("camera is back")
@@ -166,7 +169,9 @@ class CameraKeeper:
             log.info("the replayed frames have ended")
             self.ended = True
             return None, changes
-        except CameraError as e:
+        except Exception as e:
+            if not isinstance(e, CameraError):   # a driver's own error: handled like a lost camera
+                e = CameraError("disconnected", f"{type(e).__name__}: {e}")
             # a short wait with no new frame is normal; the fault is no frame for timeout_s
             if e.reason == "timeout" and clock.monotonic() - self.last_frame_at < self.timeout_s:
                 return None, changes
@@ -274,8 +279,9 @@ class Service:
         # the camera's news first (lost, or back before its first new frame), then what happened in order
         events: list[Event] = [CameraEvent(self._at(after), ok, reason) for ok, reason in changes]
         timed: list[Event] = []
-        if frame is not None:
-            timed.append(FrameEvent(frame.t, self.analyzer.analyze(frame.rgb, frame.t)))
+        analysis = self._analyse(frame) if frame is not None else None
+        if analysis is not None:
+            timed.append(FrameEvent(frame.t, analysis))
         presses = self.buttons.events()
         if self._pump_display:
             self.display.pump()
@@ -290,6 +296,14 @@ class Service:
             for step, t in steps:
                 self.on_step(step, t)
         self._report(self.clock.monotonic())
+
+    def _analyse(self, frame: Frame) -> Any:
+        """One frame's analysis; a frame the model cannot handle is skipped, not fatal."""
+        try:
+            return self.analyzer.analyze(frame.rgb, frame.t)
+        except Exception as e:
+            log.warning("frame at %.3f s skipped: %s: %s", frame.t, type(e).__name__, e)
+            return None
 
     def _at(self, clock_t: float) -> float:
         """A clock time on the frames' time base."""
@@ -359,7 +373,11 @@ class Service:
             self._refresh_history()
 
     def _refresh_history(self) -> None:
-        self._history = self.store.history(datetime.fromtimestamp(self.clock.wall()), self._affected)
+        try:
+            self._history = self.store.history(datetime.fromtimestamp(self.clock.wall()), self._affected)
+        except sqlite3.Error as e:   # the mirror works on without the comparison; tried again later
+            log.error("cannot read the practice history (%s); summaries will lack it for now", e)
+            return
         self.engine.set_history(self._history)
 
     # -- systemd ---------------------------------------------------------------------------

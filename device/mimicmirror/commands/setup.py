@@ -222,5 +222,7 @@ def run(args: argparse.Namespace, asker: Asker | None = None) -> int:
         write_atomically(out, text)
     except PermissionError:
         raise UserError(f"{out}: permission denied; run with sudo, or write elsewhere with --out FILE") from None
+    except OSError as e:
+        raise UserError(f"{out}: cannot write the config ({e.strerror or e})") from None
     print(f"Wrote {out}. Check it any time with: mimicmirror config check {out}")
     return 0
