@@ -92,7 +92,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """A bundled scenario by name (e.g. "demo") or any scenario file."""
     path = Path(name_or_path)
     if not path.suffix and not path.exists():
-        path = SCENARIO_DIR / f"{name_or_path}.toml"
+        bundled = SCENARIO_DIR / f"{name_or_path}.toml"
+        if not bundled.exists():
+            names = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
+            raise ConfigError(f"{name_or_path}: no such scenario file or bundled scenario (bundled: {names})")
+        path = bundled
     return parse_scenario(read_toml(path), path)
 
 
@@ -103,25 +107,33 @@ def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenari
     _only(rig, ("face", "fps", "programme", "affected_side", "max_seconds"), where, "rig.")
     person_data = data.get("person", {})
     _only(person_data, tuple(Person.__dataclass_fields__), where, "person.")
-    person = Person(**{k: _number(v, where, f"person.{k}") if k != "leave_after_session" else bool(v)
-                       for k, v in person_data.items()})
-    exercises = {eid: _movement(spec, where, f"exercises.{eid}")
-                 for eid, spec in data.get("exercises", {}).items()}
-    happenings = tuple(_happening(h, where, f"happenings[{i}]")
-                       for i, h in enumerate(data.get("happenings", [])))
+    person = Person(**{k: _number(v, where, f"person.{k}") if k != "leave_after_session"
+                       else _boolean(v, where, f"person.{k}") for k, v in person_data.items()})
+    exercise_specs = data.get("exercises", {})
+    _only(exercise_specs, tuple(exercise_specs) if isinstance(exercise_specs, Mapping) else (), where, "exercises.")
+    exercises = {eid: _movement(spec, where, f"exercises.{eid}") for eid, spec in exercise_specs.items()}
+    happening_specs = data.get("happenings", [])
+    if not isinstance(happening_specs, list):
+        raise ConfigError(f"{where}: happenings must be a list of [[happenings]] tables")
+    happenings = tuple(_happening(h, where, f"happenings[{i}]") for i, h in enumerate(happening_specs))
     expect = data.get("expect", {})
     _only(expect, ("cues", "symmetry_tolerance"), where, "expect.")
-    cues = {cue: tuple(ids) for cue, ids in expect.get("cues", {}).items()}
+    cue_specs = expect.get("cues", {})
+    _only(cue_specs, tuple(cue_specs) if isinstance(cue_specs, Mapping) else (), where, "expect.cues.")
+    cues = {cue: _names(ids, where, f"expect.cues.{cue}") for cue, ids in cue_specs.items()}
     side = rig.get("affected_side", "left")
     if side not in ("left", "right"):
         raise ConfigError(f"{where}: rig.affected_side = {side!r}: must be 'left' or 'right'")
+    fps = _number(rig.get("fps", 10), where, "rig.fps")
+    if fps != int(fps) or not 1 <= fps <= 60:
+        raise ConfigError(f"{where}: rig.fps = {rig['fps']!r}: must be a whole number from 1 to 60")
     return Scenario(
         name=path.stem if path else "scenario", path=path,
-        face=str(rig.get("face", "grace_hopper")), fps=int(rig.get("fps", 10)),
-        programme=str(rig.get("programme", "gentle")), affected_side=side,
-        max_seconds=float(rig.get("max_seconds", 1800.0)), person=person, exercises=exercises,
-        happenings=happenings, expect_cues=cues,
-        symmetry_tolerance=float(expect.get("symmetry_tolerance", 0.15)))
+        face=_text(rig.get("face", "grace_hopper"), where, "rig.face"), fps=int(fps),
+        programme=_text(rig.get("programme", "gentle"), where, "rig.programme"), affected_side=side,
+        max_seconds=_number(rig.get("max_seconds", 1800.0), where, "rig.max_seconds"), person=person,
+        exercises=exercises, happenings=happenings, expect_cues=cues,
+        symmetry_tolerance=_number(expect.get("symmetry_tolerance", 0.15), where, "expect.symmetry_tolerance"))
 
 
 def _only(table: Mapping[str, Any], allowed: tuple[str, ...], where: str, prefix: str) -> None:
@@ -136,6 +148,24 @@ def _number(value: Any, where: str, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigError(f"{where}: {key} = {value!r}: must be a number of 0 or more")
     return float(value)
+
+
+def _boolean(value: Any, where: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} = {value!r}: must be true or false")
+    return value
+
+
+def _text(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: {key} = {value!r}: must be a non-empty text")
+    return value
+
+
+def _names(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} = {value!r}: must be a list of exercise ids")
+    return tuple(value)
 
 
 def _action(name: Any, where: str, key: str) -> str:
@@ -173,5 +203,5 @@ def _happening(spec: Any, where: str, key: str) -> Happening:
         raise ConfigError(f"{where}: {key}: give either 'at' or 'exercise' (with 'after')")
     return Happening(what=what, kind=kind,
                      at=_number(spec["at"], where, f"{key}.at") if "at" in spec else None,
-                     exercise=spec.get("exercise"), after=_number(spec.get("after", 0.0), where, f"{key}.after"),
+                     exercise=_text(spec["exercise"], where, f"{key}.exercise") if "exercise" in spec else None, after=_number(spec.get("after", 0.0), where, f"{key}.after"),
                      seconds=_number(spec.get("seconds", 0.0), where, f"{key}.seconds"))

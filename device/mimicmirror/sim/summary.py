@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Iterable
 
+from ..exercises.texts import EVEN_FROM
 from ..records import CueGiven, ExerciseDone, Record, RepDone, SessionEnded
 from .scenario import Scenario
 
@@ -16,7 +17,7 @@ class ExerciseResult:
     exercise_id: str
     reps: int = 0
     symmetry: float | None = None
-    weaker: str | None = None           # the side weaker in most reps
+    weaker: str | None = None           # the side weaker in most reps; None when even
     skipped: bool = False
     ended_early: str | None = None
     cues: list[str] = field(default_factory=list)
@@ -42,7 +43,9 @@ def summarise(records: Iterable[Record], scenario: Scenario | None = None) -> tu
         elif isinstance(r, SessionEnded):
             ended = r.reason
     for eid, counts in weaker.items():
-        results[eid].weaker = counts.most_common(1)[0][0]
+        res = results[eid]
+        even = res.symmetry is not None and res.symmetry >= EVEN_FROM   # as the mirror says: "evenly"
+        res.weaker = None if even else counts.most_common(1)[0][0]
     if scenario is not None:
         for eid, res in results.items():
             movement = scenario.exercises.get(eid)
