@@ -202,3 +202,30 @@ def test_a_file_that_is_not_toml_names_the_file(tmp_path):
 def test_a_missing_file_names_the_file(tmp_path):
     with pytest.raises(ConfigError, match="file not found"):
         load_programme(tmp_path / "nope.toml", "standard")
+
+
+def test_a_placeholder_with_a_format_spec_is_refused_at_load_not_mid_session(tmp_path):
+    import re
+
+    from mimicmirror.config import defaults
+    from mimicmirror.errors import ConfigError
+    from mimicmirror.exercises.catalogue import load_catalogue
+
+    text = defaults().programme_path.read_text().replace('relax = "Relax"', 'relax = "Relax {side:d}"')
+    bad = tmp_path / "exercises.toml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape("write the placeholder plainly, as {side}")):
+        load_catalogue(bad)
+
+
+def test_a_programme_entry_that_is_not_an_id_is_one_line(tmp_path):
+    from mimicmirror.config import defaults
+    from mimicmirror.errors import ConfigError
+    from mimicmirror.exercises.catalogue import load_catalogue
+
+    text = defaults().programme_path.read_text().replace(
+        '"massage_mouth_to_ear", "raise_brows", "lips_outward"', '{ id = 1 }, "raise_brows", "lips_outward"')
+    bad = tmp_path / "exercises.toml"
+    bad.write_text(text)
+    with pytest.raises(ConfigError, match="is not an exercise id"):
+        load_catalogue(bad)

@@ -286,13 +286,16 @@ class _Where:
 
     def _placeholders(self, table: str, key: str, text: str, allowed: tuple[str, ...]) -> None:
         try:
-            names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+            fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text)
+                      if name is not None]
         except ValueError:
             raise self.fail(table, f"{key} = {text!r}: unbalanced braces") from None
-        for name in names:
+        for name, spec, conv in fields:
             if name not in allowed:
                 raise self.fail(table, f"{key} = {text!r}: unknown placeholder {{{name}}} "
                                        f"(known: {', '.join('{' + a + '}' for a in allowed)})")
+            if spec or conv:   # the mirror fills in a plain word; anything else would fail mid-session
+                raise self.fail(table, f"{key} = {text!r}: write the placeholder plainly, as {{{name}}}")
 
     def table(self, table: str, data: Any, spec: Mapping[str, Field], prefix: str = "") -> dict[str, Any]:
         """Check one TOML table against its spec; fill defaults; reject unknown keys.
@@ -380,6 +383,8 @@ def _programme(where: _Where, name: str, data: Any, catalogue: Catalogue) -> Pro
     raw = where.table(table, data, PROGRAMME_FIELDS)
     ids = raw["exercises"]
     for eid in ids:
+        if not isinstance(eid, str):
+            raise where.fail(table, f"exercises: {eid!r} is not an exercise id (write it in quotes)")
         if eid not in catalogue.exercises:
             raise where.fail(table, f"exercises: unknown exercise {eid!r}")
     if len(set(ids)) != len(ids):
