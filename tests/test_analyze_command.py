@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from face_helpers import face, warper
+from real_faces import face, warper
 
 
 def analyze(*args: str | Path) -> subprocess.CompletedProcess:

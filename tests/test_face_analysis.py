@@ -10,7 +10,7 @@ from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.landmarks import LandmarkDetector
 from mimicmirror.face.measures import MEASURE_NAMES, UNITS, movement, symmetry
 
-from face_helpers import FACES, face, rep_symmetry
+from real_faces import FACES, face, rep_symmetry
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Shared helpers for tests that run the real model on real faces."""
+"""Real faces, simulated movements on them, and one tracked repetition: shared by the face tests."""
 
 from __future__ import annotations
 
