@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no library banner in the journal
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")           # device errors reach people as one line of ours
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")      # ... and so do unreadable videos
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -10,6 +10,9 @@ import numpy as np
 from ..errors import InputError
 
 
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+
+
 class InputFrame(NamedTuple):
     source: str        # the file, plus "#<frame index>" for a video frame
     rgb: np.ndarray
@@ -66,7 +69,8 @@ def _video_frames(path: Path) -> Iterator[InputFrame]:
             yield InputFrame(f"{path}#{index}", cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), t)
             index += 1
         if index == 0:
-            raise InputError(f"{path}: video has no frames")
+            looks_like_image = path.suffix.lower() in IMAGE_SUFFIXES
+            raise InputError(f"{path}: {'not a readable image' if looks_like_image else 'video has no frames'}")
     finally:
         cap.release()
 
