@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from ..face.types import Measures
+from ..face.types import Measures, SidePair
 from ..screen import Phase
 from ..sides import SIDES, Side
 from .catalogue import Move, Rules
@@ -23,13 +23,8 @@ from .catalogue import Move, Rules
 EPS = 1e-6
 
 
-@dataclass(frozen=True)
-class SideValues:
-    left: float
-    right: float
-
-    def on(self, side: Side) -> float:
-        return self.left if side == "left" else self.right
+#: A value per side: the same shape the face analysis hands out.
+SideValues = SidePair
 
 
 def signal(moves: tuple[Move, ...], measures: Measures, neutral: Measures) -> SideValues:
@@ -59,10 +54,6 @@ class Rep:
     hold_target_s: float
     reached_zone: bool
     overshoot: bool
-
-    @property
-    def held(self) -> bool:
-        return self.hold_s >= self.hold_target_s - EPS
 
 
 class RepCycle:

@@ -72,7 +72,6 @@ SUMMARY_TITLE_BY_REASON = MappingProxyType({
 
 EXERCISE_SENTENCE_EVEN = "Both sides moved evenly."
 EXERCISE_SENTENCE_SIDES = "Your {weaker} side moved {percent} % as far as your {stronger} side."
-EXERCISE_SENTENCE_ONE_SIDE = "Your {side} side moved {percent} % as far as your {other} side."
 EXERCISE_SENTENCE_DONE = "Done."
 EXERCISE_SENTENCE_SKIPPED = "Skipped."
 EVEN_FROM = 0.9   # symmetry from which both sides count as even

@@ -16,8 +16,6 @@ from .native_logs import filter_native_chatter
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-N_LANDMARKS = 478
-
 # A serialised NormalizedLandmarkList whose landmarks carry only x, y, z is a run
 # of identical 17-byte records: field 1 (length 15) holding fixed32 fields 1, 2, 3.
 # Reading that straight into numpy is ~10x cheaper than 1434 attribute reads,

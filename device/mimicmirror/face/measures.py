@@ -158,8 +158,4 @@ def movement(measures: Measures, neutral: Measures,
     return out
 
 
-def is_whole_face(name: str) -> bool:
-    return name in WHOLE_FACE
-
-
 __all__ = ["MEASURE_NAMES", "NOISE_FLOOR", "SIDES", "UNITS", "measure_all", "movement", "symmetry"]

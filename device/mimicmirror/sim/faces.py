@@ -13,8 +13,6 @@ import numpy as np
 from ..errors import InputError
 from ..face.inputs import read_image
 
-FACE_NAMES: tuple[str, ...] = ("grace_hopper", "astronaut")
-
 
 def _grace_hopper() -> np.ndarray:
     import matplotlib
