@@ -3,10 +3,11 @@
 # Only acts as root on a Debian-like system; otherwise says what is missing.
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)       # the therapist's report, in a real browser
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)   # the Pi installer script
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing ${missing[*]} (for the report test)..."
+    echo "Installing ${missing[*]} (for the tests)..."
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else

@@ -22,6 +22,17 @@ PRESS_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+def _seconds(text: str) -> float:
+    """A positive number of seconds (argparse turns the error into one line)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a number of seconds above 0")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help=HELP, description=HELP)
     p.add_argument("--config", type=Path, metavar="FILE", help="device config (default: the installed one)")
@@ -29,9 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="check this camera source instead of [camera] source")
     p.add_argument("--display", choices=("kmsdrm", "window", "dummy"),
                    help="open the screen with this driver instead of [display] driver")
-    p.add_argument("--press-within", type=float, default=10.0, metavar="SECONDS",
+    p.add_argument("--press-within", type=_seconds, default=10.0, metavar="SECONDS",
                    help="how long to wait for each button press (default 10)")
-    p.add_argument("--face-within", type=float, default=10.0, metavar="SECONDS",
+    p.add_argument("--face-within", type=_seconds, default=10.0, metavar="SECONDS",
                    help="how long the camera may look for a face (default 10)")
     p.set_defaults(func=run)
 
