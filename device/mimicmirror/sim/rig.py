@@ -125,8 +125,11 @@ class Rig:
                                 display=display, notifier=notifier)
         last_key: list[Any] = [None]
 
+        ended = [False]   # the session has ended (set once, from the records as they come)
+
         def on_step(step: Any, t: float) -> None:
             result.records.extend(step.records)
+            ended[0] = ended[0] or any(isinstance(r, SessionEnded) for r in step.records)
             shown = service.engine.screen
             key = (shown.kind, shown.exercise_id, shown.title, shown.phase, shown.cue, shown.warning)
             if key != last_key[0]:
@@ -145,10 +148,7 @@ class Rig:
                 world.faults = world.faults + (Fault(kind, start, seconds),)
             _drain(listener, clock, result.notifications)
 
-        ended = [False]
-
         def until(screen: Screen) -> bool:
-            ended[0] = ended[0] or any(isinstance(r, SessionEnded) for r in result.records[-8:])
             done = ended[0] and person.gone and screen.kind == ScreenKind.IDLE
             return done or clock.monotonic() - RIG_START > self.scenario.max_seconds
 

@@ -110,7 +110,7 @@ def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenari
     person = Person(**{k: _number(v, where, f"person.{k}") if k != "leave_after_session"
                        else _boolean(v, where, f"person.{k}") for k, v in person_data.items()})
     exercise_specs = data.get("exercises", {})
-    _only(exercise_specs, tuple(exercise_specs) if isinstance(exercise_specs, Mapping) else (), where, "exercises.")
+    _table(exercise_specs, where, "exercises")
     exercises = {eid: _movement(spec, where, f"exercises.{eid}") for eid, spec in exercise_specs.items()}
     happening_specs = data.get("happenings", [])
     if not isinstance(happening_specs, list):
@@ -119,7 +119,7 @@ def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenari
     expect = data.get("expect", {})
     _only(expect, ("cues", "symmetry_tolerance"), where, "expect.")
     cue_specs = expect.get("cues", {})
-    _only(cue_specs, tuple(cue_specs) if isinstance(cue_specs, Mapping) else (), where, "expect.cues.")
+    _table(cue_specs, where, "expect.cues")
     cues = {cue: _names(ids, where, f"expect.cues.{cue}") for cue, ids in cue_specs.items()}
     side = rig.get("affected_side", "left")
     if side not in ("left", "right"):
@@ -136,9 +136,13 @@ def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenari
         symmetry_tolerance=_number(expect.get("symmetry_tolerance", 0.15), where, "expect.symmetry_tolerance"))
 
 
+def _table(value: Any, where: str, key: str) -> None:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: {key or 'scenario'} must be a table")
+
+
 def _only(table: Mapping[str, Any], allowed: tuple[str, ...], where: str, prefix: str) -> None:
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: {prefix.rstrip('.') or 'scenario'} must be a table")
+    _table(table, where, prefix.rstrip("."))
     for key in table:
         if key not in allowed:
             raise ConfigError(f"{where}: unknown key {prefix}{key} (known: {', '.join(allowed)})")
