@@ -6,10 +6,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test bench system-deps clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the versions that fit the face model's numpy<2 (the
+# installer on the Pi uses the same file), so pip never searches old releases.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 # Debian packages the tests need (a headless browser for the therapist's report).

@@ -16,14 +16,17 @@ UNIT_DIR=/etc/systemd/system
 UNIT=mimicmirror.service
 SERVICE_USER=mimicmirror
 STATE_DIR=/var/lib/mimicmirror
+APT_SOURCES_DIR=/etc/apt
 GROUPS_NEEDED=(video render gpio input)
 
 # python3-picamera2: the camera library, only from Raspberry Pi OS (the venv sees it).
 # python3-lgpio: the GPIO library gpiozero uses on a Pi 4 and Pi 5.
+# Both come from Raspberry Pi's own archive, which plain Debian does not have.
+PI_ARCHIVE_PACKAGES=(python3-picamera2 python3-lgpio)
 # libegl1 libgles2 libgbm1 libdrm2: what pygame-ce's SDL loads to draw with KMS/DRM.
 # libgl1 libglib2.0-0: what OpenCV (inside the face model's package) links against.
 APT_PACKAGES=(
-    python3-picamera2 python3-lgpio python3-venv python3-pip
+    python3-venv python3-pip
     libegl1 libgles2 libgbm1 libdrm2
     libgl1 libglib2.0-0
     fonts-dejavu-core
@@ -31,6 +34,7 @@ APT_PACKAGES=(
 
 DRY_RUN=0
 START=1
+PLAIN_DEBIAN=0
 
 usage() {
     cat <<EOF
@@ -43,6 +47,9 @@ Installs Mimic Mirror as a service that starts at boot:
   --dry-run     print every step without doing it
   --no-start    enable the service for the next boot but do not start it now
   --source DIR  the project to install (default: $SOURCE_DIR)
+  --plain-debian  install on 64-bit Debian Bookworm without Raspberry Pi's archive:
+                no camera and no GPIO library, so only the face analysis and the
+                demo work (a test install; scripts/pi-check.sh uses it)
 EOF
 }
 
@@ -50,6 +57,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --dry-run) DRY_RUN=1 ;;
         --no-start) START=0 ;;
+        --plain-debian) PLAIN_DEBIAN=1 ;;
         --source) SOURCE_DIR="$(cd "${2:?--source needs a directory}" && pwd)"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -76,7 +84,7 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
 preflight() {
     [ -f "$SOURCE_DIR/pyproject.toml" ] || die "$SOURCE_DIR is not the Mimic Mirror project (no pyproject.toml)"
-    for f in config/mimicmirror.toml config/exercises.toml "systemd/$UNIT"; do
+    for f in config/mimicmirror.toml config/exercises.toml constraints.txt "systemd/$UNIT"; do
         [ -f "$SOURCE_DIR/$f" ] || die "$SOURCE_DIR/$f is missing"
     done
     if [ "$DRY_RUN" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
@@ -85,16 +93,35 @@ preflight() {
     if ! grep -qs 'VERSION_CODENAME=bookworm' /etc/os-release; then
         note "this is not Raspberry Pi OS Bookworm; the package names may differ."
     fi
+    local arch
+    arch="$(dpkg --print-architecture 2>/dev/null || uname -m)"
+    case "$arch" in
+        arm64|amd64) ;;
+        armhf|armel|arm*) die "this is a 32-bit system ($arch): the face model has no 32-bit build; install Raspberry Pi OS (64-bit) Bookworm" ;;
+        *) note "untested architecture '$arch'; the face model has builds for arm64 and amd64 only." ;;
+    esac
+    if [ "$PLAIN_DEBIAN" -eq 0 ] && ! has_pi_archive; then
+        die "python3-picamera2 is not in the apt sources (plain Debian, not Raspberry Pi OS): install Raspberry Pi OS (64-bit) Bookworm, or see --help for --plain-debian"
+    fi
     if [ "$(systemctl get-default 2>/dev/null || true)" = graphical.target ]; then
         note "the Pi boots to a desktop, which holds the screen. Make it boot to the console:"
         note "  sudo raspi-config nonint do_boot_behaviour B1   (or: sudo systemctl set-default multi-user.target)"
     fi
 }
 
+# Raspberry Pi OS lists archive.raspberrypi.com among its apt sources; apt may
+# not have read them yet on a fresh card, so the sources count as well as apt.
+has_pi_archive() {
+    apt-cache policy python3-picamera2 2>/dev/null | grep -q 'Candidate: [0-9]' && return 0
+    grep -rqs 'raspberrypi\.\(com\|org\)' "$APT_SOURCES_DIR/sources.list" "$APT_SOURCES_DIR/sources.list.d/"
+}
+
 install_packages() {
     step "System packages"
+    local packages=("${APT_PACKAGES[@]}")
+    [ "$PLAIN_DEBIAN" -eq 1 ] || packages=("${PI_ARCHIVE_PACKAGES[@]}" "${packages[@]}")
     run apt-get update
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${APT_PACKAGES[@]}"
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
 }
 
 create_user() {
@@ -117,7 +144,13 @@ install_program() {
     run install -d -m 0755 "$PREFIX"
     run python3 -m venv --system-site-packages "$VENV"
     run "$VENV/bin/python" -m pip install --upgrade pip
-    run "$VENV/bin/python" -m pip install --upgrade "$SOURCE_DIR"
+    # constraints.txt: the exact versions that fit mediapipe's numpy<2, so pip
+    # installs them straight away instead of trying release after release.
+    # numpy: the venv gets its own numpy 1.26.4 in front of apt's 1.24.2, because
+    # the face model's jax needs numpy 1.26 or newer; picamera2 and its compiled
+    # helpers were built against numpy 1.24, and numpy 1.x runs modules built
+    # against an older 1.x (not the other way round), so they work on 1.26.
+    run "$VENV/bin/python" -m pip install --upgrade -c "$SOURCE_DIR/constraints.txt" "$SOURCE_DIR"
 }
 
 install_config() {

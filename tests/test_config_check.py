@@ -12,7 +12,7 @@ import pytest
 from mimicmirror import config
 from mimicmirror.errors import ConfigError
 
-REPO_CONFIG = config.REPO_CONFIG_DIR / "mimicmirror.toml"
+REPO_CONFIG = config.DEFAULTS_DIR / "mimicmirror.toml"
 
 
 def check(*args: str) -> subprocess.CompletedProcess:
@@ -23,7 +23,7 @@ def check(*args: str) -> subprocess.CompletedProcess:
 def test_the_shipped_config_is_ok():
     result = check(str(REPO_CONFIG))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"OK: {REPO_CONFIG}", f"OK: {config.REPO_CONFIG_DIR / 'exercises.toml'}"]
+    assert result.stdout.splitlines() == [f"OK: {REPO_CONFIG}", f"OK: {config.DEFAULTS_DIR / 'exercises.toml'}"]
 
 
 def test_every_mistake_is_listed_with_file_key_value_and_what_is_allowed(tmp_path):
@@ -51,14 +51,14 @@ def test_a_programme_missing_from_the_programme_file_is_named_with_those_that_ex
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
         f"{cfg}: [user] programme = 'intensive': must be one of 'early', 'gentle', 'standard' "
-        f"(the programmes in {config.REPO_CONFIG_DIR / 'exercises.toml'})")
+        f"(the programmes in {config.DEFAULTS_DIR / 'exercises.toml'})")
 
 
 def test_the_programme_file_beside_the_config_is_checked_too(tmp_path):
     cfg = tmp_path / "mimicmirror.toml"
     cfg.write_text("")
     programme = tmp_path / "exercises.toml"
-    text = (config.REPO_CONFIG_DIR / "exercises.toml").read_text()
+    text = (config.DEFAULTS_DIR / "exercises.toml").read_text()
     programme.write_text(text.replace("[exercises.frown]\n", "[exercises.frown]\nrepetitions = 3\n", 1))
     result = check(str(cfg))
     assert result.returncode == 2

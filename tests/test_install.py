@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,14 +14,35 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTALLER = ROOT / "systemd" / "install.sh"
 
 
-def dry_run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(INSTALLER), "--dry-run", *args], capture_output=True,
-                          text=True, timeout=60)
+def system(tmp: Path, arch: str = "arm64", picamera2: str = "0.3.25-1") -> dict[str, str]:
+    """An environment in which `dpkg` and `apt-cache` answer like the given system.
+
+    The installer asks them which architecture this is and whether Raspberry Pi's
+    archive (with python3-picamera2) is in the apt sources.
+    """
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, text in {"dpkg": f"echo {arch}",
+                       "apt-cache": f"printf 'python3-picamera2:\\n  Candidate: {picamera2}\\n'"}.items():
+        (bin_dir / name).write_text(f"#!/bin/sh\n{text}\n")
+        (bin_dir / name).chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+
+
+def dry_run(*args: str, env: dict[str, str] | None = None, script: Path = INSTALLER) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(script), "--dry-run", *args], capture_output=True,
+                          text=True, timeout=60, env=env)
 
 
 @pytest.fixture(scope="module")
-def steps() -> list[str]:
-    result = dry_run()
+def pi_os(tmp_path_factory) -> dict[str, str]:
+    """64-bit Raspberry Pi OS: arm64, with python3-picamera2 in its apt sources."""
+    return system(tmp_path_factory.mktemp("pi-os"))
+
+
+@pytest.fixture(scope="module")
+def steps(pi_os) -> list[str]:
+    result = dry_run(env=pi_os)
     assert result.returncode == 0, result.stderr
     return [line[2:] for line in result.stdout.splitlines() if line.startswith("+ ")]
 
@@ -65,7 +87,7 @@ def test_installs_and_enables_the_unit_after_the_program(steps):
         < steps.index(enable)
 
 
-def test_keeps_config_files_the_caregiver_already_has(tmp_path):
+def test_keeps_config_files_the_caregiver_already_has(tmp_path, pi_os):
     """A second run must not overwrite edited settings: with the files present, no copy step."""
     etc = tmp_path / "etc"
     etc.mkdir()
@@ -74,8 +96,7 @@ def test_keeps_config_files_the_caregiver_already_has(tmp_path):
     (etc / "exercises.toml").write_text("# edited by the therapist\n")
     copy = tmp_path / "install.sh"
     copy.write_text(script)
-    result = subprocess.run(["bash", str(copy), "--dry-run", "--source", str(ROOT)],
-                            capture_output=True, text=True, timeout=60)
+    result = dry_run("--source", str(ROOT), env=pi_os, script=copy)
     assert result.returncode == 0, result.stderr
     assert f"keeping {etc}/mimicmirror.toml" in result.stdout
     assert f"keeping {etc}/exercises.toml" in result.stdout
@@ -83,22 +104,22 @@ def test_keeps_config_files_the_caregiver_already_has(tmp_path):
                 if line.startswith("+ install") and str(etc) + "/" in line]
 
 
-def test_dry_run_changes_nothing(tmp_path):
+def test_dry_run_changes_nothing(pi_os):
     before = {p: p.exists() for p in (Path("/opt/mimicmirror"), Path("/etc/mimicmirror"),
                                       Path("/etc/systemd/system/mimicmirror.service"))}
-    assert dry_run().returncode == 0
+    assert dry_run(env=pi_os).returncode == 0
     assert {p: p.exists() for p in before} == before
 
 
-def test_no_start_enables_for_next_boot_only():
-    result = dry_run("--no-start")
+def test_no_start_enables_for_next_boot_only(pi_os):
+    result = dry_run("--no-start", env=pi_os)
     steps = [line for line in result.stdout.splitlines() if line.startswith("+ ")]
     assert "+ systemctl enable mimicmirror.service" in steps
     assert not [s for s in steps if s.startswith(("+ systemctl start", "+ systemctl restart"))]
 
 
-def test_refuses_a_directory_that_is_not_the_project(tmp_path):
-    result = dry_run("--source", str(tmp_path))
+def test_refuses_a_directory_that_is_not_the_project(tmp_path, pi_os):
+    result = dry_run("--source", str(tmp_path), env=pi_os)
     assert result.returncode != 0
     assert "not the Mimic Mirror project" in result.stderr
 
@@ -120,3 +141,48 @@ def test_checks_the_installed_config_with_a_command_that_exists(steps):
     result = subprocess.run([str(program), *args[:-1], str(ROOT / "config" / "mimicmirror.toml")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_installs_with_the_pinned_versions(steps):
+    pip = step_with(steps, "/opt/mimicmirror/venv/bin/python", "pip", "install", str(ROOT))
+    words = pip.split()
+    assert words[words.index("-c") + 1] == str(ROOT / "constraints.txt")
+
+
+def test_refuses_32_bit_raspberry_pi_os_in_one_line(tmp_path):
+    result = dry_run(env=system(tmp_path, arch="armhf"))
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        "install.sh: this is a 32-bit system (armhf): the face model has no 32-bit build; "
+        "install Raspberry Pi OS (64-bit) Bookworm"]
+
+
+def plain_debian_installer(tmp_path: Path) -> Path:
+    """The installer, reading apt sources that do not list Raspberry Pi's archive."""
+    sources = tmp_path / "apt"
+    (sources / "sources.list.d").mkdir(parents=True)
+    (sources / "sources.list.d" / "debian.sources").write_text(
+        "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n")
+    copy = tmp_path / "install.sh"
+    copy.write_text(INSTALLER.read_text().replace("APT_SOURCES_DIR=/etc/apt", f"APT_SOURCES_DIR={sources}"))
+    return copy
+
+
+def test_refuses_plain_debian_before_apt_stops_at_picamera2(tmp_path):
+    copy = plain_debian_installer(tmp_path)
+    result = dry_run("--source", str(ROOT), env=system(tmp_path, picamera2="(none)"), script=copy)
+    assert result.returncode != 0
+    assert len(result.stderr.splitlines()) == 1
+    assert "python3-picamera2 is not in the apt sources (plain Debian, not Raspberry Pi OS)" in result.stderr
+    assert "apt-get" not in result.stdout
+
+
+def test_plain_debian_test_install_leaves_out_the_pi_archive_packages(tmp_path):
+    copy = plain_debian_installer(tmp_path)
+    result = dry_run("--source", str(ROOT), "--plain-debian", env=system(tmp_path, picamera2="(none)"),
+                     script=copy)
+    assert result.returncode == 0, result.stderr
+    install = [line for line in result.stdout.splitlines() if "apt-get install" in line]
+    assert len(install) == 1
+    assert "python3-venv" in install[0].split()
+    assert not {"python3-picamera2", "python3-lgpio"} & set(install[0].split())

@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-from .errors import UserError
+from .errors import UserError, missing_library
 
 #: Command modules under mimicmirror.commands, in the order --help lists them.
 COMMANDS: tuple[str, ...] = ("analyze", "demo", "check", "run", "report", "config", "setup")
@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         # A file the command was told to read or write: name it, say what went wrong.
         where = f"{e.filename}: " if e.filename else ""
         print(f"mimicmirror: {where}{e.strerror or e}", file=sys.stderr)
+        return UserError.exit_status
+    except ImportError as e:
+        line = missing_library(e)
+        if line is None:
+            raise
+        print(f"mimicmirror: {line}", file=sys.stderr)
         return UserError.exit_status
     except KeyboardInterrupt:
         return 130

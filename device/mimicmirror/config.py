@@ -18,7 +18,9 @@ from typing import Any, Mapping
 
 from .errors import ConfigError
 
-REPO_CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
+# The defaults ship inside the package, so an installed wheel has them too; the
+# project's config/ folder is a link to this one (one copy only).
+DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 SYSTEM_CONFIG_DIR = Path("/etc/mimicmirror")
 
 
@@ -198,18 +200,18 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def default_config_path() -> Path:
-    """The config a plain `mimicmirror run` uses: env, then /etc, then the repo's."""
+    """The config a plain `mimicmirror run` uses: env, then /etc, then the bundled one."""
     env = os.environ.get("MIMICMIRROR_CONFIG")
     if env:
         return Path(env)
     system = SYSTEM_CONFIG_DIR / "mimicmirror.toml"
-    return system if system.exists() else REPO_CONFIG_DIR / "mimicmirror.toml"
+    return system if system.exists() else DEFAULTS_DIR / "mimicmirror.toml"
 
 
 def programme_path_for(config_path: Path) -> Path:
     """The programme file beside a device config, else the one that ships with the software."""
     beside = config_path.parent / "exercises.toml"
-    return beside if beside.exists() else REPO_CONFIG_DIR / "exercises.toml"
+    return beside if beside.exists() else DEFAULTS_DIR / "exercises.toml"
 
 
 def load(path: Path | str | None = None, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Config:
@@ -227,4 +229,4 @@ def defaults() -> Config:
     """All defaults, no file: for tests and the demo before anything is set up."""
     sections = validate({}, "<defaults>")
     frozen = MappingProxyType({s: MappingProxyType(v) for s, v in sections.items()})
-    return Config(frozen, None, REPO_CONFIG_DIR / "exercises.toml")
+    return Config(frozen, None, DEFAULTS_DIR / "exercises.toml")

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Checks the Raspberry Pi's software on a PC: builds a 64-bit ARM Debian Bookworm
+# (the base of Raspberry Pi OS Bookworm, Python 3.11) with mmdebstrap, runs it
+# through qemu-user-static, installs the project there with systemd/install.sh
+# (without Raspberry Pi's own archive: no camera or GPIO library), analyses the
+# bundled faces with the installed program and compares every measure with the
+# same analysis on this machine. Slow (tens of minutes), so not part of `make test`.
+#
+#   sudo scripts/pi-check.sh [--root DIR] [--reuse] [--tolerance X]
+#
+# --root DIR     where the ARM root file system goes (default /var/tmp/mimicmirror-pi-root);
+#                the script only ever deletes a folder it made itself
+# --reuse        keep an ARM root file system from an earlier run (skip mmdebstrap)
+# --tolerance X  largest allowed difference of a measure (default 0.005)
+#
+# pip inside the ARM system uses this machine's pip settings: the certificate
+# bundle and any index URLs that pip's own configuration names.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT=/var/tmp/mimicmirror-pi-root
+REUSE=0
+TOLERANCE=0.005
+MARKER=.mimicmirror-pi-check
+SRC_IN_ROOT=/opt/mimicmirror-src
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --root) ROOT="${2:?--root needs a directory}"; shift ;;
+        --reuse) REUSE=1 ;;
+        --tolerance) TOLERANCE="${2:?--tolerance needs a number}"; shift ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "pi-check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+die() { printf 'pi-check.sh: %s\n' "$*" >&2; exit 1; }
+STARTED=$SECONDS
+stage() { printf '\n== [%4ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
+
+[ "$(id -u)" -eq 0 ] || die "run it as root (mmdebstrap, binfmt_misc and chroot need it): sudo $0"
+
+tools() {
+    local missing=()
+    command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+    command -v arch-test >/dev/null || missing+=(arch-test)
+    command -v update-binfmts >/dev/null || missing+=(binfmt-support)
+    [ -x /usr/bin/qemu-aarch64-static ] || missing+=(qemu-user-static)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing ${missing[*]}..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+binfmt() {
+    if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
+        mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    fi
+    update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+    arch-test arm64 >/dev/null || die "this machine cannot run arm64 programs (binfmt_misc with qemu-aarch64)"
+}
+
+make_root() {
+    if [ "$REUSE" -eq 1 ] && [ -f "$ROOT/$MARKER" ]; then
+        echo "reusing $ROOT"
+        return
+    fi
+    if [ -e "$ROOT" ]; then
+        [ -f "$ROOT/$MARKER" ] || die "$ROOT exists and was not made by this script; choose another --root"
+        rm -rf --one-file-system "$ROOT"
+    fi
+    # What Raspberry Pi OS Lite has before the installer runs: Python, systemd, users.
+    mmdebstrap --quiet --architectures=arm64 --variant=apt \
+        --include=ca-certificates,python3,systemd,passwd,sudo bookworm "$ROOT"
+    touch "$ROOT/$MARKER"
+}
+
+# The project as it is in this work tree (tracked and new files, not ignored ones).
+copy_project() {
+    rm -rf "${ROOT:?}$SRC_IN_ROOT"
+    mkdir -p "$ROOT$SRC_IN_ROOT"
+    git -C "$REPO" ls-files -z --cached --others --exclude-standard \
+        | (cd "$REPO" && tar --null --no-recursion -T - -cf - 2>/dev/null) \
+        | tar -xf - -C "$ROOT$SRC_IN_ROOT"
+}
+
+# pip's settings on this machine that an ARM system needs too: its certificate
+# bundle (a company or proxy CA) and index URLs over http(s). Local folders and
+# x86 wheel caches are not passed on.
+PIP_ENV=()
+pip_settings() {
+    local cert="${PIP_CERT:-}" key value url urls=()
+    [ -n "$cert" ] || cert="$(python3 -m pip config get global.cert 2>/dev/null || true)"
+    if [ -n "$cert" ] && [ -f "$cert" ]; then
+        install -m 0644 "$cert" "$ROOT/etc/ssl/certs/pip-check-bundle.pem"
+        PIP_ENV+=("PIP_CERT=/etc/ssl/certs/pip-check-bundle.pem")
+    fi
+    for key in index-url extra-index-url; do
+        value="$(python3 -m pip config get "global.$key" 2>/dev/null || true)"
+        urls=()
+        for url in $value; do
+            [[ $url =~ ^https?:// ]] && urls+=("$url")
+        done
+        [ ${#urls[@]} -eq 0 ] && continue
+        key="${key//-/_}"
+        PIP_ENV+=("PIP_${key^^}=${urls[*]}")
+    done
+    PIP_ENV+=("PIP_DEFAULT_TIMEOUT=180" "PIP_DISABLE_PIP_VERSION_CHECK=1")
+}
+
+MOUNTS=()
+mount_system() {
+    local d
+    for d in proc sys dev; do
+        mount --bind "/$d" "$ROOT/$d"
+        MOUNTS=("$ROOT/$d" "${MOUNTS[@]}")
+    done
+    cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
+}
+unmount_system() {
+    local m
+    for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || true; done
+}
+trap unmount_system EXIT
+
+in_root() {
+    chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "${PIP_ENV[@]}" "$@"
+}
+
+# Paths of the bundled faces (matplotlib's grace_hopper.jpg, scikit-image's astronaut.png).
+FACES_PY='import matplotlib, skimage, pathlib
+print(pathlib.Path(matplotlib.get_data_path(), "sample_data", "grace_hopper.jpg"))
+print(pathlib.Path(skimage.data.__file__).parent / "astronaut.png")'
+
+compare() {
+    python3 - "$1" "$2" "$TOLERANCE" <<'EOF'
+import json, sys
+arm, x86, tol = json.load(open(sys.argv[1]))["frames"], json.load(open(sys.argv[2]))["frames"], float(sys.argv[3])
+assert len(arm) == len(x86), f"{len(arm)} frames on arm64, {len(x86)} on x86"
+worst, bad = 0.0, []
+for a, x in zip(arm, x86):
+    name = x["source"].rsplit("/", 1)[-1]
+    if (a["face"], a["quality"]["ok"], a["quality"]["reason"]) != (x["face"], x["quality"]["ok"], x["quality"]["reason"]):
+        bad.append(f"{name}: verdict {a['quality']} on arm64, {x['quality']} on x86")
+    pose = max(abs(a["quality"][k] - x["quality"][k]) for k in ("roll_deg", "yaw_deg", "pitch_deg"))
+    diffs = {f"{m}.{s}": abs(a["measures"][m][s] - v[s])
+             for m, v in x.get("measures", {}).items() for s in ("left", "right")}
+    top = max(diffs, key=diffs.get) if diffs else None
+    print(f"{name}: {len(diffs)} values, largest difference {diffs[top]:.4f} ({top}); pose within {pose:.3f}°"
+          if top else f"{name}: no measures")
+    worst = max([worst, *diffs.values()])
+    bad += [f"{name}: {k} differs by {d:.4f}" for k, d in diffs.items() if d > tol]
+print(f"largest difference of any measure: {worst:.4f} (allowed {tol})")
+for line in bad:
+    print("MISMATCH", line)
+sys.exit(1 if bad else 0)
+EOF
+}
+
+main() {
+    local venv=/opt/mimicmirror/venv out="$ROOT/tmp/pi-check"
+    stage "tools and binfmt_misc"
+    tools
+    binfmt
+    stage "arm64 Debian bookworm in $ROOT"
+    make_root
+    copy_project
+    pip_settings
+    mount_system
+    in_root python3 -c 'import platform, sys; print(platform.machine(), sys.version.split()[0])'
+    stage "apt's numpy, as picamera2 would bring it"
+    in_root apt-get update -qq
+    in_root apt-get install -y -qq --no-install-recommends python3-numpy >/dev/null
+    stage "systemd/install.sh --plain-debian --no-start"
+    in_root bash "$SRC_IN_ROOT/systemd/install.sh" --plain-debian --no-start --source "$SRC_IN_ROOT"
+    stage "scikit-image for the second bundled face"
+    in_root "$venv/bin/python" -m pip install --quiet -c "$SRC_IN_ROOT/constraints.txt" scikit-image
+    in_root "$venv/bin/python" -c 'import numpy; print("numpy in the venv:", numpy.__version__, numpy.__file__)'
+    stage "installed program: config check, analyze on arm64"
+    in_root "$venv/bin/mimicmirror" config check
+    mkdir -p "$out"
+    mapfile -t faces < <(in_root "$venv/bin/python" -c "$FACES_PY")
+    local t0=$SECONDS
+    in_root "$venv/bin/mimicmirror" analyze --json "${faces[@]}" >"$out/arm64.json"
+    echo "analysed ${#faces[@]} faces on arm64 in $((SECONDS - t0)) s"
+    stage "the same on this machine"
+    [ -x "$REPO/.venv/bin/mimicmirror" ] || make -C "$REPO" .venv/.installed
+    mapfile -t faces < <("$REPO/.venv/bin/python" -c "$FACES_PY")
+    "$REPO/.venv/bin/mimicmirror" analyze --json "${faces[@]}" >"$out/x86.json"
+    stage "compare"
+    if compare "$out/arm64.json" "$out/x86.json"; then
+        stage "PASS: arm64 gives the same measures ($((SECONDS - STARTED)) s in all)"
+    else
+        stage "FAIL: arm64 and x86 differ ($((SECONDS - STARTED)) s in all)"
+        exit 1
+    fi
+}
+
+main
