@@ -5,6 +5,7 @@ set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)       # the therapist's report, in a real browser
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)   # the Pi installer script
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)     # the spoken cues
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} (for the tests)..."

@@ -17,7 +17,7 @@ UNIT=mimicmirror.service
 SERVICE_USER=mimicmirror
 STATE_DIR=/var/lib/mimicmirror
 APT_SOURCES_DIR=/etc/apt
-GROUPS_NEEDED=(video render gpio input)
+GROUPS_NEEDED=(video render gpio input audio)
 
 # python3-picamera2: the camera library, only from Raspberry Pi OS (the venv sees it).
 # python3-lgpio: the GPIO library gpiozero uses on a Pi 4 and Pi 5.
@@ -25,11 +25,14 @@ GROUPS_NEEDED=(video render gpio input)
 PI_ARCHIVE_PACKAGES=(python3-picamera2 python3-lgpio)
 # libegl1 libgles2 libgbm1 libdrm2: what pygame-ce's SDL loads to draw with KMS/DRM.
 # libgl1 libglib2.0-0: what OpenCV (inside the face model's package) links against.
+# espeak-ng: the spoken cues, rendered once, offline (it brings libasound2, which SDL plays
+# through); alsa-utils: aplay -l and alsamixer, to find the speaker and set its level.
 APT_PACKAGES=(
     python3-venv python3-pip
     libegl1 libgles2 libgbm1 libdrm2
     libgl1 libglib2.0-0
     fonts-dejavu-core
+    espeak-ng alsa-utils
 )
 
 DRY_RUN=0

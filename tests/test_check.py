@@ -76,6 +76,7 @@ def test_every_part_passes_when_each_button_is_pressed(monkeypatch, isolated_har
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
                               "--camera", "sim", "--press-within", "3")
     assert part(lines, "display").split()[1] == "PASS"
+    assert re.search(r"sound\s+PASS\s+a short tone played on the dummy audio device", part(lines, "sound"))
     assert re.search(r"camera\s+PASS\s+640x480, 15\.0 pictures/s", part(lines, "camera"))
     assert part(lines, "face").split()[1] == "PASS"
     assert part(lines, "next button").split()[2] == "PASS"
@@ -89,7 +90,7 @@ def test_a_button_nobody_presses_fails_by_name(monkeypatch, isolated_hardware):
                               "--camera", "sim", "--press-within", "1")
     assert part(lines, "next button").split()[2] == "PASS"
     assert re.search(r"repeat button\s+FAIL\s+no press of REPEAT within 1 s", part(lines, "repeat button"))
-    assert lines[-1] == "1 of 5 parts failed: repeat button"
+    assert lines[-1] == "1 of 6 parts failed: repeat button"
     assert status == 1
 
 
@@ -107,7 +108,7 @@ def test_missing_camera_fails_camera_and_face(monkeypatch, isolated_hardware, tm
     assert re.search(r"camera\s+FAIL\s+picamera2 is not installed", part(lines, "camera"))
     assert part(lines, "face").split()[1] == "FAIL"
     assert part(lines, "buttons").split()[1] == "SKIP"
-    assert lines[-1] == "2 of 4 parts failed: camera, face"
+    assert lines[-1] == "2 of 5 parts failed: camera, face"
     assert status == 1
 
 
@@ -129,3 +130,31 @@ def test_a_wrong_config_is_one_line_and_exit_2(monkeypatch, isolated_hardware, t
     assert main(["check", "--config", cfg]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "next_pin = 99" in err
+
+
+def test_a_speaker_that_cannot_be_opened_fails_the_sound_part(monkeypatch, isolated_hardware, tmp_path):
+    monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-audio-driver")
+    status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
+                              "--camera", "sim", "--press-within", "3")
+    assert re.search(r"sound\s+FAIL\s+no audio device took the tone", part(lines, "sound"))
+    assert status == 1
+
+
+def test_the_tone_reaches_the_audio_device(monkeypatch, isolated_hardware, tmp_path):
+    """Through SDL's disk driver: the chime the check plays is in the samples the device received."""
+    from listening import find_chime, read_raw
+
+    heard = tmp_path / "heard.raw"
+    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
+    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(heard))
+    status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
+                              "--camera", "sim", "--press-within", "3")
+    assert re.search(r"sound\s+PASS\s+a short tone played on the disk audio device", part(lines, "sound"))
+    assert len(find_chime(read_raw(heard), "done")) == 1
+
+
+def test_sound_switched_off_is_skipped(monkeypatch, isolated_hardware, tmp_path):
+    path = config_file(tmp_path, '[sound]\nmode = "off"\n[camera]\nsource = "sim"\n')
+    status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
+                              "--config", path, "--press-within", "3")
+    assert re.search(r'sound\s+SKIP\s+\[sound\] mode = "off"', part(lines, "sound"))

@@ -29,12 +29,12 @@ def test_the_shipped_config_is_ok():
 def test_every_mistake_is_listed_with_file_key_value_and_what_is_allowed(tmp_path):
     bad = tmp_path / "mimicmirror.toml"
     bad.write_text('[user]\naffected_side = "up"\ndaily_sessions = 9\ncolour = "blue"\n'
-                   '[display]\nrotation = 45\n[buttons]\nnext_pin = 27\n[sound]\nvolume = 3\n')
+                   '[display]\nrotation = 45\n[buttons]\nnext_pin = 27\n[lights]\nlevel = 3\n')
     result = check(str(bad))
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines == [
-        f"{bad}: unknown section [sound] (known: user, session, camera, buttons, display, idle, store)",
+        f"{bad}: unknown section [lights] (known: user, session, camera, buttons, display, idle, store, sound)",
         f"{bad}: unknown key [user] colour (known: affected_side, programme, daily_sessions, language, name)",
         f"{bad}: [user] affected_side = 'up': must be one of 'left', 'right'",
         f"{bad}: [user] daily_sessions = 9: must be a whole number from 1 to 6",

@@ -123,5 +123,6 @@ def test_readme_links_the_drawings_and_covers_what_a_builder_needs():
     text = README.read_text()
     assert "(wiring.svg)" in text and "(mounting.svg)" in text
     for topic in ("## Bill of materials", "## Wiring the buttons", "## The mirror, the screen and the camera",
-                  "## Power", "Camera Module 3", "two-way", "eye height", "lens window", "backlight bleed"):
+                  "## Power", "Camera Module 3", "two-way", "eye height", "lens window", "backlight bleed",
+                  "## The speaker", "USB speaker", "aplay -l", "Placement behind the glass"):
         assert topic.lower() in text.lower(), topic

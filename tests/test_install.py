@@ -55,7 +55,8 @@ def step_with(steps: list[str], *words: str) -> str:
 
 def test_installs_picamera2_and_what_pygame_needs_for_kmsdrm_from_apt(steps):
     install = step_with(steps, "apt-get", "install")
-    for package in ("python3-picamera2", "python3-venv", "python3-lgpio", "libegl1", "libgbm1", "libdrm2"):
+    for package in ("python3-picamera2", "python3-venv", "python3-lgpio", "libegl1", "libgbm1", "libdrm2",
+                    "espeak-ng", "alsa-utils"):
         assert package in install.split()
     assert steps.index(step_with(steps, "apt-get", "update")) < steps.index(install)
 
@@ -70,7 +71,7 @@ def test_creates_an_unprivileged_system_user_in_the_device_groups(steps):
     useradd = step_with(steps, "useradd", "--system", "mimicmirror")
     assert "/usr/sbin/nologin" in useradd.split()
     usermod = step_with(steps, "usermod", "mimicmirror")
-    assert set(usermod.split()[-2].split(",")) == {"video", "render", "gpio", "input"}
+    assert set(usermod.split()[-2].split(",")) == {"video", "render", "gpio", "input", "audio"}
 
 
 def test_copies_both_config_files_to_etc(steps):

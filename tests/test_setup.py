@@ -19,14 +19,15 @@ def answered(*lines: str) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-# In QUESTIONS order: side, programme, sessions, name, language, buttons, next pin, repeat pin, rotation.
+# In QUESTIONS order: side, programme, sessions, name, language, buttons, next pin, repeat pin, rotation,
+# sound, volume (not asked when sound is off).
 
 def test_a_caregiver_answers_the_questions_and_gets_a_valid_config(tmp_path):
     out = tmp_path / "mimicmirror.toml"
     result = setup("--out", str(out), answers=answered(
         "up", "right",          # a wrong answer is asked again
         "intensive", "early",   # only the programme file's programmes are accepted
-        "9", "2", "Anna", "", "", "5", "6", "90"))
+        "9", "2", "Anna", "", "", "5", "6", "90", "loud", "chimes", "0.4"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Which side of the face has the palsy?") == 2
     assert "Not allowed: [user] affected_side = 'up': must be one of 'left', 'right'" in result.stdout
@@ -37,6 +38,8 @@ def test_a_caregiver_answers_the_questions_and_gets_a_valid_config(tmp_path):
                                       "language": "en", "name": "Anna"}
     assert (settings["buttons"]["next_pin"], settings["buttons"]["repeat_pin"]) == (5, 6)
     assert settings["display"]["rotation"] == 90
+    assert "Not allowed: [sound] mode = 'loud': must be one of 'voice', 'chimes', 'off'" in result.stdout
+    assert (settings["sound"]["mode"], settings["sound"]["volume"]) == ("chimes", 0.4)
     assert settings["camera"]["source"] == "picamera"  # not asked: the default, written out
 
 
@@ -71,8 +74,9 @@ def test_flags_alone_set_the_device_up_without_a_question(tmp_path):
 def test_flags_answer_their_questions_and_the_rest_are_asked(tmp_path):
     out = tmp_path / "mimicmirror.toml"
     result = setup("--affected-side", "right", "--buttons", "keyboard", "--out", str(out),
-                   answers=answered("", "", "", "", "180"))
+                   answers=answered("", "", "", "", "180", "off"))
     assert result.returncode == 0, result.stderr
+    assert "Loudness" not in result.stdout                                         # sound off: no volume to ask
     assert "Which side" not in result.stdout and "BCM pin" not in result.stdout  # keyboard: no pins to ask
     assert config.load(out)["display"]["rotation"] == 180
 
@@ -90,7 +94,7 @@ def test_declining_to_replace_the_file_leaves_it_alone(tmp_path):
     out = tmp_path / "mimicmirror.toml"
     setup("--affected-side", "right", "--yes", "--out", str(out))
     before = out.read_text()
-    result = setup("--affected-side", "left", "--out", str(out), answers=answered(*[""] * 8, "n"))
+    result = setup("--affected-side", "left", "--out", str(out), answers=answered(*[""] * 10, "n"))
     assert result.returncode == 1 and "Replace" in result.stdout and "Nothing was written" in result.stdout
     assert out.read_text() == before
 

@@ -54,7 +54,7 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
                              choices=("left", "right")),
         "programme": Key(str, "standard", "which programme of exercises.toml to run"),
         "daily_sessions": Key(int, 3, "sessions a day to aim for", min=1, max=6),
-        "language": Key(str, "en", "language of the cues", choices=("en",)),
+        "language": Key(str, "en", "language of everything the mirror shows and says", choices=("en",)),
         "name": Key(str, "", "first name for the greeting (optional)"),
     },
     "session": {
@@ -98,6 +98,15 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
     },
     "store": {
         "path": Key(str, "mimicmirror.db", "SQLite database; relative paths are under the state directory"),
+    },
+    "sound": {
+        "mode": Key(str, "voice", "voice (chimes and spoken cues), chimes only, or off",
+                    choices=("voice", "chimes", "off")),
+        "volume": Key(float, 0.7, "loudness of chimes and speech", min=0.0, max=1.0),
+        "words_per_minute": Key(int, 140, "speaking speed (slow and calm is easier to follow)",
+                                min=80, max=260),
+        "voice_en": Key(str, "en-gb", "espeak-ng voice for English (espeak-ng --voices=en)"),
+        "voice_de": Key(str, "de", "espeak-ng voice for German (espeak-ng --voices=de)"),
     },
 }
 

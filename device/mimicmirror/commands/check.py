@@ -1,6 +1,7 @@
 """`mimicmirror check`: the caregiver's hardware self-test.
 
-It checks, in this order, that the screen draws, the camera delivers
+It checks, in this order, that the screen draws, the speaker takes a short
+tone (and espeak-ng can speak, when the voice is on), the camera delivers
 pictures, the camera sees a face, and each button registers a press (asking
 the caregiver to press it). One PASS/FAIL line per part; exit status 0 only
 when every part passed. Nothing is stored: frames are looked at and dropped.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-HELP = "test the camera, the buttons and the screen, one PASS/FAIL line each"
+HELP = "test the screen, the speaker, the camera and the buttons, one PASS/FAIL line each"
 
 #: How each backend's buttons are named in a prompt.
 PRESS_NAMES: dict[str, dict[str, str]] = {
@@ -94,6 +95,7 @@ class Check:
 
         try:
             report(self.check_display())
+            report(self.check_sound())
             for result in self.check_camera():
                 report(result)
             for result in self.check_buttons():
@@ -127,6 +129,46 @@ class Check:
             return Result("display", "FAIL", "the test screen came out blank")
         return Result("display", "PASS", f"test screen drawn, {width}x{height}: "
                                          "'Mirror check' should be readable on the glass")
+
+    # -- the speaker ---------------------------------------------------------------------
+
+    def check_sound(self) -> Result:
+        """Play the "done" chime; PASS when an audio device took it and played it to the end."""
+        from ..sound import Clip, chime, open_mixer, speech_for
+
+        section = self.config["sound"]
+        if section["mode"] == "off":
+            return Result("sound", "SKIP", '[sound] mode = "off"')
+        self.show("Mirror check", "Checking the speaker: listen for a short tone.")
+        speaker = open_mixer()
+        if speaker is None:
+            return Result("sound", "FAIL", "no audio device took the tone: is the speaker plugged in "
+                                           "(USB) or the screen's sound on (HDMI)?")
+        try:
+            import pygame
+
+            driver = pygame.mixer.get_driver()
+            clip = Clip("check", chime("done"), section["volume"])
+            speaker.play(clip)
+            started = speaker.busy()
+            deadline = self.clock.monotonic() + clip.seconds + 2.0
+            while speaker.busy() and self.clock.monotonic() < deadline:
+                self.clock.sleep(0.02)
+            if not started or speaker.busy():
+                return Result("sound", "FAIL", f"the audio device ({driver}) did not play the tone through")
+        finally:
+            speaker.close()
+        detail = f"a short tone played on the {driver} audio device: you should have heard it"
+        if section["mode"] == "voice":
+            speech = speech_for(section, self.config["user"]["language"])
+            if not speech.available:
+                return Result("sound", "PASS", detail + "; espeak-ng is not installed, so chimes only "
+                                                        "(apt install espeak-ng)")
+            if speech.samples("Mimic Mirror") is None:
+                return Result("sound", "FAIL", f"espeak-ng cannot speak with voice {speech.voice!r} "
+                                               f"([sound] voice_{self.config['user']['language']})")
+            detail += f"; espeak-ng speaks with voice {speech.voice!r}"
+        return Result("sound", "PASS", detail)
 
     # -- the camera ----------------------------------------------------------------------
 

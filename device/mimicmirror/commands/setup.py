@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 
 from ..errors import ConfigError, UserError
 
-HELP = "set the device up: affected side, programme, sessions, buttons, screen, language"
+HELP = "set the device up: affected side, programme, sessions, buttons, screen, language, sound"
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question("buttons", "next_pin", "--next-pin", "BCM pin number of the NEXT button", _gpio),
     Question("buttons", "repeat_pin", "--repeat-pin", "BCM pin number of the REPEAT button", _gpio),
     Question("display", "rotation", "--rotation", "Screen rotation in degrees (for a screen mounted on its side)"),
+    Question("sound", "mode", "--sound",
+             "Sound: spoken cues with chimes (voice), chimes only, or off (needs a speaker)"),
+    Question("sound", "volume", "--volume", "Loudness from 0.0 (silent) to 1.0",
+             lambda answers: answers["sound"]["mode"] != "off"),
 )
 
 TRUE_WORDS = ("y", "yes", "true", "on", "1")
