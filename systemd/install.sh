@@ -14,6 +14,10 @@ VENV="$PREFIX/venv"
 CONFIG_DIR=/etc/mimicmirror
 UNIT_DIR=/etc/systemd/system
 UNIT=mimicmirror.service
+# The USB stick helpers (FAT in place, exFAT mounted) and the udev rule that starts them.
+STICK_UNITS=(mimicmirror-stick@.service mimicmirror-stick-exfat@.service)
+UDEV_RULE=90-mimicmirror-stick.rules
+UDEV_DIR=/etc/udev/rules.d
 SERVICE_USER=mimicmirror
 STATE_DIR=/var/lib/mimicmirror
 APT_SOURCES_DIR=/etc/apt
@@ -27,12 +31,14 @@ PI_ARCHIVE_PACKAGES=(python3-picamera2 python3-lgpio)
 # libgl1 libglib2.0-0: what OpenCV (inside the face model's package) links against.
 # espeak-ng: the spoken cues, rendered once, offline (it brings libasound2, which SDL plays
 # through); alsa-utils: aplay -l and alsamixer, to find the speaker and set its level.
+# mtools: the FAT stick helper reads and writes a stick without mounting it.
 APT_PACKAGES=(
     python3-venv python3-pip
     libegl1 libgles2 libgbm1 libdrm2
     libgl1 libglib2.0-0
     fonts-dejavu-core
     espeak-ng alsa-utils
+    mtools
 )
 
 DRY_RUN=0
@@ -45,7 +51,8 @@ Usage: $0 [--dry-run] [--no-start] [--source DIR]
 
 Installs Mimic Mirror as a service that starts at boot:
   apt packages, a Python environment in $VENV, the user '$SERVICE_USER',
-  the settings in $CONFIG_DIR (kept if present) and $UNIT_DIR/$UNIT.
+  the settings in $CONFIG_DIR (kept if present), $UNIT_DIR/$UNIT,
+  the USB stick helpers (${STICK_UNITS[*]}) and $UDEV_DIR/$UDEV_RULE.
 
   --dry-run     print every step without doing it
   --no-start    enable the service for the next boot but do not start it now
@@ -87,7 +94,8 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
 preflight() {
     [ -f "$SOURCE_DIR/pyproject.toml" ] || die "$SOURCE_DIR is not the Mimic Mirror project (no pyproject.toml)"
-    for f in config/mimicmirror.toml config/exercises.toml constraints.txt "systemd/$UNIT"; do
+    for f in config/mimicmirror.toml config/exercises.toml constraints.txt "systemd/$UNIT" "systemd/$UDEV_RULE" \
+        "${STICK_UNITS[@]/#/systemd/}"; do
         [ -f "$SOURCE_DIR/$f" ] || die "$SOURCE_DIR/$f is missing"
     done
     if [ "$DRY_RUN" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
@@ -157,8 +165,8 @@ install_program() {
 }
 
 install_config() {
-    step "Settings in $CONFIG_DIR (existing files are kept)"
-    run install -d -m 0755 "$CONFIG_DIR"
+    step "Settings in $CONFIG_DIR (existing files are kept; the mirror and its stick helper may replace them)"
+    run install -d -m 2775 -o root -g "$SERVICE_USER" "$CONFIG_DIR"
     local name
     for name in mimicmirror.toml exercises.toml; do
         if [ -e "$CONFIG_DIR/$name" ]; then
@@ -173,6 +181,12 @@ install_config() {
 install_unit() {
     step "Service $UNIT (starts at boot)"
     run install -m 0644 "$SOURCE_DIR/systemd/$UNIT" "$UNIT_DIR/$UNIT"
+    local stick_unit
+    for stick_unit in "${STICK_UNITS[@]}"; do
+        run install -m 0644 "$SOURCE_DIR/systemd/$stick_unit" "$UNIT_DIR/$stick_unit"
+    done
+    run install -m 0644 "$SOURCE_DIR/systemd/$UDEV_RULE" "$UDEV_DIR/$UDEV_RULE"
+    run udevadm control --reload-rules
     run systemctl daemon-reload
     run systemctl enable "$UNIT"
     if [ "$START" -eq 1 ]; then
@@ -193,6 +207,8 @@ main() {
 Check the hardware:   sudo systemctl stop $UNIT; $VENV/bin/mimicmirror check; sudo systemctl start $UNIT
                       (as your own user: the first user of Raspberry Pi OS is in the groups it needs)
 Settings:             $CONFIG_DIR/mimicmirror.toml (then: sudo systemctl restart $UNIT)
+USB stick:            plug it in while the mirror is idle: settings in, report out
+                      (what happened: journalctl -u 'mimicmirror-stick*')
 Is it running:        systemctl status $UNIT    Its log: journalctl -u $UNIT
 EOF
 }

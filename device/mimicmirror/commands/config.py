@@ -40,20 +40,26 @@ def programme_problems(config_file: str, programme_path: Path, name: object) -> 
     return []
 
 
+def config_problems(path: Path) -> list[str]:
+    """Every mistake in a device config and the programme file beside it, one line each."""
+    from ..config import SCHEMA, problems, programme_path_for, read_toml
+
+    data = read_toml(path)
+    user = data.get("user") if isinstance(data.get("user"), dict) else {}
+    return problems(data, str(path)) + programme_problems(
+        str(path), programme_path_for(path), user.get("programme", SCHEMA["user"]["programme"].default))
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..config import SCHEMA, default_config_path, problems, programme_path_for, read_toml
+    from ..config import default_config_path, programme_path_for
 
     path = args.file or default_config_path()
-    data = read_toml(path)
-    programme_path = programme_path_for(path)
-    user = data.get("user") if isinstance(data.get("user"), dict) else {}
-    errors = problems(data, str(path)) + programme_problems(
-        str(path), programme_path, user.get("programme", SCHEMA["user"]["programme"].default))
+    errors = config_problems(path)
     for line in errors:
         print(line, file=sys.stderr)
     if errors:
         print(f"{len(errors)} problem{'s' if len(errors) > 1 else ''} found", file=sys.stderr)
         return 2
     print(f"OK: {path}")
-    print(f"OK: {programme_path}")
+    print(f"OK: {programme_path_for(path)}")
     return 0

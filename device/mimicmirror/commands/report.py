@@ -57,9 +57,20 @@ def exercise_titles(programme_path: Path, affected: str) -> dict[str, str]:
     return {eid: e.title.format(side=affected, other=other(affected)) for eid, e in catalogue.exercises.items()}
 
 
+def write_report(config, db: Path, out: Path, since: date | None = None) -> Path:
+    """report.html and reps.csv in `out`, exercises named from the config's programme; the HTML's path."""
+    from ..store.report import make_report
+
+    try:
+        titles = exercise_titles(config.programme_path, config["user"]["affected_side"])
+    except UserError as e:  # a broken programme file must not keep the therapist from the numbers
+        print(f"mimicmirror: note: exercise names not available ({e}); using ids", file=sys.stderr)
+        titles = {}
+    return make_report(db, out, since=since, titles=titles)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..config import defaults, load
-    from ..store.report import make_report
 
     since = parse_day(args.since) if args.since else None
     if args.db is None:
@@ -71,11 +82,6 @@ def run(args: argparse.Namespace) -> int:
             config = load()
         except UserError:  # names only; the installed config is not needed to read a database
             config = defaults()
-    try:
-        titles = exercise_titles(config.programme_path, config["user"]["affected_side"])
-    except UserError as e:  # a broken programme file must not keep the therapist from the numbers
-        print(f"mimicmirror: note: exercise names not available ({e}); using ids", file=sys.stderr)
-        titles = {}
-    html = make_report(db, args.out, since=since, titles=titles)
+    html = write_report(config, db, args.out, since)
     print(f"Wrote {html} and {html.with_name('reps.csv')}")
     return 0

@@ -1,0 +1,89 @@
+"""How the stick helper and the mirror talk: two small files in a folder both may use.
+
+The helper runs as its own hardened unit, the mirror as another; neither can
+signal the other, and neither needs a socket. The helper leaves a note
+(`outcome.json`, replaced atomically, numbered) saying what is happening with
+the stick; the mirror shows each new note on the glass. The mirror keeps a
+`busy` file while a session runs, and the helper waits for it to go before
+it writes a report (so a report never misses the session being practised).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from .outcome import FINAL, SETTINGS_CHANGED, Outcome
+
+NOTE, BUSY = "outcome.json", "busy"
+
+
+@dataclass(frozen=True)
+class StickNote:
+    """What the helper last said: its number, the lines for the glass, and whether it is done."""
+
+    seq: int
+    lines: tuple[str, ...]
+    final: bool
+    settings_changed: bool
+
+
+class Mailbox:
+    """The shared folder (under the state directory), seen from either side."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._seen = self._read_seq()
+
+    # -- the helper's side --------------------------------------------------------------
+    def post(self, outcomes: Sequence[Outcome]) -> StickNote:
+        """Leave a new note; it is final when every outcome is (the stick may be taken out)."""
+        note = StickNote(seq=self._read_seq() + 1, lines=tuple(x.line for x in outcomes),
+                         final=all(x.kind in FINAL for x in outcomes),
+                         settings_changed=any(x.kind == SETTINGS_CHANGED for x in outcomes))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".outcome.", dir=self.folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"seq": note.seq, "lines": list(note.lines), "final": note.final,
+                       "settings_changed": note.settings_changed}, f)
+        os.replace(tmp, self.folder / NOTE)
+        return note
+
+    def mirror_busy(self) -> bool:
+        return (self.folder / BUSY).exists()
+
+    # -- the mirror's side --------------------------------------------------------------
+    def set_busy(self, busy: bool) -> None:
+        """Say whether a session is running (cheap: only called when that changes)."""
+        path = self.folder / BUSY
+        try:
+            if busy:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                path.touch()
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass   # a helper that cannot see the flag writes the report at once; nothing is lost
+
+    def news(self) -> StickNote | None:
+        """The helper's latest note if it is new since the last call (or since this mailbox was made)."""
+        try:
+            data = json.loads((self.folder / NOTE).read_text(encoding="utf-8"))
+            note = StickNote(int(data["seq"]), tuple(str(x) for x in data["lines"]), bool(data["final"]),
+                             bool(data.get("settings_changed", False)))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if note.seq == self._seen:
+            return None
+        self._seen = note.seq
+        return note
+
+    def _read_seq(self) -> int:
+        try:
+            return int(json.loads((self.folder / NOTE).read_text(encoding="utf-8"))["seq"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
