@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from mimicmirror.config import REPO_CONFIG_DIR, load
+from mimicmirror.config import DEFAULTS_DIR, load
 from mimicmirror.stick import outcome as o
 from mimicmirror.stick.handle import finish, handle
 from mimicmirror.stick.mailbox import Mailbox
@@ -49,11 +49,11 @@ def device(tmp_path, sample_db) -> Path:
     db = tmp_path / "state" / "mimicmirror.db"
     db.parent.mkdir()
     shutil.copyfile(sample_db, db)
-    text = (REPO_CONFIG_DIR / "mimicmirror.toml").read_text()
+    text = (DEFAULTS_DIR / "mimicmirror.toml").read_text()
     text = text.replace('path = "mimicmirror.db"', f'path = "{db}"')
     assert str(db) in text
     (etc / "mimicmirror.toml").write_text(text)
-    shutil.copyfile(REPO_CONFIG_DIR / "exercises.toml", etc / "exercises.toml")
+    shutil.copyfile(DEFAULTS_DIR / "exercises.toml", etc / "exercises.toml")
     return etc / "mimicmirror.toml"
 
 
@@ -246,7 +246,7 @@ def test_a_mistake_on_the_stick_is_named_in_one_line_and_nothing_changes(tmp_pat
 
 def test_a_new_programme_is_checked_against_the_devices_settings(tmp_path, device):
     stick = make_fat(tmp_path / "stick.img")
-    programme = (REPO_CONFIG_DIR / "exercises.toml").read_bytes()
+    programme = (DEFAULTS_DIR / "exercises.toml").read_bytes()
     put(stick, "exercises.toml", programme.replace(b"[programmes.standard]", b"[programmes.everyday]"))
     before = device_files(device)
 
