@@ -44,10 +44,29 @@ def count(db: Path, sql: str) -> int:
         conn.close()
 
 
-def one_exercise(db: Path, days: int = 30, end: date = END) -> Path:
-    """A month of one exercise whose affected (left) side recovers steadily from 20 % to 90 %."""
+def day_wall(day: date, hour: float = 9) -> float:
+    return datetime.combine(day, datetime.min.time()).timestamp() + hour * 3600
+
+
+def undated_sessions(store: Store, clock_reads: float, n: int) -> None:
+    """`n` sessions recorded while the clock was not set, with a poor symmetry (1 %) no chart may show."""
+    for k in range(n):
+        wall = clock_reads + k * 3600
+        store.write([SessionStarted(0, "standard", "left", {"reps": 3})], wall, False)
+        store.write([RepDone(1, "raise_brows", 1, 0.0006, 0.06, 0.01, "left", 3, 4)], wall + 10, False)
+        store.write([CueGiven(5, "raise_brows", "overactivity", "Smaller movements")], wall + 20, False)
+        store.write([SessionEnded(60, "completed")], wall + 60, False)
+
+
+def one_exercise(db: Path, days: int = 30, end: date = END, undated: dict[int, tuple[float, int]] = {}) -> Path:
+    """A month of one exercise whose affected (left) side recovers steadily from 20 % to 90 %.
+
+    `undated`: after day n, sessions recorded with the clock not set, reading (wall, how many).
+    """
     with Store.open(db) as store:
         for n in range(days):
+            if n in undated:
+                undated_sessions(store, *undated[n])
             wall = datetime.combine(end - timedelta(days=days - 1 - n), datetime.min.time()).timestamp() + 9 * 3600
             share = 0.2 + 0.7 * n / (days - 1)
             store.write([SessionStarted(0, "standard", "left", {"reps": 3})], wall)
@@ -114,6 +133,39 @@ def test_numbers_in_the_overview_come_from_the_reps(tmp_path):
     assert cells[:4] == ["30", "90", f"{first:.0%}", f"{last:.0%}"]
     assert cells[4:6] == [f"{0.06 * first:.3f}", f"{0.06 * last:.3f}"]
     assert "<td>overactivity</td><td>6</td>" in html
+
+
+def test_sessions_of_unknown_date_are_listed_in_order_and_never_put_on_a_day(tmp_path):
+    start = END - timedelta(days=29)
+    plain = make_report(one_exercise(tmp_path / "plain.db"), tmp_path / "plain").read_text()
+    # after day 10, three sessions while the clock read day 5 (a restart restored an old time)
+    db = one_exercise(tmp_path / "m.db", undated={10: (day_wall(start + timedelta(days=5), 20), 3)})
+    html = make_report(db, tmp_path / "out").read_text()
+    charts = lambda page: re.findall(r"<svg.*?</svg>", page, re.S)
+    overview = lambda page: re.search(r"<tr><td>Raise brows</td>.*?</tr>", page).group(0)
+    assert charts(html) == charts(plain) and overview(html) == overview(plain)
+    assert "<h2>Sessions with an unknown date</h2>" in html and "Sessions with an unknown date" not in plain
+    section = html.split("<h2>Sessions with an unknown date</h2>")[1].split("</section>")[0]
+    between = f"between {start + timedelta(days=9):%d %b %Y} and {start + timedelta(days=10):%d %b %Y}"
+    assert [re.findall(r"<td>(.*?)</td>", row)[:6] for row in re.findall(r"<tr><td>\d.*?</tr>", section)] == [
+        [str(seq), between, "standard", "1", "1%", "1"] for seq in (11, 12, 13)]
+    assert re.search(r"<b>3</b>sessions with an unknown date", html)
+    assert re.search(r"<b>33</b>sessions", html) and re.search(r"<b>93</b>repetitions measured", html)
+    with open(tmp_path / "out" / "reps.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    undated = [r for r in rows if r["date_known"] == "no"]
+    assert len(rows) == 93 and len(undated) == 3
+    assert all(r["date"] == r["time"] == r["session_start"] == "" for r in undated)
+    assert [r["session"] for r in rows[29:36]] == ["10", "11", "12", "13", "14", "14", "14"]   # in the order they happened
+
+
+def test_a_period_with_no_known_date_is_reported_without_charts(tmp_path):
+    db = tmp_path / "m.db"
+    with Store.open(db) as store:
+        undated_sessions(store, 3600.0, 2)
+    html = make_report(db, tmp_path / "out").read_text()
+    assert "<svg" not in html and "dates unknown" in html
+    assert html.count("<td>before ") == 0 and html.count("<td>unknown</td>") == 2
 
 
 def test_the_report_reads_without_changing_the_database(ninety_days, tmp_path):

@@ -163,8 +163,8 @@ class Rig:
 
 
 def make_rig(tmp_path: Path, analyzer, notifier: Notifier, faults=(), db: Path | None = None,
-             fps: int = 15) -> Rig:
-    clock = SimClock()
+             fps: int = 15, clock: SimClock | None = None) -> Rig:
+    clock = clock or SimClock()
     config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
     world = FakePicamera2.serve(still(load_face("grace_hopper")), faults, clock=clock)
     camera = LatestFrame(PicameraSource(640, 480, fps, picamera2_class=FakePicamera2), lockstep=True)
@@ -474,6 +474,60 @@ def test_records_carry_the_clocks_wall_time_and_frame_times(tmp_path, analyzer, 
         assert 4.0 <= t < 12.0
 
 
+def test_with_the_clock_not_set_practice_is_kept_marked_and_the_mirror_says_so_once(tmp_path, listener, analyzer,
+                                                                                     rig_parts, caplog):
+    caplog.set_level(logging.INFO, logger="mimicmirror")
+    rig = make_rig(tmp_path, analyzer, Notifier(listener.path), clock=SimClock(wall_start=0.0))   # 1970
+    rig_parts.append(rig)
+    rig.screenshot(1.0, tmp_path / "notice.png")
+    rig.press(1.5)                                            # NEXT takes the notice away
+    rig.screenshot(2.5, tmp_path / "after.png")
+    rig.press(4.0)
+    rig.press(7.0)
+    rig.at(9.0, lambda: rig.clock.jump_wall(SimClock.DEFAULT_WALL_START))   # network time arrives
+    assert rig.run(12.0) == 0
+    listener.settle()
+
+    assert "STATUS=Notice: the date is not known" in listener.texts()
+    assert lit_pixels(tmp_path / "notice.png") > 500
+    assert lit_pixels(tmp_path / "after.png") < lit_pixels(tmp_path / "notice.png") // 4
+    messages = [(r.levelno, r.getMessage()) for r in caplog.records if "clock" in r.getMessage()]
+    assert [level for level, _ in messages] == [logging.WARNING, logging.INFO]
+    assert "not set" in messages[0][1] and "set now" in messages[1][1]
+    (started, ended, date_known, reason), = rig.store._conn.execute(
+        "SELECT started_wall, ended_wall, date_known, end_reason FROM sessions").fetchall()
+    assert (date_known, reason) == (0, "stopped")            # kept, marked: its date is not known
+    assert started < 100 and ended > SimClock.DEFAULT_WALL_START   # later records carry the right time
+
+
+def _jump_run(tmp_path: Path, name: str, jump: float) -> list:
+    """The scripted start of a session, the wall clock jumping by `jump` s mid-way; rows without wall times."""
+    folder = tmp_path / name
+    folder.mkdir()
+    with Analyzer(static=False) as fresh:
+        rig = make_rig(folder, fresh, Notifier(None), fps=10)
+        try:
+            for t in SCRIPT:
+                rig.press(t)
+            rig.at(8.0, lambda: rig.clock.jump_wall(jump))
+            rig.run(SCRIPT_S)
+            conn = rig.store._conn
+            return (conn.execute("SELECT started_t, end_reason FROM sessions").fetchall()
+                    + conn.execute("SELECT t FROM neutral_captures").fetchall()
+                    + conn.execute("SELECT exercise_id, t, reps, skipped FROM exercises").fetchall()
+                    + conn.execute("SELECT exercise_id, t, hold_s, peak_left, peak_right FROM reps").fetchall())
+        finally:
+            rig.store.close()
+            rig.display.close()
+
+
+def test_a_wall_clock_jump_during_a_session_changes_no_duration(tmp_path):
+    steady = _jump_run(tmp_path, "steady", 0.0)
+    jumped = _jump_run(tmp_path, "jumped", 3 * 86400.0)
+    assert len(steady) >= 3
+    assert jumped == steady
+
+
 def test_button_presses_are_put_on_the_frames_time_base(tmp_path, analyzer):
     """A clip timed from 0 s while the clock reads 1000 s: presses land at the clip's times.
 
@@ -542,11 +596,11 @@ def test_a_batch_the_database_refuses_is_dropped_and_later_records_still_flow(tm
     real_write = rig.store.write
     refused = []
 
-    def write(records, wall):
+    def write(records, wall, date_known=True):
         if any(type(r).__name__ == "NeutralCaptured" for r in records) and not refused:
             refused.append(records)
             raise sqlite3.IntegrityError("CHECK constraint failed")
-        real_write(records, wall)
+        real_write(records, wall, date_known)
 
     rig.service.store.write = write
     rig.press(4.0)

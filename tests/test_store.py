@@ -35,13 +35,13 @@ def rep(n: int, left: float, right: float, exercise: str = "smile", flags: tuple
 
 
 def session(store: Store, wall: float, reps: list[RepDone], end: str | None = "completed",
-            settings: dict | None = None, affected: str = "left") -> None:
+            settings: dict | None = None, affected: str = "left", date_known: bool = True) -> None:
     """One session written the way the service does: each Step's records in one call."""
-    store.write([SessionStarted(1.0, "standard", affected, settings or {"reps": len(reps)})], wall)
+    store.write([SessionStarted(1.0, "standard", affected, settings or {"reps": len(reps)})], wall, date_known)
     for i, r in enumerate(reps):
-        store.write([r], wall + 10 * (i + 1))
+        store.write([r], wall + 10 * (i + 1), date_known)
     if end:
-        store.write([SessionEnded(99.0, end)], wall + 10 * (len(reps) + 2))
+        store.write([SessionEnded(99.0, end)], wall + 10 * (len(reps) + 2), date_known)
 
 
 def rows(path: Path, sql: str, *args) -> list[tuple]:
@@ -152,9 +152,15 @@ def _old_database(path: Path, old: int) -> None:
     migrate(conn, target=old)
     assert version(conn) == old
     for sid, wall, settings in ((1, 1000.0, '{"reps": 8}'), (2, 2000.0, '{"reps": 8}')):
-        conn.execute("INSERT INTO sessions (id, started_wall, started_t, programme, affected_side, settings, "
-                     "ended_wall, end_reason) VALUES (?, ?, 1, 'standard', 'right', ?, ?, 'completed')",
-                     (sid, wall, settings, wall + 60))
+        if old >= 3:  # settings stored once, referred to by id
+            conn.execute("INSERT OR IGNORE INTO settings (id, json, first_wall) VALUES (1, ?, ?)", (settings, wall))
+            conn.execute("INSERT INTO sessions (id, started_wall, started_t, programme, affected_side, settings_id, "
+                         "ended_wall, end_reason) VALUES (?, ?, 1, 'standard', 'right', 1, ?, 'completed')",
+                         (sid, wall, wall + 60))
+        else:
+            conn.execute("INSERT INTO sessions (id, started_wall, started_t, programme, affected_side, settings, "
+                         "ended_wall, end_reason) VALUES (?, ?, 1, 'standard', 'right', ?, ?, 'completed')",
+                         (sid, wall, settings, wall + 60))
         conn.execute("INSERT INTO reps (session_id, exercise_id, rep, t, wall, peak_left, peak_right, symmetry, "
                      "weaker, hold_s, hold_target_s) VALUES (?, 'smile', 1, 5, ?, 0.1, 0.05, 0.5, 'right', 3, 4)",
                      (sid, wall + 10))
@@ -178,6 +184,7 @@ def test_a_database_from_each_earlier_version_is_upgraded_keeping_everything(db,
     assert rows(db, "SELECT json FROM settings s JOIN sessions ON settings_id = s.id WHERE sessions.id = 1") == [
         ('{"reps": 8}',)]
     assert [c for (c,) in rows(db, "SELECT cue FROM cues ORDER BY id")] == (["overactivity"] if old >= 2 else []) + ["break"]
+    assert rows(db, "SELECT seq, date_known FROM sessions ORDER BY id") == [(1, 1), (2, 1), (3, 1), (4, 1)]
     fresh = tmp_path / "fresh.db"
     Store.open(fresh).close()
     assert _columns(db) == _columns(fresh)
@@ -399,3 +406,58 @@ def test_an_empty_store_has_an_empty_history(db):
     with Store.open(db) as store:
         h = store.history(NOW, "left")
     assert (h.sessions_today, h.sessions_yesterday, dict(h.exercises)) == (0, None, {})
+
+
+# --- a clock that is not set ----------------------------------------------------------------------
+
+def test_sessions_are_numbered_in_order_and_the_latest_wall_time_is_known_at_open(db):
+    with Store.open(db) as store:
+        assert store.last_wall is None
+        session(store, at(2, 9), [rep(1, 0.05, 0.10)])
+        session(store, 5000.0, [rep(1, 0.05, 0.10)], date_known=False)     # a clock in 1970
+    with Store.open(db) as store:
+        assert store.last_wall == at(2, 9) + 30                            # the first session's end
+    assert rows(db, "SELECT seq, date_known FROM sessions ORDER BY id") == [(1, 1), (2, 0)]
+
+
+def test_sessions_of_unknown_date_count_for_no_day(db):
+    """Stamped with a clock that happened to read today, they still are not today's."""
+    with Store.open(db) as store:
+        session(store, at(1, 9), [rep(1, 0.05, 0.10)])
+        session(store, at(0, 9), [rep(1, 0.01, 0.10)], date_known=False)
+        h = store.history(NOW, "left")
+    assert (h.sessions_today, h.sessions_yesterday) == (0, None)
+    assert h.exercises["smile"].symmetry_7d == pytest.approx(0.5)         # the dated rep only
+    assert h.exercises["smile"].trend == (pytest.approx(0.5),)
+
+
+def test_without_a_date_today_is_the_run_of_sessions_since_the_last_long_idle(db):
+    clock_start = 100_000.0                                                 # the clock's own reading, not a date
+    with Store.open(db) as store:
+        session(store, at(1, 9), [rep(1, 0.05, 0.10)])
+        session(store, clock_start, [], date_known=False)                   # first after a power cut
+        after_first = store.history(datetime.fromtimestamp(clock_start + 4 * 3600), "left", date_known=False)
+        session(store, clock_start + 4 * 3600, [], date_known=False)         # four hours later: the same day
+        later = store.history(datetime.fromtimestamp(clock_start + 6 * 3600), "left", date_known=False)
+        next_morning = store.history(datetime.fromtimestamp(clock_start + 14 * 3600), "left", date_known=False)
+    assert after_first.sessions_today == 1
+    assert later.sessions_today == 2 and later.sessions_yesterday is None
+    assert next_morning.sessions_today == 0
+
+
+def test_without_a_date_a_clock_reset_by_a_restart_starts_a_new_today(db):
+    with Store.open(db) as store:
+        session(store, 100_000.0, [], date_known=False)
+        h = store.history(datetime.fromtimestamp(99_000.0), "left", date_known=False)   # restarted from an old save
+    assert h.sessions_today == 0
+
+
+def test_without_a_date_the_week_figures_are_those_of_the_last_known_week(db):
+    with Store.open(db) as store:
+        session(store, at(40, 9), [rep(1, 0.02, 0.10)])                     # .2, a month before the last week
+        session(store, at(3, 9), [rep(1, 0.06, 0.10)])                      # .6
+        session(store, at(2, 9), [rep(1, 0.08, 0.10)])                      # .8
+        session(store, 7000.0, [rep(1, 0.01, 0.10)], date_known=False)
+        smile = store.history(datetime.fromtimestamp(9000.0), "left", date_known=False).exercises["smile"]
+    assert smile.symmetry_7d == pytest.approx(0.7)
+    assert smile.affected_first_week == pytest.approx(0.02)

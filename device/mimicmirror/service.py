@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterator, Sequence, TextIO
 
 from .camera.base import CameraError, EndOfFrames, Frame
 from .camera.latest import LatestFrame
-from .clock import Clock, SystemClock
+from .clock import Clock, Stamp, SystemClock, WallTrust
 from .config import Config
 from .events import ButtonEvent, CameraEvent, Event, FrameEvent, TickEvent
 from .history import History
@@ -57,6 +57,9 @@ STORE_RETRY_S = 5.0
 STORE_NOTICE_S = 20.0
 STORE_NOTICE_LINES = ("Earlier practice records could not be read.",
                       "They are kept aside; practice goes on as usual.")
+#: Shown as the service starts with a clock that is not set (see clock.WallTrust).
+CLOCK_NOTICE_TITLE = "The date is not known"
+CLOCK_NOTICE_LINES = ("Practice goes on as usual and is kept; its date is marked unknown.",)
 
 StepCallback = Callable[[Any, float], None]
 
@@ -229,7 +232,8 @@ class Service:
         self._in_session = False                  # between SessionStarted and SessionEnded
         self._engine_t = float("-inf")            # the engine's time: never goes back
         self._offset = 0.0                        # frame time - clock time, at the latest frame
-        self._pending: list[tuple[tuple[Record, ...], float]] = []
+        self._pending: list[tuple[tuple[Record, ...], Stamp]] = []
+        self._walltime: WallTrust | None = None     # made at the start, from the store's last record
         self._store_retry_at = float("-inf")
         self._store_failing = False
         self._last_ping = float("-inf")
@@ -263,6 +267,11 @@ class Service:
 
     def _begin(self) -> None:
         self.notifier.status("Starting")
+        self._walltime = WallTrust(self.clock, getattr(self.store, "last_wall", None))
+        if not self._walltime.date_known:
+            self._notice = Screen(kind=ScreenKind.NOTICE, title=CLOCK_NOTICE_TITLE, lines=CLOCK_NOTICE_LINES,
+                                  footer="NEXT: continue")
+            self._notice_until = self.clock.monotonic() + STORE_NOTICE_S
         if self.store.notice:
             log.warning("%s", self.store.notice)
             # the glass gets a short, calm version; the file name is for the caregiver's log
@@ -317,7 +326,7 @@ class Service:
         step = self.engine.handle(event)
         if step.records:
             self._track_session(step.records)
-            self._pending.append((tuple(step.records), self.clock.wall()))
+            self._pending.append((tuple(step.records), self._stamp()))
         return step
 
     def _track_session(self, records: Sequence[Record]) -> None:
@@ -329,6 +338,11 @@ class Service:
             elif isinstance(record, SessionEnded):
                 self._in_session = False
                 log.info("session %d ended (%s)", self._session, record.reason)
+
+    def _stamp(self) -> Stamp:
+        if self._walltime is None:
+            self._walltime = WallTrust(self.clock, getattr(self.store, "last_wall", None))
+        return self._walltime.stamp()
 
     def _notice_presses(self, presses: list[ButtonEvent]) -> list[ButtonEvent]:
         """While the store's notice is up, a press only takes it away."""
@@ -350,9 +364,9 @@ class Service:
             return
         ended = False
         while self._pending:
-            records, wall = self._pending[0]
+            records, stamp = self._pending[0]
             try:
-                self.store.write(records, wall)
+                self.store.write(records, stamp.wall, stamp.date_known)
             except (sqlite3.IntegrityError, ValueError) as e:
                 # A batch the database refuses as such will never succeed: keep the rest flowing.
                 log.error("practice records refused and dropped (%s): %s", e, records)
@@ -373,8 +387,9 @@ class Service:
             self._refresh_history()
 
     def _refresh_history(self) -> None:
+        stamp = self._stamp()
         try:
-            self._history = self.store.history(datetime.fromtimestamp(self.clock.wall()), self._affected)
+            self._history = self.store.history(datetime.fromtimestamp(stamp.wall), self._affected, stamp.date_known)
         except sqlite3.Error as e:   # the mirror works on without the comparison; tried again later
             log.error("cannot read the practice history (%s); summaries will lack it for now", e)
             return
@@ -390,7 +405,7 @@ class Service:
         if self.camera.down_reason is not None:
             self.notifier.status("Camera lost, retrying")
         elif self._notice is not None:
-            self.notifier.status("Notice: practice history set aside")
+            self.notifier.status(f"Notice: {self._notice.title.lower()}")
         else:
             self.notifier.status(describe(self.engine.screen, self._session))
         interval = self.notifier.watchdog_interval
@@ -408,7 +423,7 @@ class Service:
         try:
             if self._in_session:
                 t = max(self._engine_t, self._at(self.clock.monotonic()))
-                self._pending.append(((SessionEnded(t, "stopped"),), self.clock.wall()))
+                self._pending.append(((SessionEnded(t, "stopped"),), self._stamp()))
                 self._in_session = False
                 log.info("session %d stopped", self._session)
             self._store_retry_at = float("-inf")

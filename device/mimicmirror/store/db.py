@@ -7,6 +7,10 @@ Durability, because the mirror is switched off at the wall:
   FULL costs one fsync per call, and calls come once per rep (seconds apart).
 - A session that never got its SessionEnded (power cut, crash) is closed as
   "interrupted" the next time the store opens.
+- Each session carries `seq` (the device's n-th session) and `date_known`
+  (0 when the wall clock was not set as it started, see clock.WallTrust);
+  `last_wall`, the latest wall time on any record, is read once at open and
+  is what a clock must not read earlier than.
 - A file that is not a database, is malformed or fails `integrity_check` is
   moved aside as `<name>.corrupt-<timestamp>` (kept for a later rescue), a
   fresh database is started, and `notice` holds one calm sentence for the
@@ -101,6 +105,16 @@ def move_aside(path: Path, stamp: str) -> Path:
     return aside
 
 
+def _last_wall(conn: sqlite3.Connection) -> float | None:
+    """The latest wall time written on any record (None in a new database)."""
+    return conn.execute(
+        """SELECT max(coalesce((SELECT max(started_wall) FROM sessions), 0),
+                      coalesce((SELECT max(ended_wall) FROM sessions), 0),
+                      coalesce((SELECT max(wall) FROM reps), 0), coalesce((SELECT max(wall) FROM exercises), 0),
+                      coalesce((SELECT max(wall) FROM cues), 0), coalesce((SELECT max(wall) FROM neutral_captures), 0))
+        """).fetchone()[0] or None
+
+
 def _close_interrupted(conn: sqlite3.Connection) -> int:
     """Sessions left open by a power cut end at their last recorded moment."""
     with transaction(conn):
@@ -133,6 +147,8 @@ class Store:
         self._conn = conn
         self._lock = threading.Lock()
         self._session: int | None = None
+        self._date_known = True           # the stamp of the batch being written
+        self.last_wall: float | None = _last_wall(conn)
         self.path = path
         self.notice = notice              # one sentence for the caregiver, or None
         self.interrupted = interrupted    # sessions closed as interrupted at this open
@@ -155,21 +171,29 @@ class Store:
             raise StoreError(f"{path}: cannot open the database ({e})") from None
         return cls(conn, path, notice, _close_interrupted(conn))
 
-    def write(self, records: Sequence[Record], wall_time: float) -> None:
-        """Store one Step's records in one transaction: all of them or, after a crash, none."""
+    def write(self, records: Sequence[Record], wall_time: float, date_known: bool = True) -> None:
+        """Store one Step's records in one transaction: all of them or, after a crash, none.
+
+        `date_known=False`: the clock was not set; a session started now is marked so.
+        """
         if not records:
             return
         with self._lock:
             session = self._session
+            self._date_known = date_known
             with transaction(self._conn):
                 for record in records:
                     session = self._WRITERS[type(record)](self, session, record, wall_time)
             self._session = session  # only once committed: a rolled-back call changes nothing
 
-    def history(self, now: datetime, affected_side: Side) -> History:
-        """What the engine shows at greeting and summary; `now` naive means local time."""
+    def history(self, now: datetime, affected_side: Side, date_known: bool = True) -> History:
+        """What the engine shows at greeting and summary; `now` naive means local time.
+
+        `date_known=False`: `now` comes from a clock that is not set; "today" is
+        then counted by the order of sessions (see progress.history).
+        """
         with self._lock:
-            return progress.history(self._conn, now, affected_side)
+            return progress.history(self._conn, now, affected_side, date_known)
 
     def close(self) -> None:
         with self._lock:
@@ -189,9 +213,10 @@ class Store:
         settings = json.dumps(dict(r.settings), sort_keys=True, default=str)
         self._conn.execute("INSERT OR IGNORE INTO settings (json, first_wall) VALUES (?, ?)", (settings, wall))
         return self._conn.execute(
-            """INSERT INTO sessions (started_wall, started_t, programme, affected_side, settings_id)
-               VALUES (?, ?, ?, ?, (SELECT id FROM settings WHERE json = ?))""",
-            (wall, r.t, r.programme, r.affected_side, settings)).lastrowid
+            """INSERT INTO sessions (started_wall, started_t, programme, affected_side, settings_id, date_known, seq)
+               VALUES (?, ?, ?, ?, (SELECT id FROM settings WHERE json = ?), ?,
+                       (SELECT coalesce(max(seq), 0) + 1 FROM sessions))""",
+            (wall, r.t, r.programme, r.affected_side, settings, int(self._date_known))).lastrowid
 
     def _neutral(self, session: int | None, r: NeutralCaptured, wall: float) -> int:
         session = _require(session, r)

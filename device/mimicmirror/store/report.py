@@ -5,27 +5,27 @@ opens offline on any computer, can be mailed as one file, and prints on A4.
 It reads a snapshot of the database (SQLite's backup API into memory), so it
 never writes to, locks or repairs the device's file, works while the mirror
 is in use, and reads a database of an older schema version too.
+
+Sessions recorded while the mirror's clock was not set have no trustworthy
+date: they are never drawn on a day. They count in the totals and are listed
+on their own, in the order they happened, between the nearest dated sessions.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-import sqlite3
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import escape
 from pathlib import Path
 from statistics import fmean
 from typing import Mapping
 
-from ..errors import InputError, UserError
-from ..sides import Side, other
+from ..errors import UserError
+from ..sides import other
 from . import svg
-from .db import connect, is_corruption
 from .progress import WEEK
-from .schema import LATEST, migrate, version
+from .report_data import Data, load, snapshot
 
 AFFECTED = "#c2410c"
 UNAFFECTED = "#7b8794"
@@ -39,105 +39,7 @@ WIDE = {"width": 1200, "height": 230, "left": 40}   # full-width charts keep the
 
 CSV_COLUMNS = ("session", "session_start", "date", "time", "programme", "exercise", "rep", "affected_side",
                "peak_left", "peak_right", "peak_affected", "peak_unaffected", "symmetry", "weaker",
-               "hold_s", "hold_target_s", "flags")
-
-
-def snapshot(path: Path) -> sqlite3.Connection:
-    """A private in-memory copy of the database at `path`, at the current schema."""
-    if not path.is_file():
-        raise InputError(f"{path}: no database there (give --db or --config)")
-    try:
-        source = connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        copy = connect(":memory:")
-        try:
-            source.backup(copy)
-        finally:
-            source.close()
-        found = version(copy)
-        if found > LATEST:
-            raise UserError(f"{path}: written by a newer Mimic Mirror (schema version {found}); update the software")
-        if found == 0:
-            raise InputError(f"{path}: not a Mimic Mirror database")
-        migrate(copy)
-        return copy
-    except sqlite3.DatabaseError as e:
-        problem = "damaged or not a database" if is_corruption(e) else str(e)
-        raise InputError(f"{path}: cannot read the database ({problem})") from None
-
-
-@dataclass
-class Rep:
-    session: int
-    session_start: float
-    programme: str
-    exercise: str
-    rep: int
-    wall: float
-    affected: Side
-    peak_left: float
-    peak_right: float
-    symmetry: float | None
-    weaker: str | None
-    hold_s: float
-    hold_target_s: float
-    flags: tuple[str, ...]
-    day: date = field(init=False)  # local calendar day, worked out once
-
-    def __post_init__(self) -> None:
-        self.day = datetime.fromtimestamp(self.wall).date()
-
-    def peak(self, side: Side) -> float:
-        return self.peak_left if side == "left" else self.peak_right
-
-    def moved(self, side: Side) -> float | None:
-        """The side's movement, or None in a set where only the other side moved on purpose."""
-        return None if f"{other(side)}_only" in self.flags else self.peak(side)
-
-
-@dataclass
-class Data:
-    """Everything the report shows, for sessions started on or after `since`."""
-
-    first: date
-    last: date
-    sessions: list[tuple[int, float, str, Side, str | None]]   # id, start, programme, affected, end reason
-    reps: list[Rep]
-    cues: list[tuple[float, str, str]]                          # wall, exercise, cue
-    settings: list[tuple[float, dict]]                          # first use, settings
-    by_exercise: dict[str, list[Rep]]                            # in programme order
-
-    @property
-    def exercises(self) -> list[str]:
-        return list(self.by_exercise)
-
-
-def load(conn: sqlite3.Connection, path: Path, since: date | None) -> Data:
-    start = datetime.combine(since, datetime.min.time()).timestamp() if since else float("-inf")
-    sessions = conn.execute("SELECT id, started_wall, programme, affected_side, end_reason FROM sessions "
-                            "WHERE started_wall >= ? ORDER BY started_wall", (start,)).fetchall()
-    if not sessions:
-        span = conn.execute("SELECT min(started_wall), max(started_wall) FROM sessions").fetchone()
-        if span[0] is None:
-            raise UserError(f"{path}: no sessions recorded yet, so there is nothing to report")
-        raise UserError(f"{path}: no sessions since {since} (the last one was on "
-                        f"{datetime.fromtimestamp(span[1]).date()})")
-    reps = [Rep(*row[:13], tuple(json.loads(row[13]))) for row in conn.execute(
-        """SELECT r.session_id, s.started_wall, s.programme, r.exercise_id, r.rep, r.wall, s.affected_side,
-                  r.peak_left, r.peak_right, r.symmetry, r.weaker, r.hold_s, r.hold_target_s, r.flags
-           FROM reps r JOIN sessions s ON s.id = r.session_id
-           WHERE s.started_wall >= ? ORDER BY r.wall, r.id""", (start,))]
-    cues = conn.execute("SELECT c.wall, c.exercise_id, c.cue FROM cues c JOIN sessions s ON s.id = c.session_id "
-                        "WHERE s.started_wall >= ? ORDER BY c.wall", (start,)).fetchall()
-    settings = [(wall, json.loads(text)) for wall, text in conn.execute(
-        "SELECT min(s.started_wall), t.json FROM settings t JOIN sessions s ON s.settings_id = t.id "
-        "WHERE s.started_wall >= ? GROUP BY t.id ORDER BY 1", (start,))]
-    by_exercise: dict[str, list[Rep]] = {e: [] for (e,) in conn.execute(
-        "SELECT exercise_id FROM reps GROUP BY exercise_id ORDER BY min(id)")}
-    for r in reps:
-        by_exercise[r.exercise].append(r)
-    days = [datetime.fromtimestamp(s[1]).date() for s in sessions]
-    return Data(since or days[0], days[-1], sessions, reps, cues, settings,
-                {e: practised for e, practised in by_exercise.items() if practised})
+               "hold_s", "hold_target_s", "flags", "date_known")
 
 
 def title(exercise: str, titles: Mapping[str, str]) -> str:
@@ -218,8 +120,9 @@ def movement_section(data: Data, titles: Mapping[str, str]) -> str:
 def sessions_section(data: Data) -> str:
     done: Counter[date] = Counter()
     short: Counter[date] = Counter()
-    for _, start, _, _, reason in data.sessions:
-        (done if reason in ENDED_AS_PLANNED else short)[datetime.fromtimestamp(start).date()] += 1
+    for s in data.sessions:
+        if s.date_known:
+            (done if s.end_reason in ENDED_AS_PLANNED else short)[datetime.fromtimestamp(s.start).date()] += 1
     per_day = Counter(done) + Counter(short)
     ticks = svg.nice_ticks(max(per_day.values()), whole=True)
     chart = svg.stacked_bars(_frame(data, 0, ticks[-1], **WIDE), [(SESSION_DONE, done), (SESSION_SHORT, short)],
@@ -287,7 +190,8 @@ def settings_section(data: Data) -> str:
     for wall, settings in data.settings:
         changed = {k: v for k, v in settings.items() if previous.get(k) != v} if previous else settings
         text = "; ".join(f"{k} = {_setting(v)}" for k, v in sorted(changed.items())) or "no change"
-        items.append(f"<li><b>From {datetime.fromtimestamp(wall):%d %b %Y}:</b> {escape(text)}</li>")
+        when = f"From {datetime.fromtimestamp(wall):%d %b %Y}" if wall is not None else "From a date unknown"
+        items.append(f"<li><b>{when}:</b> {escape(text)}</li>")
         previous = settings
     return "<section><h2>Settings in force</h2><ul>" + "".join(items) + "</ul></section>"
 
@@ -317,17 +221,50 @@ footer { margin-top: 2rem; font-size: .85rem; color: #4a5561; }
 """
 
 
+def _day(day: date | None) -> str:
+    return f"{day:%d %b %Y}" if day else ""
+
+
+def undated_section(data: Data, titles: Mapping[str, str]) -> str:
+    if not data.undated:
+        return ""
+    rows = []
+    for u in data.undated:
+        when = (f"between {_day(u.after)} and {_day(u.before)}" if u.after and u.before and u.after != u.before
+                else f"on {_day(u.after)}" if u.after and u.after == u.before
+                else f"after {_day(u.after)}" if u.after else f"before {_day(u.before)}" if u.before else "unknown")
+        sym = _mean_or_dash([r.symmetry for r in u.reps if r.symmetry is not None])
+        done = ", ".join(sorted({title(r.exercise, titles) for r in u.reps})) or "–"
+        rows.append(f"<tr><td>{u.session.seq}</td><td>{escape(when)}</td><td>{escape(u.session.programme)}</td>"
+                    f"<td>{len(u.reps)}</td><td>{sym}</td><td>{u.cues}</td>"
+                    f"<td>{escape((u.session.end_reason or '').replace('_', ' '))}</td><td>{escape(done)}</td></tr>")
+    return ('<section><h2>Sessions with an unknown date</h2><p>The mirror\'s clock was not set during these '
+            'sessions, so their dates are unknown. They are counted in the totals but left out of every chart and '
+            'figure by day; each is placed between the nearest sessions whose dates are known.</p>'
+            '<table><thead><tr><th>Session</th><th>When</th><th>Programme</th><th>Reps</th><th>Symmetry</th>'
+            '<th>Cues</th><th>Ended</th><th>Exercises</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></section>")
+
+
 def render(data: Data, titles: Mapping[str, str], generated: datetime) -> str:
-    sides = Counter(s[3] for s in data.sessions)
-    affected = data.sessions[-1][3]
+    sides = Counter(s.affected for s in data.sessions)
+    affected = data.sessions[-1].affected
     side_note = f"{affected}" + ("" if len(sides) == 1 else " (changed during the period)")
-    programmes = ", ".join(sorted({s[2] for s in data.sessions}))
-    days_practised = len({datetime.fromtimestamp(s[1]).date() for s in data.sessions})
-    interrupted = sum(1 for s in data.sessions if s[4] not in ENDED_AS_PLANNED)
-    glance = [(days_practised, f"days practised of {(data.last - data.first).days + 1}"),
+    programmes = ", ".join(sorted({s.programme for s in data.sessions}))
+    days_practised = len({datetime.fromtimestamp(s.start).date() for s in data.sessions if s.date_known})
+    interrupted = sum(1 for s in data.sessions if s.end_reason not in ENDED_AS_PLANNED)
+    dated = data.first is not None and data.last is not None
+    glance = [(days_practised, f"days practised of {(data.last - data.first).days + 1}" if dated
+               else "days practised (dates unknown)"),
               (len(data.sessions), "sessions"), (len(data.reps), "repetitions measured"),
               (interrupted, "sessions ended early or interrupted"), (len(data.cues), "cues given")]
-    period = f"{data.first:%d %b %Y} – {data.last:%d %b %Y}"
+    if data.undated:
+        glance.append((len(data.undated), "sessions with an unknown date"))
+    period = f"{data.first:%d %b %Y} – {data.last:%d %b %Y}" if dated else "dates unknown"
+    by_day = [symmetry_section(data, titles), movement_section(data, titles), sessions_section(data),
+              cues_section(data, titles), overview_table(data, titles)] if dated and data.by_exercise else \
+             ["<section><h2>Progress by day</h2><p>No session in this period has a known date, so there is "
+              "nothing to draw by day.</p></section>"]
     return "".join([
         '<!doctype html><html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -338,11 +275,8 @@ def render(data: Data, titles: Mapping[str, str], generated: datetime) -> str:
         '<p class="note">Practice feedback from the mirror\'s measurements of each half of the face against the '
         "person's own relaxed face. It is not a diagnosis or a grading of the palsy.</p></header>",
         '<div class="glance">' + "".join(f"<div><b>{n}</b>{escape(t)}</div>" for n, t in glance) + "</div>",
-        symmetry_section(data, titles),
-        movement_section(data, titles),
-        sessions_section(data),
-        cues_section(data, titles),
-        overview_table(data, titles),
+        *by_day,
+        undated_section(data, titles),
         settings_section(data),
         "<footer>Every repetition is in reps.csv next to this file.</footer></body></html>",
     ])
@@ -354,12 +288,15 @@ def write_csv(data: Data, path: Path) -> None:
         out.writerow(CSV_COLUMNS)
         for r in data.reps:
             at = datetime.fromtimestamp(r.wall)
-            out.writerow([r.session, datetime.fromtimestamp(r.session_start).isoformat(timespec="seconds"),
-                          at.date().isoformat(), at.time().isoformat(timespec="seconds"), r.programme,
+            started = datetime.fromtimestamp(r.session_start).isoformat(timespec="seconds")
+            out.writerow([r.session, started if r.date_known else "",
+                          at.date().isoformat() if r.date_known else "",
+                          at.time().isoformat(timespec="seconds") if r.date_known else "", r.programme,
                           r.exercise, r.rep, r.affected, f"{r.peak_left:.4f}", f"{r.peak_right:.4f}",
                           f"{r.peak(r.affected):.4f}", f"{r.peak(other(r.affected)):.4f}",
                           "" if r.symmetry is None else f"{r.symmetry:.3f}", r.weaker or "",
-                          f"{r.hold_s:.2f}", f"{r.hold_target_s:.2f}", ";".join(r.flags)])
+                          f"{r.hold_s:.2f}", f"{r.hold_target_s:.2f}", ";".join(r.flags),
+                          "yes" if r.date_known else "no"])
 
 
 def make_report(db: Path, out: Path, since: date | None = None, titles: Mapping[str, str] | None = None,

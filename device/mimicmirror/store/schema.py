@@ -103,6 +103,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         "UPDATE sessions SET settings_id = (SELECT id FROM settings WHERE json = sessions.settings)",
         "ALTER TABLE sessions DROP COLUMN settings",
     )),
+    Migration(4, "a session counter and a mark for sessions recorded while the clock was not set", (
+        # 1 unless the wall clock was not set when the session started (see clock.WallTrust):
+        # such a session's times are the clock's own, kept but never put on a calendar day.
+        "ALTER TABLE sessions ADD COLUMN date_known INTEGER NOT NULL DEFAULT 1",
+        # the device's n-th session: the order of sessions when their dates cannot be trusted
+        "ALTER TABLE sessions ADD COLUMN seq INTEGER",
+        "UPDATE sessions SET seq = (SELECT count(*) FROM sessions AS s WHERE s.id <= sessions.id)",
+        "CREATE UNIQUE INDEX sessions_by_seq ON sessions (seq)",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
