@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench system-deps clean
+.PHONY: demo test check bench system-deps clean
 
 # constraints.txt pins the versions that fit the face model's numpy<2 (the
 # installer on the Pi uses the same file), so pip never searches old releases.
@@ -21,8 +21,13 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/mimicmirror demo
 
+# Everything: unit, model (the real MediaPipe model on many frames) and rig (end to end).
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+# The edit-test loop: only tests/unit (no model, no rig), well under a minute.
+check: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/analysis_overhead.py

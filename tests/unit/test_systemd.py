@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "systemd" / "mimicmirror.service"
 INSTALLED_EXEC = "/opt/mimicmirror/venv/bin/mimicmirror"
 

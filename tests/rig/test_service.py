@@ -42,7 +42,7 @@ from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.fake_picamera2 import FakePicamera2, Fault, still
 from mimicmirror.store.db import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SMALL_SCREEN = {"driver": "dummy", "width": 540, "height": 960}
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from mimicmirror.errors import SYSTEM_LIBRARIES, missing_library
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_LIB_DIR = Path("/usr/lib") / f"{os.uname().machine}-linux-gnu"
 
 

@@ -15,9 +15,6 @@ from mimicmirror.events import FrameEvent
 from mimicmirror.records import CueGiven, ExerciseDone, NeutralCaptured, RepDone
 from mimicmirror.screen import ScreenKind
 
-pytestmark = pytest.mark.slow
-
-
 @pytest.fixture(scope="module")
 def camera():
     """Renders a smile at given amplitudes on a real face and analyses it like the device."""

@@ -24,9 +24,6 @@ from mimicmirror.sim.rig import RIG_START, Rig, WATCHDOG_USEC
 from mimicmirror.sim.scenario import load_scenario
 from mimicmirror.sim.summary import summarise
 
-pytestmark = pytest.mark.rig
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     scenario = load_scenario("demo")

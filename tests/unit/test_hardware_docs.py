@@ -17,7 +17,7 @@ from gpiozero.pins.mock import MockFactory
 
 from mimicmirror import config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "hardware" / "README.md"
 WIRING_SVG = ROOT / "hardware" / "wiring.svg"
 MOUNTING_SVG = ROOT / "hardware" / "mounting.svg"
