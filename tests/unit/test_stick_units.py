@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD = ROOT / "systemd"
 INSTALLED_EXEC = "/opt/mimicmirror/venv/bin/mimicmirror"
 #: unit template -> (what its ExecStart runs, the highest exposure it may have)
