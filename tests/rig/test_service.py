@@ -265,6 +265,51 @@ def test_wrong_config_refuses_to_start_with_one_line_error_exit_2(tmp_path, list
     assert listener.texts() == []               # systemd never hears READY from a bad config
 
 
+def test_a_mistake_in_the_installed_settings_starts_the_last_good_ones_and_logs_every_problem(tmp_path, listener):
+    etc, state = tmp_path / "etc", tmp_path / "state"
+    etc.mkdir()
+    good = textwrap.dedent(f"""\
+        [camera]
+        source = "sim"
+        [display]
+        driver = "dummy"
+        width = 540
+        height = 960
+        [store]
+        path = "{state / 'mimicmirror.db'}"
+        """)
+    (etc / "mimicmirror.toml").write_text(good)
+    env = dict(os.environ, NOTIFY_SOCKET=listener.path, MIMICMIRROR_CONFIG=str(etc / "mimicmirror.toml"),
+               STATE_DIRECTORY=str(state), GPIOZERO_PIN_FACTORY="mock")
+
+    def start_and_stop() -> tuple[str, str]:
+        begun = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", "mimicmirror", "run"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            assert listener.wait_for(lambda m: m == "READY=1", timeout=120, alive=lambda: proc.poll() is None,
+                                     since=begun), "never became ready"
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        assert proc.returncode == 0 and "Traceback" not in err, err
+        return out, err
+
+    start_and_stop()                                          # the settings pass: kept as the last good pair
+    assert (state / "last-good" / "mimicmirror.toml").read_text() == good
+    (etc / "mimicmirror.toml").write_text(good + "[user]\ndaily_sessions = 9\n[buttons]\nnext_pin = 40\n")
+    out, _ = start_and_stop()                                 # a bad edit: the mirror still starts
+    lines = out.splitlines()
+    assert f"ERROR: {etc / 'mimicmirror.toml'}: [user] daily_sessions = 9: must be a whole number from 1 to 6" in lines
+    assert f"ERROR: {etc / 'mimicmirror.toml'}: [buttons] next_pin = 40: must be a whole number from 2 to 27" in lines
+    assert any(line.startswith("WARNING: running with the last settings that passed") for line in lines)
+    assert f"INFO: starting with {state / 'last-good' / 'mimicmirror.toml'}" in lines
+    assert (state / "last-good" / "mimicmirror.toml").read_text() == good
+
+
 # -- logs and status lines -----------------------------------------------------------------------
 
 def test_logs_carry_journald_priorities_under_systemd_and_plain_levels_otherwise():

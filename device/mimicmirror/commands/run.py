@@ -11,8 +11,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run", help="run the mirror (the service started at boot)",
         description="Run the mirror: camera, face analysis, exercises, screen, buttons and "
-                    "the practice records, until stopped (SIGTERM or Ctrl-C). A wrong setting "
-                    "stops it before anything starts, with one line naming the file, key and value.")
+                    "the practice records, until stopped (SIGTERM or Ctrl-C). With the installed "
+                    "settings, a mistake in them starts the mirror on the last settings that passed "
+                    "(or the standard ones), logs every problem and shows the first on the glass; "
+                    "a file named with --config must be right, or nothing starts (one line naming "
+                    "the file, key and value).")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="device settings (default: $MIMICMIRROR_CONFIG, then "
                              "/etc/mimicmirror/mimicmirror.toml, then the project's config/)")
@@ -20,10 +23,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import config
+    from .. import config, lastgood
     from ..service import build_service, configure_logging
 
-    settings = config.load(args.config)          # ConfigError: one line, exit 2, nothing started
-    configure_logging()
-    logging.getLogger("mimicmirror").info("starting with %s", settings.path)
-    return build_service(settings).run()
+    log = logging.getLogger("mimicmirror")
+    if args.config is not None:                  # asked for by hand: ConfigError, one line, exit 2
+        chosen = lastgood.Settings(config.load(args.config), asked=args.config)
+        configure_logging()
+    else:
+        configure_logging()
+        chosen = lastgood.load_settings()
+        for problem in chosen.problems:          # the whole list for the journal and systemctl status
+            log.error("%s", problem)
+        if chosen.fallback:
+            log.warning("%s", chosen.fallback)
+    log.info("starting with %s", chosen.config.path or "the standard settings")
+    return build_service(chosen.config).run()
