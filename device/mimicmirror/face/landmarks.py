@@ -49,6 +49,7 @@ class LandmarkDetector:
 
         filter_native_chatter()
         self.static = static
+        self.max_faces = max_faces
         self._mesh = face_mesh.FaceMesh(
             static_image_mode=static,
             max_num_faces=max_faces,

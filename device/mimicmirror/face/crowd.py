@@ -1,0 +1,65 @@
+"""How many faces are at the mirror, checked cheaply and rarely.
+
+Face Mesh tracking skips its own face detector only while it tracks as many
+faces as it is allowed: allowed two with one person at the mirror, it runs the
+detector on every frame (half as much again as tracking alone). So the mesh
+tracks one face, and a second person is looked for here instead: MediaPipe's
+full-range face detector (people up to a few metres away, so also someone
+standing behind the user) on a small copy of the frame, when a face appears
+and then about once a second of frame time. A person stepping in beside the
+user is noticed within that second; a frame with several faces is not scored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .native_logs import filter_native_chatter
+
+#: Width of the copy the detector sees. The full-range detector works on
+#: 192x192 itself, so a larger copy only costs more to hand over, not finds more.
+SMALL_WIDTH = 192
+
+
+class FaceCounter:
+    """Counts faces with the face detector, at most once per `every_s` of frame time.
+
+    `count(rgb, t)` is called for frames in which the tracker found a face; it
+    returns the last count, refreshed when `every_s` has passed since the last
+    check, when time went backwards (a new clip), or after `reset()` (the
+    tracker lost the face, so the next face is checked on arrival).
+    """
+
+    def __init__(self, every_s: float = 1.0, min_confidence: float = 0.5):
+        from mediapipe.python.solutions import face_detection
+
+        filter_native_chatter()
+        self.every_s = every_s
+        self.checks = 0          # how often the detector ran: what this class exists to keep low
+        self._detector = face_detection.FaceDetection(model_selection=1,
+                                                      min_detection_confidence=min_confidence)
+        self._last_t: float | None = None
+        self._count = 1
+
+    def count(self, rgb: np.ndarray, t: float) -> int:
+        if self._last_t is None or t - self._last_t >= self.every_s or t < self._last_t:
+            self._count = self._detect(rgb)
+            self._last_t = t
+        return self._count
+
+    def reset(self) -> None:
+        self._last_t = None
+
+    def _detect(self, rgb: np.ndarray) -> int:
+        import cv2
+
+        self.checks += 1
+        h, w = rgb.shape[:2]
+        if w > SMALL_WIDTH:
+            rgb = cv2.resize(rgb, (SMALL_WIDTH, max(1, round(h * SMALL_WIDTH / w))),
+                             interpolation=cv2.INTER_AREA)
+        found = self._detector.process(rgb).detections
+        return len(found) if found else 0
+
+    def close(self) -> None:
+        self._detector.close()
