@@ -1,0 +1,86 @@
+"""`mimicmirror analyze` on a video against the bare model, frame by frame.
+
+Both sides decode the same clip with their own decoder and convert to RGB;
+then one runs what `analyze` does per frame (tracking analysis, the JSON
+record) and the other only `FaceMesh.process` with one face, tracking and
+irises: the yardstick. The two alternate (ABAB, then BABA) so load from other
+processes hits both alike. Prints the mean per frame of each (the rare face
+count once a second is part of the cost) and the ratio.
+
+    .venv/bin/python benchmarks/analyze_clip.py [CLIP] [--max-faces N]
+
+Without CLIP a clip is made from a real photo (a simulated smile on
+grace_hopper.jpg, see `clips.py`); any webcam recording of a face will do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import cv2
+
+from clips import default_clip
+
+
+def analyze_vs_bare(clip: Path, max_faces: int | None = None) -> dict[str, float]:
+    """Mean seconds per frame: decode + analyze's work, and decode + the bare model."""
+    from mediapipe.python.solutions import face_mesh
+
+    from mimicmirror.commands.analyze import _frame_dict
+    from mimicmirror.face.analyzer import Analyzer
+
+    bare = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+    ours = Analyzer(static=False, max_faces=max_faces)
+    caps = {"ours": cv2.VideoCapture(str(clip)), "bare": cv2.VideoCapture(str(clip))}
+    fps = caps["ours"].get(cv2.CAP_PROP_FPS) or 30.0
+    times: dict[str, list[float]] = {"ours": [], "bare": []}
+    index = 0
+    try:
+        while True:
+            order = ("ours", "bare") if index % 2 else ("bare", "ours")
+            done = False
+            for name in order:
+                t0 = time.perf_counter()
+                ok, bgr = caps[name].read()
+                if not ok:
+                    done = True
+                    break
+                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                if name == "bare":
+                    bare.process(rgb)
+                else:
+                    _frame_dict(f"{clip}#{index}", ours.analyze(rgb, index / fps), None)
+                times[name].append(time.perf_counter() - t0)
+            if done:
+                break
+            index += 1
+    finally:
+        for cap in caps.values():
+            cap.release()
+        bare.close()
+        ours.close()
+    n = min(len(times["ours"]), len(times["bare"]))
+    warm = min(5, n // 10)     # the first frames load the graphs
+    return {"frames": n, "ours": statistics.mean(times["ours"][warm:n]),
+            "bare": statistics.mean(times["bare"][warm:n])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("clip", nargs="?", type=Path)
+    parser.add_argument("--max-faces", type=int, default=None,
+                        help="faces the analysis tracks (default: the analysis's own choice)")
+    args = parser.parse_args()
+    clip = args.clip or default_clip()
+    r = analyze_vs_bare(clip, args.max_faces)
+    print(f"{clip.name}: {r['frames']} frames, decode included on both sides")
+    print(f"bare model (1 face, tracking)   mean {r['bare'] * 1000:7.2f} ms/frame")
+    print(f"mimicmirror analyze             mean {r['ours'] * 1000:7.2f} ms/frame")
+    print(f"ratio analyze/bare              {r['ours'] / r['bare']:7.3f}")
+
+
+if __name__ == "__main__":
+    main()
