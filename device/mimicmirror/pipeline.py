@@ -1,0 +1,184 @@
+"""The face analysis in its own thread, between the capture thread and the loop.
+
+Three stages overlap: the camera's capture thread keeps the newest picture,
+this stage analyses the newest picture it can get, and the loop (engine,
+records, drawing) works on the newest analysis. Each stage keeps only the
+newest item, so nothing queues up: while the loop draws the cue for frame n,
+frame n+1 is already in the model. A Pi 4 has four cores and the model runs
+on one, so the loop's own work no longer adds to the model's time.
+
+Idle duty cycle: with nobody at the mirror (no face for `idle_after_s` of
+frame time, and no session running), only `idle_fps` frames a second are
+analysed; the thread sleeps in between. The first analysed frame with a face
+brings it back to the full camera rate, so a person is seen within one idle
+period (0.5 s at 2 frames a second). During a session every frame counts.
+
+The virtual rig's camera works in lockstep (one frame per `get`, nothing
+depending on thread timing): then the analysis runs in the caller's thread,
+and the same frames are skipped by the same rule, so runs stay identical.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .camera.base import CameraError, Frame
+from .camera.latest import LatestFrame
+
+log = logging.getLogger(__name__)
+
+#: With no face and no session, frames analysed per second.
+IDLE_FPS = 2.0
+#: How long without a face (frame time) before the analysis idles.
+IDLE_AFTER_S = 1.0
+
+
+@dataclass(frozen=True)
+class AnalysedFrame(Frame):
+    """A camera frame and its analysis; `analysis` is None when the frame was not analysed."""
+
+    analysis: Any = None
+
+
+class IdleGate:
+    """Decides, by frame time, which frames are analysed: all of them, or `idle_fps` a second."""
+
+    def __init__(self, idle_fps: float = IDLE_FPS, idle_after_s: float = IDLE_AFTER_S) -> None:
+        self.period = 1.0 / idle_fps
+        self.idle_after_s = idle_after_s
+        self.busy = False                      # a session is running: never idle
+        self._face_at: float | None = None     # frame time of the last face seen
+        self._last_at: float | None = None     # frame time of the last analysed frame
+
+    def idle(self, t: float) -> bool:
+        if self.busy or self._last_at is None:
+            return False
+        return self._face_at is None or t - self._face_at >= self.idle_after_s
+
+    def wants(self, t: float) -> bool:
+        """Whether the frame taken at `t` should be analysed."""
+        if self._last_at is not None and t < self._last_at:
+            self._face_at = self._last_at = None     # time went back: a new clip
+        return not self.idle(t) or t - self._last_at >= self.period  # type: ignore[operator]
+
+    def wait_s(self, t: float) -> float:
+        """How long to sleep before the next frame is wanted (0 when every frame is)."""
+        if not self.idle(t):
+            return 0.0
+        assert self._last_at is not None
+        return max(0.0, self._last_at + self.period - t)
+
+    def saw(self, t: float, face: bool) -> None:
+        self._last_at = t
+        if face:
+            self._face_at = t
+
+
+class AnalysisStage:
+    """Newest-frame analysis between a `LatestFrame` and the loop; same start/get/stop interface.
+
+    `get` returns `AnalysedFrame`s. In a thread of its own (a real camera)
+    only analysed frames are handed on; in lockstep (the rig) every frame is,
+    with `analysis=None` for those the idle rule skipped. An exception from
+    the analyser skips that frame (logged), it never stops the stage; camera
+    errors reach the loop through `get`, as from `LatestFrame`.
+    """
+
+    def __init__(self, frames: LatestFrame, analyzer: Any, gate: IdleGate | None = None) -> None:
+        self.frames = frames
+        self.analyzer = analyzer
+        self.gate = gate or IdleGate()
+        self.analysed = 0                      # frames that went through the model
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._reset()
+
+    @property
+    def lockstep(self) -> bool:
+        return self.frames.lockstep
+
+    @property
+    def dropped(self) -> int:
+        return self.frames.dropped
+
+    def _reset(self) -> None:
+        self._item: AnalysedFrame | None = None
+        self._seq = 0
+        self._taken = 0
+        self._error: BaseException | None = None
+        self._stopping = False
+
+    def start(self) -> None:
+        self.stop()
+        self.frames.start()
+        with self._cond:
+            self._reset()
+        if not self.lockstep:
+            self._thread = threading.Thread(target=self._run, name="face-analysis", daemon=True)
+            self._thread.start()
+
+    def get(self, timeout: float) -> AnalysedFrame:
+        if self.lockstep:
+            return self._analyse(self.frames.get(timeout))
+        with self._cond:
+            self._cond.wait_for(lambda: self._seq > self._taken or self._error is not None, timeout)
+            if self._seq > self._taken:
+                self._taken = self._seq
+                assert self._item is not None
+                return self._item
+            if self._error is not None:
+                raise self._error
+        raise CameraError("timeout", f"no analysed picture for {timeout:g} s")
+
+    def stop(self) -> None:
+        thread = self._thread
+        if thread is not None:
+            with self._cond:
+                self._stopping = True
+                self._cond.notify_all()
+            thread.join(self.frames.read_timeout + 2.0)
+            if thread.is_alive():
+                log.warning("face analysis thread did not stop in time")
+            self._thread = None
+        self.frames.stop()
+
+    def _analyse(self, frame: Frame) -> AnalysedFrame:
+        analysis = None
+        if self.gate.wants(frame.t):
+            try:
+                analysis = self.analyzer.analyze(frame.rgb, frame.t)
+            except Exception as e:       # a frame the model cannot handle is skipped, not fatal
+                log.warning("frame at %.3f s skipped: %s: %s", frame.t, type(e).__name__, e)
+            self.analysed += 1
+            self.gate.saw(frame.t, bool(analysis is not None and analysis.face))
+        return AnalysedFrame(frame.rgb, frame.t, analysis)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopping:
+                    return
+            try:
+                # the capture thread's own read time-out ends a wait on a stalled camera
+                frame = self.frames.get(self.frames.read_timeout + 1.0)
+            except BaseException as e:       # surfaces in get(), in the loop's thread
+                self._fail(e)
+                return
+            wait = self.gate.wait_s(frame.t)
+            if wait > 0:
+                with self._cond:
+                    self._cond.wait_for(lambda: self._stopping, wait)
+                continue                     # then take the newest frame, not this old one
+            item = self._analyse(frame)
+            with self._cond:
+                self._item = item
+                self._seq += 1
+                self._cond.notify_all()
+
+    def _fail(self, error: BaseException) -> None:
+        with self._cond:
+            self._error = error
+            self._cond.notify_all()

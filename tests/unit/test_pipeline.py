@@ -1,0 +1,154 @@
+"""The analysis stage: newest frame wins, nothing queues, and nobody at the mirror costs little."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from mimicmirror.camera.latest import LatestFrame
+from mimicmirror.camera.replay import ReplaySource
+from mimicmirror.face.types import FrameAnalysis, Quality
+from mimicmirror.pipeline import AnalysisStage, IdleGate
+
+FPS = 30.0
+
+
+class MarkerAnalyzer:
+    """Sees a face when the frame's first pixel is bright; records every frame time it was given."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+        self.seen: list[float] = []
+
+    def analyze(self, rgb: np.ndarray, t: float = 0.0) -> FrameAnalysis:
+        self.seen.append(t)
+        if self.seconds:
+            time.sleep(self.seconds)
+        face = bool(rgb[0, 0, 0] > 127)
+        return FrameAnalysis(timestamp=t, face=face, quality=Quality(ok=face, reason=None if face else "no_face"))
+
+
+def frames(face_between: tuple[float, float] = (0.0, 0.0)):
+    """A generated clip: a face (bright marker) from face_between[0] to face_between[1] seconds."""
+    def frame_at(t: float) -> np.ndarray:
+        rgb = np.zeros((4, 4, 3), np.uint8)
+        if face_between[0] <= t < face_between[1]:
+            rgb[0, 0] = 255
+        return rgb
+    return frame_at
+
+
+def lockstep_stage(frame_at, analyzer, gate=None) -> AnalysisStage:
+    source = ReplaySource.from_callable(frame_at, FPS)
+    stage = AnalysisStage(LatestFrame(source, lockstep=True), analyzer, gate)
+    stage.start()
+    return stage
+
+
+def run_lockstep(stage: AnalysisStage, seconds: float) -> list:
+    try:
+        return [stage.get(1.0) for _ in range(int(seconds * FPS))]
+    finally:
+        stage.stop()
+
+
+def test_with_a_face_every_frame_is_analysed():
+    analyzer = MarkerAnalyzer()
+    got = run_lockstep(lockstep_stage(frames((0.0, 99.0)), analyzer), 3.0)
+    assert len(analyzer.seen) == len(got) == 90
+    assert all(f.analysis is not None and f.analysis.face for f in got)
+
+
+def test_with_nobody_at_the_mirror_at_most_two_frames_a_second_are_analysed():
+    analyzer = MarkerAnalyzer()
+    run_lockstep(lockstep_stage(frames(), analyzer), 10.0)
+    after_first_second = [t for t in analyzer.seen if t >= 1.0]
+    assert len(after_first_second) <= 2 * 9 + 1
+    assert len(analyzer.seen) >= 18            # still looking, twice a second
+
+
+def test_a_face_arriving_while_idle_is_seen_within_half_a_second_and_then_every_frame():
+    analyzer = MarkerAnalyzer()
+    got = run_lockstep(lockstep_stage(frames((5.1, 99.0)), analyzer), 8.0)
+    first = min(f.t for f in got if f.analysis is not None and f.analysis.face)
+    assert 5.1 <= first <= 5.1 + 0.5
+    after = [f for f in got if f.t >= first]
+    assert all(f.analysis is not None and f.analysis.face for f in after)
+
+
+def test_during_a_session_a_lost_face_is_still_looked_for_in_every_frame():
+    analyzer = MarkerAnalyzer()
+    gate = IdleGate()
+    gate.busy = True
+    got = run_lockstep(lockstep_stage(frames((0.0, 1.0)), analyzer, gate), 4.0)
+    assert len(analyzer.seen) == len(got) == 120
+
+
+def test_the_same_clip_skips_the_same_frames_every_time():
+    runs = []
+    for _ in range(2):
+        analyzer = MarkerAnalyzer()
+        run_lockstep(lockstep_stage(frames((2.0, 3.0)), analyzer), 6.0)
+        runs.append(analyzer.seen)
+    assert runs[0] == runs[1]
+
+
+class PacedSource:
+    """A camera that delivers a frame every 1/FPS seconds of real time (all with a face)."""
+
+    def __init__(self) -> None:
+        self.index = 0
+        self.next_at = time.monotonic()
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def read(self, timeout: float):
+        from mimicmirror.camera.base import Frame
+
+        self.next_at += 1.0 / FPS
+        time.sleep(max(0.0, self.next_at - time.monotonic()))
+        self.index += 1
+        rgb = np.zeros((4, 4, 3), np.uint8)
+        rgb[0, 0] = 255
+        return Frame(rgb, time.monotonic())
+
+
+def test_a_slow_analysis_takes_the_newest_frame_and_nothing_queues():
+    analyzer = MarkerAnalyzer(seconds=0.1)              # slower than the camera's 33 ms
+    stage = AnalysisStage(LatestFrame(PacedSource()), analyzer)
+    stage.start()
+    got = []
+    try:
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            got.append(stage.get(1.0))
+    finally:
+        stage.stop()
+    times = [f.t for f in got]
+    assert times == sorted(set(times))                  # each analysed frame once, in order
+    assert len(got) <= 16                               # about one per analysis, not one per camera frame
+    assert stage.dropped > 0                            # the camera's extra frames were dropped, not queued
+    assert all(f.analysis is not None for f in got)
+
+
+def test_the_analysis_runs_in_its_own_thread_while_the_loop_works():
+    analyzer = MarkerAnalyzer(seconds=0.05)
+    threads: set[str] = set()
+    original = analyzer.analyze
+
+    def analyze(rgb, t=0.0):
+        threads.add(threading.current_thread().name)
+        return original(rgb, t)
+
+    analyzer.analyze = analyze
+    stage = AnalysisStage(LatestFrame(PacedSource()), analyzer)
+    stage.start()
+    try:
+        stage.get(2.0)
+    finally:
+        stage.stop()
+    assert threads == {"face-analysis"}
