@@ -76,9 +76,11 @@ def test_a_smile_set_with_a_weak_left_side_counts_every_rep_and_measures_the_imp
     reps = d.of_type(RepDone)
     assert len(reps) == 3
     assert all(r.weaker == "left" for r in reps)
-    # The chain itself reads an even smile on this face at 0.83-0.85 (the left a little
-    # smaller), so the imposed 0.8 measures 0.70-0.75: close, on the right side of it.
-    assert all(r.symmetry == pytest.approx(0.8, abs=0.12) for r in reps), [r.symmetry for r in reps]
+    # The chain itself reads an even smile on this face at 0.83-0.84 (the left a little
+    # smaller), so the imposed 0.8 reads lower: measured 0.701, 0.746, 0.716 (the same in
+    # every run; the spread is between reps). Centre 0.724, half the spread 0.023, allowed
+    # 0.035 so another CPU's rounding still passes and a real change in the chain does not.
+    assert all(r.symmetry == pytest.approx(0.724, abs=0.035) for r in reps), [r.symmetry for r in reps]
     assert all(r.hold_s == 1.0 for r in reps), [r.hold_s for r in reps]
     assert d.of_type(ExerciseDone)[-1].reps == 3
     assert [c.cue for c in d.of_type(CueGiven)] == []    # ratio 1.25: no over-activity

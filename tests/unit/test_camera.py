@@ -232,9 +232,11 @@ def test_adapter_gives_every_buffer_back():
     FakePicamera2.serve(numbered)
     cam = source()
     cam.start()
-    for _ in range(50):                 # far more than the buffers: a leak would starve the camera
-        cam.read(timeout=1.0)
+    # Far more reads than buffers: a buffer not given back would starve the camera
+    # (a time-out) long before the fiftieth frame.
+    times = [cam.read(timeout=1.0).t for _ in range(50)]
     cam.stop()
+    assert np.diff(times) == pytest.approx([PERIOD] * 49)
 
 
 def test_fake_starves_when_requests_are_not_released_like_the_real_one():
