@@ -40,10 +40,11 @@ from .camera.base import CameraError, EndOfFrames, Frame
 from .camera.latest import LatestFrame
 from .clock import Clock, Stamp, SystemClock, WallTrust
 from .config import Config
+from .face.types import SidePair
 from .events import ButtonEvent, CameraEvent, Event, FrameEvent, TickEvent
 from .history import History
 from .notify import Notifier
-from .records import Record, SessionEnded, SessionStarted
+from .records import NeutralCaptured, Record, SessionEnded, SessionStarted
 from .screen import Screen, ScreenKind
 
 log = logging.getLogger("mimicmirror")
@@ -331,6 +332,12 @@ class Service:
 
     def _track_session(self, records: Sequence[Record]) -> None:
         for record in records:
+            if isinstance(record, NeutralCaptured):
+                self._follow_from_relaxed_frame(record)
+            if isinstance(record, (SessionStarted, SessionEnded)):
+                forget = getattr(self.analyzer, "clear_reference", None)
+                if forget is not None:
+                    forget()
             if isinstance(record, SessionStarted):
                 self._session = self._history.sessions_today + 1
                 self._in_session = True
@@ -343,6 +350,17 @@ class Service:
         if self._walltime is None:
             self._walltime = WallTrust(self.clock, getattr(self.store, "last_wall", None))
         return self._walltime.stamp()
+
+    def _follow_from_relaxed_frame(self, record: NeutralCaptured) -> None:
+        """The frame that completed the neutral capture becomes the analyzer's relaxed frame
+        (kept in memory only): from now on, movement is read from the image against it,
+        counted from the neutral the engine captured."""
+        take = getattr(self.analyzer, "set_reference", None)
+        if take is None:
+            return
+        neutral = {name: SidePair(*values) for name, values in record.measures.items()}
+        if not take(neutral=neutral):
+            log.info("relaxed frame not taken: measuring the mesh's landmarks this session")
 
     def _notice_presses(self, presses: list[ButtonEvent]) -> list[ButtonEvent]:
         """While the store's notice is up, a press only takes it away."""

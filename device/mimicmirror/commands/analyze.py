@@ -2,7 +2,9 @@
 
 Photos are analysed one by one (still-image mode); a video's frames are
 tracked. With --neutral, each frame's movement against that relaxed face is
-given per side, with symmetry and the weaker side.
+given per side, with symmetry and the weaker side: read from the image itself
+(the measured points followed from the relaxed photo), as the mirror does;
+the face mesh's own reading is given beside it as "mesh_movement".
 """
 
 from __future__ import annotations
@@ -34,26 +36,31 @@ def run(args: argparse.Namespace) -> int:
     for path in [args.neutral, *args.inputs]:
         if path is not None and not path.exists():
             raise InputError(f"{path}: file not found")
-    neutral = None
-    if args.neutral is not None:
-        with Analyzer(static=True) as still:
-            result = still.analyze(read_image(args.neutral))
-        if not result.face:
-            raise InputError(f"{args.neutral}: no face found in the neutral image")
-        neutral = result.measures
-
+    neutral = neutral_rgb = None
     frames: list[dict[str, Any]] = []
-    with Analyzer(static=True) as still:
+    with Analyzer(static=True, keep_mesh=True) as still:
+        if args.neutral is not None:
+            neutral_rgb = read_image(args.neutral)
+            result = still.analyze(neutral_rgb)
+            if not result.face:
+                raise InputError(f"{args.neutral}: no face found in the neutral image")
+            neutral = result.measures
+            still.set_reference()
         for path in args.inputs:
             tracker = None
             try:
                 for item in read_frames(path):
                     video = "#" in item.source[len(str(path)):]
                     if video and tracker is None:
-                        tracker = Analyzer(static=False)
+                        tracker = Analyzer(static=False, keep_mesh=True)
+                        if neutral_rgb is not None:
+                            tracker.set_reference(neutral_rgb, neutral=neutral)
                     fa = (tracker or still).analyze(item.rgb, item.t)
-                    moved = movement(fa.measures, neutral) if fa.measures and neutral else None
-                    frames.append(_frame_dict(item.source, fa, moved))
+                    moved = mesh_moved = None
+                    if fa.measures and neutral:
+                        moved = movement(fa.measures, neutral)
+                        mesh_moved = movement(fa.mesh_measures, neutral) if fa.mesh_measures else None
+                    frames.append(_frame_dict(item.source, fa, moved, mesh_moved))
             finally:
                 if tracker is not None:
                     tracker.close()
@@ -69,7 +76,13 @@ def _r(x: float) -> float:
     return round(float(x), 4)
 
 
-def _frame_dict(source: str, fa, moved) -> dict[str, Any]:
+def _movement_dict(moved) -> dict[str, Any]:
+    return {k: {"left": _r(m.left), "right": _r(m.right),
+                "symmetry": None if m.symmetry is None else _r(m.symmetry), "weaker": m.weaker}
+            for k, m in moved.items()}
+
+
+def _frame_dict(source: str, fa, moved, mesh_moved=None) -> dict[str, Any]:
     q = fa.quality
     out: dict[str, Any] = {
         "source": source,
@@ -80,10 +93,9 @@ def _frame_dict(source: str, fa, moved) -> dict[str, Any]:
     if fa.face and fa.measures is not None:
         out["measures"] = {k: {"left": _r(v.left), "right": _r(v.right)} for k, v in fa.measures.items()}
         if moved is not None:
-            out["movement"] = {
-                k: {"left": _r(m.left), "right": _r(m.right),
-                    "symmetry": None if m.symmetry is None else _r(m.symmetry), "weaker": m.weaker}
-                for k, m in moved.items()}
+            out["movement"] = _movement_dict(moved)
+        if mesh_moved is not None:
+            out["mesh_movement"] = _movement_dict(mesh_moved)
     return out
 
 

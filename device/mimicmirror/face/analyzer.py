@@ -1,15 +1,25 @@
-"""The whole face analysis of one frame: landmarks -> face frame -> quality -> measures."""
+"""The whole face analysis of one frame: landmarks -> face frame -> quality -> measures.
+
+Once a relaxed frame is set (`set_reference`), measures follow the image: the
+measured points are tracked from the relaxed frame straight to each frame
+(see `motion`), and each measure is the relaxed value plus the movement the
+pixels show. Before that (or with `follow_image=False`) the mesh's own
+landmarks are measured. The relaxed frame is kept in memory only.
+"""
 
 from __future__ import annotations
+
+from typing import Mapping
 
 import numpy as np
 
 from .crowd import FaceCounter
 from .landmarks import LandmarkDetector
 from .measures import measure_all
+from .motion import ReferenceMotion
 from .pose import face_frame
 from .quality import QualityLimits, judge
-from .types import FrameAnalysis
+from .types import FrameAnalysis, Measures, SidePair
 
 
 class Analyzer:
@@ -23,30 +33,91 @@ class Analyzer:
     """
 
     def __init__(self, static: bool = False, limits: QualityLimits = QualityLimits(),
-                 max_faces: int | None = None, crowd_check_s: float | None = 1.0):
+                 max_faces: int | None = None, crowd_check_s: float | None = 1.0,
+                 follow_image: bool = True, keep_mesh: bool = False):
         if max_faces is None:
             max_faces = 2 if static else 1
         self.detector = LandmarkDetector(static=static, max_faces=max_faces)
         self.crowd = FaceCounter(crowd_check_s) if not static and max_faces == 1 and crowd_check_s else None
         self.limits = limits
+        self.follow_image = follow_image
+        self.keep_mesh = keep_mesh   # also give the mesh's own measures (costs a little)
+        self._last: tuple[np.ndarray, np.ndarray] | None = None   # (rgb, landmarks px)
+        self._reference: ReferenceMotion | None = None
+        self._reference_measures: Measures | None = None           # followed points, relaxed frame
+        self._neutral: Measures | None = None                      # what movement is counted from
+
+    @property
+    def has_reference(self) -> bool:
+        return self._reference is not None
+
+    def set_reference(self, rgb: np.ndarray | None = None,
+                      neutral: Mapping[str, SidePair] | None = None) -> bool:
+        """Take `rgb` (default: the last analysed frame) as the relaxed frame.
+
+        `neutral` is the relaxed face's measures that movement is counted from
+        (default: this frame's); measures then read `neutral + movement seen`.
+        False when no face was found in that frame (the mesh is used meanwhile).
+        """
+        if not self.follow_image:
+            return False
+        if rgb is None:
+            if self._last is None:
+                return False
+            rgb, px = self._last
+        else:
+            faces = self.detector.detect(rgb)
+            if not faces:
+                return False
+            px = _largest(faces)
+        self._reference = ReferenceMotion(np.ascontiguousarray(rgb), px)
+        self._reference_measures = measure_all(face_frame(self._reference.landmarks).points)
+        self._neutral = dict(neutral) if neutral is not None else self._reference_measures
+        return True
+
+    def clear_reference(self) -> None:
+        """Forget the relaxed frame (a new session captures its own)."""
+        self._reference = self._reference_measures = self._neutral = None
 
     def analyze(self, rgb: np.ndarray, t: float = 0.0) -> FrameAnalysis:
         faces = self.detector.detect(rgb)
         if not faces:
+            self._last = None
             if self.crowd is not None:
                 self.crowd.reset()
             return FrameAnalysis(timestamp=t, face=False, quality=judge(0, None, self.limits))
         n_faces = len(faces) if self.crowd is None else max(len(faces), self.crowd.count(rgb, t))
-        frames = [face_frame(f) for f in faces]
-        main = max(frames, key=lambda fr: fr.iid_px)
+        frames = [(face_frame(f), f) for f in faces]
+        main, px = max(frames, key=lambda fp: fp[0].iid_px)
+        if self.follow_image:
+            self._last = (rgb, px)
+        measures = mesh = None
+        if self._reference is not None:
+            measures = self._followed(rgb, px)
+        if measures is None or self.keep_mesh:
+            mesh = measure_all(main.points)
+        measures = measures or mesh
         return FrameAnalysis(
             timestamp=t,
             face=True,
             quality=judge(n_faces, main, self.limits),
-            measures=measure_all(main.points),
+            measures=measures,
             iid_px=main.iid_px,
             landmarks=main,
+            mesh_measures=mesh if self.keep_mesh or mesh is measures else None,
         )
+
+    def _followed(self, rgb: np.ndarray, px: np.ndarray) -> Measures | None:
+        """The relaxed measures plus the movement the image shows (None: cannot follow)."""
+        assert self._reference is not None and self._reference_measures is not None
+        try:
+            seen = measure_all(face_frame(self._reference.follow(rgb, px)).points)
+        except ValueError:
+            return None
+        ref, neutral = self._reference_measures, self._neutral or self._reference_measures
+        return {name: SidePair(neutral[name].left + seen[name].left - ref[name].left,
+                               neutral[name].right + seen[name].right - ref[name].right)
+                for name in seen}
 
     def close(self) -> None:
         self.detector.close()
@@ -58,3 +129,7 @@ class Analyzer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _largest(faces: list[np.ndarray]) -> np.ndarray:
+    return max(faces, key=lambda f: float(np.hypot(*(f[473, :2] - f[468, :2]))))

@@ -64,6 +64,8 @@ class FrameAnalysis:
     measures: Measures | None = None
     iid_px: float | None = None  # inter-iris distance in pixels: the unit's size
     landmarks: object | None = field(default=None, repr=False, compare=False)
+    # The face mesh's own reading; `measures` follows the image once a relaxed frame is set.
+    mesh_measures: Measures | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

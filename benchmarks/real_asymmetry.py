@@ -1,0 +1,310 @@
+"""Does one-sided movement read as one-sided? Real winks, simulated exercises, still face, cost.
+
+Prints one table, the face mesh's own reading ("mesh") beside the reading that
+follows the image from the relaxed frame ("image", what the mirror uses),
+both taken from the same analysis runs:
+
+- real winks (a relaxed photo and a wink of the same person, the LEFT eye
+  shut) from a folder of photo pairs, read in place and never copied (default
+  ../shared/data/winks next to the repository; skipped with a note when absent);
+- simulated exercises on the bundled public-domain faces: imposed symmetry 0.3
+  and 0.6 on either side, and symmetric movement, for six kinds of movement;
+- a still face with camera jitter for 60 s: movement above the noise floor;
+- head roll +-15 degrees and scale 0.5x/2x of a still face: the largest change of a length;
+- the added cost per frame over the bare model (640x480, tracking, one face),
+  interleaved runs, as ratios.
+
+    .venv/bin/python benchmarks/real_asymmetry.py [--winks DIR] [--skip cost,still,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from mimicmirror.face.analyzer import Analyzer
+from mimicmirror.face.measures import NOISE_FLOOR, UNITS, movement, symmetry
+from mimicmirror.face.types import Measures, SidePair
+from mimicmirror.sim.faces import load_face
+from mimicmirror.sim.warp import ExerciseWarper
+
+FACES = ("grace_hopper", "astronaut")
+#: Kind of movement -> (simulated action, the measure it is judged by).
+KINDS = {"smile": ("smile", "mouth_corner_excursion"), "brow": ("brow_raise", "brow_height"),
+         "eye": ("eye_closure", "eye_opening"), "pucker": ("pucker", "mouth_corner_excursion"),
+         "cheek": ("cheek_puff", "cheek"), "nose": ("nose_wrinkle", "ala_height")}
+IMPOSED = (0.3, 0.6)
+METHODS = ("mesh", "image")
+DEFAULT_WINKS = Path(__file__).resolve().parents[2] / "shared" / "data" / "winks"
+
+
+def _mean(ms: list[Measures]) -> Measures:
+    return {k: SidePair(float(np.mean([m[k].left for m in ms])), float(np.mean([m[k].right for m in ms])))
+            for k in ms[0]}
+
+
+# --- real winks -------------------------------------------------------------------
+
+def winks(folder: Path) -> dict[str, dict[str, list[float]]] | None:
+    from mimicmirror.face.inputs import read_image
+
+    pairs = sorted(folder.glob("*.normal.png")) if folder.is_dir() else []
+    if not pairs:
+        return None
+    out: dict[str, dict[str, list]] = {m: {"named": [], "closure": [], "symmetry": [], "rows": []}
+                                       for m in METHODS}
+    with Analyzer(static=True, keep_mesh=True) as still:
+        for normal in pairs:
+            wink = normal.with_name(normal.name.replace(".normal.", ".wink."))
+            relaxed = still.analyze(read_image(normal))
+            still.set_reference()
+            shut = still.analyze(read_image(wink))
+            still.clear_reference()
+            for method, now in (("mesh", shut.mesh_measures), ("image", shut.measures)):
+                moved = movement(now, relaxed.measures)["eye_opening"]
+                closure = -moved.left / relaxed.measures["eye_opening"].left
+                sym = 1.0 if moved.symmetry is None else moved.symmetry
+                r = out[method]
+                r["named"].append(moved.weaker == "right")
+                r["closure"].append(closure)
+                r["symmetry"].append(sym)
+                r["rows"].append(f"{normal.name.split('.')[0]}: L {moved.left:+.3f} R {moved.right:+.3f} "
+                                 f"closure {closure:.2f} sym {sym:.2f} weaker {moved.weaker}")
+    return out
+
+
+# --- simulated exercises ----------------------------------------------------------
+
+def rep(analyzer: Analyzer, warper: ExerciseWarper, action: str, measure: str,
+        left: float, right: float) -> dict[str, tuple[float, float]]:
+    """One tracked rep (relaxed frames, a rise, a hold): mean hold movement per method."""
+    analyzer.clear_reference()
+    relaxed = [analyzer.analyze(warper.neutral) for _ in range(4)]
+    neutral = _mean([r.measures for r in relaxed])
+    analyzer.set_reference(neutral=neutral)
+    held: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
+    for k in [*np.linspace(0.0, 1.0, 6), 1.0, 1.0, 1.0, 1.0]:
+        fa = analyzer.analyze(warper.render(action, left * k, right * k))
+        for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
+            held[method].append((now[measure].left - neutral[measure].left,
+                                 now[measure].right - neutral[measure].right))
+    return {m: (float(np.mean([h[0] for h in v[-4:]])), float(np.mean([h[1] for h in v[-4:]])))
+            for m, v in held.items()}
+
+
+def simulated() -> dict:
+    errors: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in METHODS}
+    even: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in METHODS}
+    named: dict[str, list[bool]] = {m: [] for m in METHODS}
+    with Analyzer(static=False, keep_mesh=True) as analyzer:
+        for face in FACES:
+            warper = ExerciseWarper(load_face(face))
+            for kind, (action, measure) in KINDS.items():
+                floor = NOISE_FLOOR[measure]
+                for m, (l, r) in rep(analyzer, warper, action, measure, 1.0, 1.0).items():
+                    s, _ = symmetry(l, r, floor)
+                    even[m][kind].append(0.0 if s is None else s)
+                for imposed in IMPOSED:
+                    for weak in ("left", "right"):
+                        amps = (imposed, 1.0) if weak == "left" else (1.0, imposed)
+                        for m, (l, r) in rep(analyzer, warper, action, measure, *amps).items():
+                            s, w = symmetry(l, r, floor)
+                            errors[m][kind].append(abs((1.0 if s is None else s) - imposed))
+                            named[m].append(w == weak)
+    return {"errors": errors, "even": even, "named": named}
+
+
+# --- still face -------------------------------------------------------------------
+
+def jittered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same still face as a camera sees it: sub-pixel sway, sensor noise, light flicker."""
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.normal(0, 0.1), 1.0 + rng.normal(0, 0.001))
+    m[:, 2] += rng.normal(0, 0.25, 2)
+    img = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    noisy = img.astype(np.float32) * (1.0 + rng.normal(0, 0.005)) + rng.normal(0, 2.0, img.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> dict[str, dict[str, float]]:
+    """Largest movement of any measure on a still face, in noise floors, per method.
+
+    Movement is the mean of the last `smoothing` frames, as the engine scores it.
+    """
+    rng = np.random.default_rng(7)
+    worst: dict[str, dict[str, float]] = {m: {} for m in METHODS}
+    with Analyzer(static=False, keep_mesh=True) as analyzer:
+        for face in FACES:
+            rgb = load_face(face)
+            analyzer.clear_reference()
+            relaxed = [analyzer.analyze(jittered(rgb, rng)) for _ in range(int(2 * fps))]
+            neutral = _mean([r.measures for r in relaxed])
+            analyzer.set_reference(neutral=neutral)
+            recent: dict[str, list[Measures]] = {m: [] for m in METHODS}
+            for _ in range(int(seconds * fps)):
+                fa = analyzer.analyze(jittered(rgb, rng))
+                for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
+                    recent[method] = [*recent[method][-(smoothing - 1):], now]
+                    if len(recent[method]) < smoothing:
+                        continue
+                    for name, v in _mean(recent[method]).items():
+                        size = max(abs(v.left - neutral[name].left), abs(v.right - neutral[name].right))
+                        worst[method][name] = max(worst[method].get(name, 0.0), size / NOISE_FLOOR[name])
+    return worst
+
+
+# --- roll and scale ---------------------------------------------------------------
+
+def _rotated(img: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+
+
+def _scaled(img: np.ndarray, factor: float) -> np.ndarray:
+    return cv2.resize(img, None, fx=factor, fy=factor,
+                      interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+
+
+def roll_scale() -> dict[str, float]:
+    """Largest change of an IID length when a still face is rolled or resized."""
+    worst = {m: 0.0 for m in METHODS}
+    with Analyzer(static=True, keep_mesh=True) as still:
+        for face in FACES:
+            img = load_face(face)
+            before = still.analyze(img).measures
+            still.set_reference()
+            for changed in (_rotated(img, 15), _rotated(img, -15), _scaled(img, 0.5), _scaled(img, 2.0)):
+                fa = still.analyze(changed)
+                for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
+                    for name, unit in UNITS.items():
+                        if unit == "iid":
+                            d = max(abs(now[name].left - before[name].left), abs(now[name].right - before[name].right))
+                            worst[method] = max(worst[method], d)
+            still.clear_reference()
+    return worst
+
+
+# --- cost -------------------------------------------------------------------------
+
+def camera_frames(n: int) -> list[np.ndarray]:
+    """A simulated smile rep on a real face, framed as a 640x480 camera frame."""
+    warper = ExerciseWarper(load_face("grace_hopper"))
+    frames = []
+    for k in np.abs(np.sin(np.linspace(0, np.pi, n))):
+        img = warper.render("smile", 0.4 * k, k)
+        img = cv2.resize(img, (int(img.shape[1] * 400 / img.shape[0]), 400), interpolation=cv2.INTER_AREA)
+        canvas = np.full((480, 640, 3), 90, np.uint8)
+        x = (640 - img.shape[1]) // 2
+        canvas[40:440, x:x + img.shape[1]] = img
+        frames.append(canvas)
+    return frames
+
+
+def cost(n: int = 150) -> dict[str, float]:
+    from mediapipe.python.solutions import face_mesh
+
+    clip = camera_frames(n)
+    bare = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+    mesh_only = Analyzer(static=False, follow_image=False)
+    image = Analyzer(static=False)
+    image.analyze(clip[0])
+    image.set_reference()
+    runs = {"bare": lambda rgb, t: bare.process(rgb), "mesh": mesh_only.analyze, "image": image.analyze}
+    for rgb in clip[:5]:
+        for fn in runs.values():
+            fn(rgb, 0.0)
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    names = list(runs)
+    for i, rgb in enumerate(clip):
+        for name in names[i % 3:] + names[:i % 3]:   # rotate the order: load hits all alike
+            t0 = time.perf_counter()
+            runs[name](rgb, i / 15.0)
+            times[name].append(time.perf_counter() - t0)
+    bare.close()
+    mesh_only.close()
+    image.close()
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"bare_ms": med["bare"] * 1000, "mesh": med["mesh"] / med["bare"] - 1,
+            "image": med["image"] / med["bare"] - 1}
+
+
+# --- the table --------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--winks", type=Path, default=DEFAULT_WINKS, help="folder of NAME.normal.png/NAME.wink.png pairs")
+    parser.add_argument("--skip", default="", help="comma-separated: winks,sim,still,roll,cost")
+    parser.add_argument("--still-seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    rows: list[tuple[str, str, str, str]] = []
+
+    if "winks" not in skip:
+        w = winks(args.winks)
+        if w is None:
+            print(f"no wink photos in {args.winks}: the real-photo figures are skipped")
+        else:
+            for m in METHODS:
+                print(f"winks, {m}:")
+                for row in w[m]["rows"]:
+                    print("   ", row)
+            n = len(w["mesh"]["named"])
+            rows += [
+                ("winks (real): open eye named weaker",
+                 *(f"{sum(w[m]['named'])}/{n}" for m in METHODS), f"{n}/{n}"),
+                ("winks (real): shut eye's closure, median",
+                 *(f"{statistics.median(w[m]['closure']):.2f}" for m in METHODS), ">= 0.90"),
+                ("winks (real): symmetry, median",
+                 *(f"{statistics.median(w[m]['symmetry']):.2f}" for m in METHODS), "<= 0.25"),
+            ]
+    if "sim" not in skip:
+        s = simulated()
+        for m in METHODS:
+            print(f"simulated, {m}: mean abs symmetry error per kind:",
+                  ", ".join(f"{k} {np.mean(v):.3f}" for k, v in s["errors"][m].items()),
+                  "| symmetric movement per kind (min):",
+                  ", ".join(f"{k} {min(v):.2f}" for k, v in s["even"][m].items()))
+        total = {m: float(np.mean([e for v in s["errors"][m].values() for e in v])) for m in METHODS}
+        worst = {m: max(s["errors"][m], key=lambda k: np.mean(s["errors"][m][k])) for m in METHODS}
+        rows += [
+            ("sim: mean abs symmetry error (imposed 0.3, 0.6)", *(f"{total[m]:.3f}" for m in METHODS), "<= 0.08"),
+            ("sim: worst kind's mean abs error",
+             *(f"{np.mean(s['errors'][m][worst[m]]):.3f} ({worst[m]})" for m in METHODS), "<= 0.10"),
+            ("sim: weaker side named", *(f"{sum(s['named'][m])}/{len(s['named'][m])}" for m in METHODS), "all"),
+            ("sim: symmetric movement, symmetry (mean / min)",
+             *(f"{np.mean([x for v in s['even'][m].values() for x in v]):.2f} / "
+               f"{min(x for v in s['even'][m].values() for x in v):.2f}" for m in METHODS), ">= 0.85"),
+        ]
+    if "still" not in skip:
+        st = still_face(args.still_seconds)
+        for m in METHODS:
+            print(f"still face, {m}: largest movement in noise floors:",
+                  ", ".join(f"{k} {v:.2f}" for k, v in st[m].items()))
+        rows.append((f"still face ({args.still_seconds:.0f} s jitter, 3-frame mean): measures above the floor",
+                     *(f"{sum(v >= 1.0 for v in st[m].values())} (max {max(st[m].values()):.2f} floors)"
+                       for m in METHODS), "none"))
+    if "roll" not in skip:
+        rs = roll_scale()
+        rows.append(("roll +-15 deg, scale 0.5x/2x: largest change of a length (IID)",
+                     *(f"{rs[m]:.3f}" for m in METHODS), "<= 0.03"))
+    if "cost" not in skip:
+        c = cost()
+        rows.append((f"added cost per frame over the bare model ({c['bare_ms']:.1f} ms, 640x480, tracking)",
+                     *(f"{100 * c[m]:+.1f} %" for m in METHODS), "<= 15 %"))
+
+    width = max(len(r[0]) for r in rows) if rows else 10
+    print()
+    print(f"{'figure':{width}s} | {'mesh':>22s} | {'image':>22s} | goal")
+    print("-" * (width + 60))
+    for r in rows:
+        print(f"{r[0]:{width}s} | {r[1]:>22s} | {r[2]:>22s} | {r[3]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Image motion from the session's relaxed frame straight to the current frame.
+
+The face mesh is trained on faces that move both halves together, so on a
+one-sided movement it pulls the halves towards each other. The pixels do not:
+this module follows the measured landmarks through the image itself.
+
+- The current frame is aligned onto the relaxed frame by a similarity
+  (rotation, scale, shift) fitted to points that expressions do not move
+  (nose bridge, inner eye corners, forehead), so head roll and distance
+  drop out before any motion is read.
+- Only a small patch around the face is warped, at about `PATCH_IID_PX`
+  pixels per inter-iris distance, in grey: the cost stays a small fraction
+  of the model's.
+- Each measured landmark is followed by pyramidal Lucas-Kanade from its
+  place in the relaxed frame to the aligned current frame. Motion is always
+  taken from the relaxed frame, never chained frame to frame, so nothing
+  drifts over a session.
+- Points that flow cannot follow honestly keep the mesh's reading, mapped
+  through the same alignment: the eyelids (a closing lid covers the eye, so
+  the texture under the lid margin disappears; see the measurement note in
+  the benchmark) and any point whose track is lost.
+
+Frames stay in memory; nothing here is ever written anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import cv2
+import numpy as np
+
+from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID,
+                      UPPER_LIP_INNER)
+
+#: Scale of the working patch: pixels per inter-iris distance.
+PATCH_IID_PX = 40.0
+#: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
+WINDOW_IID = 0.2
+#: Pyramid levels: at 40 px/IID, level 2 follows movements up to about half an IID.
+LEVELS = 2
+#: Margin around the mesh's bounding box, in inter-iris distances.
+MARGIN_IID = 0.3
+#: Regions whose points the mesh keeps reading (flow cannot see under a closing lid).
+MESH_REGIONS: frozenset[str] = frozenset({"eyelid_pairs"})
+
+
+def _flatten(values: Iterable) -> list[int]:
+    out: list[int] = []
+    for v in values:
+        out.extend(_flatten(v) if isinstance(v, (tuple, list)) else [int(v)])
+    return out
+
+
+def followed_points(mesh_regions: frozenset[str] = MESH_REGIONS) -> np.ndarray:
+    """Landmarks the measures read that flow follows (sorted, unique)."""
+    regions = [REGIONS[r][s] for r in REGIONS if r not in mesh_regions for s in ("left", "right")]
+    midline = [LOWER_LIP_BOTTOM, UPPER_LIP_INNER, LOWER_LIP_INNER]
+    return np.array(sorted(set(_flatten(regions) + midline)), dtype=np.int64)
+
+
+class ReferenceMotion:
+    """The relaxed frame, ready to follow the measured points into later frames.
+
+    `landmarks_px` are the mesh's (478, 3) pixel landmarks on `rgb`.
+    """
+
+    def __init__(self, rgb: np.ndarray, landmarks_px: np.ndarray,
+                 mesh_regions: frozenset[str] = MESH_REGIONS):
+        self.landmarks = np.array(landmarks_px, dtype=np.float64)
+        iid = float(np.hypot(*(self.landmarks[IRIS_CENTRE["left"], :2]
+                               - self.landmarks[IRIS_CENTRE["right"], :2])))
+        if iid <= 1e-6:
+            raise ValueError("iris centres coincide")
+        self.scale = PATCH_IID_PX / iid
+        lo = self.landmarks[:, :2].min(axis=0) - MARGIN_IID * iid
+        hi = self.landmarks[:, :2].max(axis=0) + MARGIN_IID * iid
+        self.offset = lo
+        self.size = (int((hi[0] - lo[0]) * self.scale) + 1, int((hi[1] - lo[1]) * self.scale) + 1)
+        w = int(round(WINDOW_IID * PATCH_IID_PX)) | 1
+        self.window = (w, w)
+        self.points = followed_points(mesh_regions)
+        self._rigid = np.asarray(RIGID)
+        self._p0 = self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2])
+        identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+        self.patch = self._warp(rgb, identity)
+
+    def _to_patch(self, px: np.ndarray) -> np.ndarray:
+        return ((px - self.offset) * self.scale).astype(np.float32).reshape(-1, 1, 2)
+
+    def _warp(self, rgb: np.ndarray, to_reference: np.ndarray) -> np.ndarray:
+        """The face patch of `rgb` in the relaxed frame's coordinates, grey.
+
+        Only the part of the frame the patch covers is converted and smoothed.
+        """
+        s, o = self.scale, self.offset
+        to_patch = np.array([[s, 0.0, -s * o[0]], [0.0, s, -s * o[1]], [0.0, 0.0, 1.0]])
+        m = (to_patch @ np.vstack([to_reference, [0.0, 0.0, 1.0]]))[:2]
+        w, h = self.size
+        corners = np.array([[0.0, 0.0], [w, 0.0], [0.0, h], [w, h]])
+        back = cv2.invertAffineTransform(m)
+        src = corners @ back[:, :2].T + back[:, 2]
+        pad = 4.0 / s
+        x0, y0 = np.floor(src.min(axis=0) - pad).astype(int)
+        x1, y1 = np.ceil(src.max(axis=0) + pad).astype(int)
+        x0, y0 = max(x0, 0), max(y0, 0)
+        x1, y1 = min(x1, rgb.shape[1]), min(y1, rgb.shape[0])
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            raise ValueError("the face is outside the frame")
+        crop = rgb[y0:y1, x0:x1]
+        grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+        if s < 0.5:   # many pixels per patch pixel: smooth first, so the warp does not alias
+            k = int(0.5 / s) * 2 + 1
+            grey = cv2.GaussianBlur(grey, (k, k), 0)
+        m = m.copy()
+        m[:, 2] += m[:, :2] @ np.array([x0, y0], dtype=np.float64)
+        return cv2.warpAffine(grey, m, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+    def alignment(self, landmarks_px: np.ndarray) -> np.ndarray:
+        """Similarity (2x3) taking the current frame's pixels onto the relaxed frame's."""
+        src = landmarks_px[self._rigid, :2].astype(np.float32)
+        dst = self.landmarks[self._rigid, :2].astype(np.float32)
+        m, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
+        if m is None:
+            raise ValueError("cannot align the frame on the relaxed face")
+        return m
+
+    def follow(self, rgb: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray:
+        """(478, 3) landmarks in the relaxed frame's pixels: followed points from the image,
+        the others from the mesh mapped through the alignment."""
+        m = self.alignment(landmarks_px)
+        out = np.array(landmarks_px, dtype=np.float64)
+        out[:, :2] = landmarks_px[:, :2] @ m[:, :2].T + m[:, 2]
+        out[:, 2] = landmarks_px[:, 2] * float(np.sqrt(abs(np.linalg.det(m[:, :2]))))
+        patch = self._warp(rgb, m)
+        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, patch, self._p0, None,
+                                                 winSize=self.window, maxLevel=LEVELS)
+        p0, p1, ok = self._p0.reshape(-1, 2), p1.reshape(-1, 2), status.ravel() == 1
+        n = len(self.points)
+        # The mesh's rigid points are only roughly where it says: the pixels of those
+        # points settle the alignment (a majority that did not move decides).
+        rigid_ok = ok[n:]
+        if rigid_ok.sum() >= 4:
+            r, _ = cv2.estimateAffinePartial2D(p0[n:][rigid_ok], p1[n:][rigid_ok], method=cv2.LMEDS)
+            if r is not None:
+                back = cv2.invertAffineTransform(r)
+                p1 = p1 @ back[:, :2].T + back[:, 2]
+        moved = p1[:n] / self.scale + self.offset
+        out[self.points[ok[:n]], :2] = moved[ok[:n]]
+        # The irises anchor the face frame: keep the relaxed frame's, as the alignment does.
+        for i in IRIS_CENTRE.values():
+            out[i, :2] = self.landmarks[i, :2]
+        return out
