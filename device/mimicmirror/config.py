@@ -1,8 +1,9 @@
 """Device configuration: TOML -> validated, frozen settings.
 
 The schema is data (`SCHEMA`): every key with its type, default, allowed
-values and a line of documentation. Validation reports the file, the key, the
-value and what is allowed, in one line, so a caregiver can fix it over SSH.
+values and a line of documentation, checked by the one mechanism in
+`schema.py`. Each mistake is one line naming the file, the key, the value and
+what is allowed, so a caregiver can fix it over SSH; a new setting is one line.
 The therapist's settings (exercises, programmes, thresholds) live in the
 programme file, `exercises.toml`, not here.
 """
@@ -17,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import ConfigError
+from .schema import Field, Problems
 
 # The defaults ship inside the package, so an installed wheel has them too; the
 # project's config/ folder is a link to this one (one copy only).
@@ -24,28 +26,8 @@ DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 SYSTEM_CONFIG_DIR = Path("/etc/mimicmirror")
 
 
-@dataclass(frozen=True)
-class Key:
-    """One setting: type, default, allowed values or range, and why it exists."""
-
-    type: type
-    default: Any
-    doc: str
-    choices: tuple[Any, ...] | None = None
-    min: float | None = None
-    max: float | None = None
-
-    def allowed(self) -> str:
-        if self.choices is not None:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        kind = TYPE_NAMES[self.type]
-        if self.min is not None and self.max is not None:
-            return f"{kind} from {self.min:g} to {self.max:g}"
-        return kind
-
-
-#: How a value's type is named to a caregiver.
-TYPE_NAMES: Mapping[type, str] = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+#: A setting: type, default, allowed values or range, and why it exists (one line per key).
+Key = Field
 
 
 SCHEMA: Mapping[str, Mapping[str, Key]] = {
@@ -111,19 +93,6 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
 }
 
 
-def _check(file: str, section: str, name: str, key: Key, value: Any) -> Any:
-    where = f"{file}: [{section}] {name} = {value!r}"
-    if key.type is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if key.type is int and isinstance(value, bool) or not isinstance(value, key.type):
-        raise ConfigError(f"{where}: must be {key.allowed()}")
-    if key.choices is not None and value not in key.choices:
-        raise ConfigError(f"{where}: must be {key.allowed()}")
-    if key.min is not None and value < key.min or key.max is not None and value > key.max:
-        raise ConfigError(f"{where}: must be {key.allowed()}")
-    return value
-
-
 @dataclass(frozen=True)
 class Config:
     """Validated settings: `config.section["key"]`, plus where they came from."""
@@ -146,49 +115,35 @@ class Config:
 
 def check_value(section: str, name: str, value: Any, file: str = "<config>") -> Any:
     """One setting checked on its own (as `mimicmirror setup` asks them one by one)."""
-    return _check(file, section, name, SCHEMA[section][name], value)
+    found = Problems(file)
+    ok, value = found.value(section, name, SCHEMA[section][name], value)
+    found.raise_first()
+    return value
 
 
 def problems(data: Mapping[str, Any], file: str = "<config>") -> list[str]:
     """Every mistake in raw TOML data, one line each, in the order `validate` meets them."""
-    return _validated(data, file)[1]
+    return _validated(data, file)[1].lines
 
 
 def validate(data: Mapping[str, Any], file: str = "<config>") -> dict[str, dict[str, Any]]:
     """Check raw TOML data against SCHEMA and fill in defaults; the first mistake is raised."""
-    out, errors = _validated(data, file)
-    if errors:
-        raise ConfigError(errors[0])
+    out, found = _validated(data, file)
+    found.raise_first()
     return out
 
 
-def _validated(data: Mapping[str, Any], file: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """The settings (defaults where a value is missing or wrong) and the list of mistakes."""
-    errors: list[str] = []
-    for section in data:
-        if section not in SCHEMA:
-            errors.append(f"{file}: unknown section [{section}] (known: {', '.join(SCHEMA)})")
-        elif not isinstance(data[section], dict):
-            errors.append(f"{file}: {section} must be a [section] table")
-    out: dict[str, dict[str, Any]] = {}
+def _validated(data: Mapping[str, Any], file: str) -> tuple[dict[str, dict[str, Any]], Problems]:
+    """The settings (defaults where a value is missing or wrong) and the mistakes."""
+    found = Problems(file)
+    found.tables(data, SCHEMA)
+    out = {}
     for section, keys in SCHEMA.items():
         given = data.get(section, {})
-        given = given if isinstance(given, dict) else {}
-        for name in given:
-            if name not in keys:
-                errors.append(f"{file}: unknown key [{section}] {name} (known: {', '.join(keys)})")
-        out[section] = {}
-        for name, key in keys.items():
-            out[section][name] = key.default
-            if name in given:
-                try:
-                    out[section][name] = _check(file, section, name, key, given[name])
-                except ConfigError as e:
-                    errors.append(str(e))
+        out[section] = found.table(section, given if isinstance(given, dict) else {}, keys)
     if out["buttons"]["next_pin"] == out["buttons"]["repeat_pin"]:
-        errors.append(f"{file}: [buttons] repeat_pin = {out['buttons']['repeat_pin']!r}: "
-                      "must differ from next_pin")
-    return out, errors
+        found.add("buttons", f"repeat_pin = {out['buttons']['repeat_pin']!r}: must differ from next_pin")
+    return out, found
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -11,7 +11,15 @@ class UserError(Exception):
 
 
 class ConfigError(UserError):
-    """A configuration or programme file is missing, unreadable or invalid."""
+    """A configuration or programme file is missing, unreadable or invalid.
+
+    The message is the first mistake; `problems` holds every one found (one line each),
+    for `mimicmirror config check`.
+    """
+
+    def __init__(self, message: str, problems: "list[str] | tuple[str, ...] | None" = None) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = tuple(problems) if problems else (message,)
 
 
 class InputError(UserError):

@@ -209,9 +209,10 @@ def test_a_wrong_config_refuses_to_start_with_one_line(tmp_path, command):
 
 
 @pytest.mark.parametrize("text,problem", [
-    ('[rig]\nface = "grace_hopper"\ncolour = 3\n', "unknown key rig.colour"),
-    ('[exercises.raise_brows]\naction = "wink"\n', "exercises.raise_brows.action = 'wink': must be one of"),
-    ('[[happenings]]\nwhat = "fault"\nkind = "smoke"\nat = 3\n', "happenings[0].kind = 'smoke'"),
+    ('[rig]\nface = "grace_hopper"\ncolour = 3\n', "[rig] unknown key colour"),
+    ('[exercises.raise_brows]\naction = "wink"\n', "[exercises.raise_brows] action = 'wink': must be one of"),
+    ('[[happenings]]\nwhat = "fault"\nkind = "smoke"\nat = 3\n', "[happenings[0]] kind = 'smoke'"),
+    ('[rig]\nfps = 70\n', "[rig] fps = 70: must be a whole number from 1 to 60"),
     ('[rig\n', "not valid TOML"),
 ])
 def test_a_bad_scenario_file_is_one_line_naming_the_key(tmp_path, text, problem):

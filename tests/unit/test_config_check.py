@@ -34,8 +34,8 @@ def test_every_mistake_is_listed_with_file_key_value_and_what_is_allowed(tmp_pat
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines == [
-        f"{bad}: unknown section [lights] (known: user, session, camera, buttons, display, idle, store, sound)",
-        f"{bad}: unknown key [user] colour (known: affected_side, programme, daily_sessions, language, name)",
+        f"{bad}: unknown table [lights] (known: user, session, camera, buttons, display, idle, store, sound)",
+        f"{bad}: [user] unknown key colour (known: affected_side, programme, daily_sessions, language, name)",
         f"{bad}: [user] affected_side = 'up': must be one of 'left', 'right'",
         f"{bad}: [user] daily_sessions = 9: must be a whole number from 1 to 6",
         f"{bad}: [display] rotation = 45: must be one of 0, 90, 180, 270",
@@ -97,3 +97,26 @@ def test_validate_stops_at_the_first_of_the_problems():
 
 def test_a_valid_config_has_no_problems():
     assert config.problems(config.read_toml(REPO_CONFIG), str(REPO_CONFIG)) == []
+
+
+def test_every_mistake_in_both_files_is_listed_not_only_the_first(tmp_path):
+    cfg = tmp_path / "mimicmirror.toml"
+    cfg.write_text('[user]\ndaily_sessions = 9\n[session]\nmax_minutes = 40\n')
+    programme = tmp_path / "exercises.toml"
+    text = (config.DEFAULTS_DIR / "exercises.toml").read_text()
+    for old, new in (("[exercises.frown]\n", "[exercises.frown]\nrepetitions = 3\n"),
+                     ("overactivity_ratio = 1.5", "overactivity_ratio = 20"),
+                     ('cue = "Keep your eye soft"', 'cue = "Keep your {eye} soft"')):
+        assert old in text
+        text = text.replace(old, new, 1)
+    programme.write_text(text)
+    result = check(str(cfg))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [f"{cfg}: [user] daily_sessions = 9: must be a whole number from 1 to 6",
+                         f"{cfg}: [session] max_minutes = 40: must be a number from 2 to 30"]
+    assert lines[2] == f"{programme}: [rules] overactivity_ratio = 20: must be a number from 1 to 10"
+    assert lines[3].startswith(f"{programme}: [quiet.eye_opening] cue = 'Keep your {{eye}} soft': "
+                               "unknown placeholder {eye}")
+    assert lines[4].startswith(f"{programme}: [exercises.frown] unknown key repetitions")
+    assert lines[5:] == ["5 problems found"]

@@ -25,19 +25,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def programme_problems(config_file: str, programme_path: Path, name: object) -> list[str]:
-    """The programme file's first mistake, or the config naming a programme it lacks."""
+    """The config naming a programme the programme file lacks, then every mistake in that file."""
+    from ..config import read_toml
     from ..errors import ConfigError
-    from ..exercises.catalogue import load_catalogue
+    from ..exercises.catalogue import catalogue_problems
 
+    found = catalogue_problems(programme_path)
     try:
-        catalogue = load_catalogue(programme_path)
-    except ConfigError as e:
-        return [str(e)]
-    if isinstance(name, str) and name not in catalogue.programmes:
-        known = ", ".join(repr(p) for p in catalogue.programmes)
-        return [f"{config_file}: [user] programme = {name!r}: must be one of {known} (the programmes in "
-                f"{programme_path})"]
-    return []
+        tables = read_toml(programme_path).get("programmes")
+    except ConfigError:
+        return found                    # unreadable: catalogue_problems has said so
+    known = list(tables) if isinstance(tables, dict) else []
+    if known and isinstance(name, str) and name not in known:
+        found.insert(0, f"{config_file}: [user] programme = {name!r}: must be one of "
+                        f"{', '.join(repr(p) for p in known)} (the programmes in {programme_path})")
+    return found
 
 
 def config_problems(path: Path) -> list[str]:

@@ -2,13 +2,13 @@
 
 Everything the engine coaches by comes from here: the exercises, the rules and
 their thresholds, the cue texts, the pace of a session and the programmes.
-Each key's type and limits are data (the `*_FIELDS` tables); a mistake is one
-`ConfigError` line naming the file, the table (exercise or programme) and the key.
+Each key's type and limits are data (the `*_FIELDS` tables, checked by the one
+mechanism in `schema.py`); every mistake in the file is found, each one line
+naming the file, the table (exercise or programme) and the key.
 """
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from ..config import read_toml
 from ..errors import ConfigError
+from ..schema import Field, Problems
 from ..face.measures import MEASURE_NAMES, UNITS
 from ..sides import Side, other
 
@@ -25,29 +26,6 @@ SIDE_MODES = ("both", "affected", "unaffected", "left", "right", "each")
 #: Measures that are clearly positive on a relaxed face, so a change can be a fraction of it.
 QUIET_MEASURES = ("eye_opening", "brow_height", "inner_brow", "mouth_corner_excursion",
                   "nose_ala", "cheek", "mouth_width")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One key of a table: its type, default (None = required), limits and choices."""
-
-    type: type | tuple[type, ...]
-    default: Any = None
-    min: float | None = None
-    max: float | None = None
-    choices: tuple[Any, ...] | None = None
-    placeholders: tuple[str, ...] | None = None  # allowed {names} in a text
-
-    def describe(self) -> str:
-        if self.choices is not None:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        kind = {str: "text", int: "whole number", float: "number", bool: "true or false",
-                list: "list", dict: "table"}.get(self.type if isinstance(self.type, type) else float, "value")
-        if self.min is not None and self.max is not None:
-            return f"a {kind} from {self.min} to {self.max}"
-        if self.min is not None:
-            return f"a {kind} of at least {self.min}"
-        return f"a {kind}"
 
 
 RULES_FIELDS: Mapping[str, Field] = {
@@ -257,177 +235,174 @@ class Programme:
         return out
 
 
-class _Where:
-    """Builds the one-line messages: file, table, key, value, what is allowed."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, table: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.path}: [{table}] {message}")
-
-    def check(self, table: str, key: str, field: Field, value: Any) -> Any:
-        bad = self.fail(table, f"{key} = {value!r}: must be {field.describe()}")
-        types = field.type if isinstance(field.type, tuple) else (field.type,)
-        if float in types and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-            raise bad
-        if field.choices is not None and value not in field.choices:
-            raise bad
-        if field.min is not None and value < field.min or field.max is not None and value > field.max:
-            raise bad
-        if field.placeholders is not None:
-            for text in value if isinstance(value, list) else [value]:
-                if not isinstance(text, str):
-                    raise self.fail(table, f"{key}: {text!r} must be text")
-                self._placeholders(table, key, text, field.placeholders)
-        return value
-
-    def _placeholders(self, table: str, key: str, text: str, allowed: tuple[str, ...]) -> None:
-        try:
-            fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text)
-                      if name is not None]
-        except ValueError:
-            raise self.fail(table, f"{key} = {text!r}: unbalanced braces") from None
-        for name, spec, conv in fields:
-            if name not in allowed:
-                raise self.fail(table, f"{key} = {text!r}: unknown placeholder {{{name}}} "
-                                       f"(known: {', '.join('{' + a + '}' for a in allowed)})")
-            if spec or conv:   # the mirror fills in a plain word; anything else would fail mid-session
-                raise self.fail(table, f"{key} = {text!r}: write the placeholder plainly, as {{{name}}}")
-
-    def table(self, table: str, data: Any, spec: Mapping[str, Field], prefix: str = "") -> dict[str, Any]:
-        """Check one TOML table against its spec; fill defaults; reject unknown keys.
-
-        `prefix` names a table nested under a key (e.g. "moves[0]."), for the message.
-        """
-        if not isinstance(data, dict):
-            raise self.fail(table, f"{prefix.rstrip('.') or 'this'} must be a table")
-        for key in data:
-            if key not in spec:
-                raise self.fail(table, f"unknown key {prefix}{key} (known: {', '.join(spec)})")
-        out = {}
-        for key, field in spec.items():
-            if key in data:
-                out[key] = self.check(table, prefix + key, field, data[key])
-            elif field.default is None:
-                raise self.fail(table, f"{prefix}{key} is missing")
-            else:
-                out[key] = field.default
-        return out
-
-
-def _exercise(where: _Where, eid: str, data: Any, quiet: Mapping[str, QuietRule]) -> Exercise:
+def _exercise(found: Problems, eid: str, data: Any, quiet: Mapping[str, QuietRule | None]) -> Exercise | None:
+    """The exercise, or None when it has a mistake (each one noted). A quiet rule with
+    mistakes of its own (None in `quiet`) is not blamed on the exercise too."""
     table = f"exercises.{eid}"
-    given = data if isinstance(data, dict) else {}
-    raw = where.table(table, data, EXERCISE_FIELDS)
-    kind = raw["kind"]
-    wrong = GUIDED_ONLY if kind == "tracked" else TRACKED_ONLY
-    for key in wrong:
-        if key in given:
-            raise where.fail(table, f"{key}: not used by a {kind} exercise")
-    if kind == "tracked":
-        for key in ("moves", "reps"):
-            if key not in given:
-                raise where.fail(table, f"{key} is missing (a tracked exercise needs it)")
-        if not raw["moves"]:
-            raise where.fail(table, "moves: a tracked exercise needs at least one move")
-    elif "seconds" not in given:
-        raise where.fail(table, "seconds is missing (a guided exercise needs it)")
+    before = len(found)
+    raw = found.table(table, data, EXERCISE_FIELDS)
+    if raw is None:
+        return None
+    kind = raw.get("kind")
+    if kind is not None:
+        wrong = GUIDED_ONLY if kind == "tracked" else TRACKED_ONLY
+        for key in wrong:
+            if key in data:
+                found.add(table, f"{key}: not used by a {kind} exercise")
+        if kind == "tracked":
+            for key in ("moves", "reps"):
+                if key not in data:
+                    found.add(table, f"{key} is missing (a tracked exercise needs it)")
+            if "moves" in data and not raw["moves"]:
+                found.add(table, "moves: a tracked exercise needs at least one move")
+        elif "seconds" not in data:
+            found.add(table, "seconds is missing (a guided exercise needs it)")
     moves = []
     for i, m in enumerate(raw["moves"]):
-        mv = where.table(table, m, MOVE_FIELDS, prefix=f"moves[{i}].")
+        mv = found.table(table, m, MOVE_FIELDS, prefix=f"moves[{i}].")
+        if mv is None or len(mv) < len(MOVE_FIELDS):
+            continue
         if i == 0 and UNITS[mv["measure"]] != "iid":
-            raise where.fail(table, f"moves[0] measure = {mv['measure']!r}: the first move must be "
-                                    "a length (it is the recorded movement)")
+            found.add(table, f"moves[0] measure = {mv['measure']!r}: the first move must be "
+                             "a length (it is the recorded movement)")
         moves.append(Move(**mv))
     if len({m.measure for m in moves}) != len(moves):
-        raise where.fail(table, "moves: a measure is listed twice")
+        found.add(table, "moves: a measure is listed twice")
     for name in raw["quiet"]:
         if name not in quiet:
-            raise where.fail(table, f"quiet: unknown quiet measure {name!r} "
-                                    f"(known: {', '.join(quiet) or 'none: add a [quiet.<measure>] table'})")
+            found.add(table, f"quiet: unknown quiet measure {name!r} "
+                             f"(known: {', '.join(quiet) or 'none: add a [quiet.<measure>] table'})")
         if any(m.measure == name for m in moves):
-            raise where.fail(table, f"quiet: {name!r} is one of the exercise's own moves")
-    if not raw["cues"]:
-        raise where.fail(table, "cues: needs at least one line")
+            found.add(table, f"quiet: {name!r} is one of the exercise's own moves")
+    if "cues" in raw and not raw["cues"]:
+        found.add(table, "cues: needs at least one line")
+    if len(found) > before or any(quiet.get(name) is None for name in raw["quiet"]):
+        return None
     raw.update(moves=tuple(moves), cues=tuple(raw["cues"]), quiet=tuple(raw["quiet"]))
     return Exercise(id=eid, **raw)
 
 
-def _rules(where: _Where, data: Any) -> Rules:
-    r = Rules(**where.table("rules", data, RULES_FIELDS))
+def _rules(found: Problems, data: Any) -> Rules:
+    """The rules; a wrong value is noted and its default used, so later checks still run."""
+    given = found.table("rules", data, RULES_FIELDS)
+    r = Rules(**(given or {k: f.default for k, f in RULES_FIELDS.items()}))
     if not r.release_threshold < r.start_threshold <= r.target_low < 1.0 < r.target_high:
-        raise where.fail("rules", "thresholds must satisfy release_threshold < start_threshold "
-                                  "<= target_low < 1 < target_high")
+        found.add("rules", "thresholds must satisfy release_threshold < start_threshold "
+                           "<= target_low < 1 < target_high")
     if r.noise_floor >= r.start_threshold:
-        raise where.fail("rules", f"noise_floor = {r.noise_floor!r}: must be below start_threshold")
+        found.add("rules", f"noise_floor = {r.noise_floor!r}: must be below start_threshold")
     return r
 
 
-def _quiet(where: _Where, data: Any) -> dict[str, QuietRule]:
+def _flow(found: Problems, data: Any) -> Flow:
+    given = found.table("flow", data, FLOW_FIELDS)
+    return Flow(**(given or {k: f.default for k, f in FLOW_FIELDS.items()}))
+
+
+def _quiet(found: Problems, data: Any) -> dict[str, QuietRule | None]:
+    """The quiet rules by measure; None for one with a mistake (noted)."""
     if not isinstance(data, dict):
-        raise ConfigError(f"{where.path}: [quiet] must be a table of [quiet.<measure>] tables")
+        found.add(None, "[quiet] must be a table of [quiet.<measure>] tables")
+        return {}
     out = {}
     for name, table in data.items():
         if name not in QUIET_MEASURES:
-            raise where.fail(f"quiet.{name}", f"not a measure that can be watched "
-                                              f"(known: {', '.join(QUIET_MEASURES)})")
-        out[name] = QuietRule(measure=name, **where.table(f"quiet.{name}", table, QUIET_FIELDS))
+            found.add(f"quiet.{name}", f"not a measure that can be watched (known: {', '.join(QUIET_MEASURES)})")
+            continue
+        before = len(found)
+        values = found.table(f"quiet.{name}", table, QUIET_FIELDS)
+        out[name] = QuietRule(measure=name, **values) if values and len(found) == before else None
     return out
 
 
-def _programme(where: _Where, name: str, data: Any, catalogue: Catalogue) -> Programme:
+def _programme(found: Problems, name: str, data: Any, catalogue: Catalogue,
+               broken: set[str]) -> Programme | None:
+    """The programme, or None when it has a mistake. An exercise with mistakes of its
+    own (`broken`) is not blamed on the programme too."""
     table = f"programmes.{name}"
-    raw = where.table(table, data, PROGRAMME_FIELDS)
+    before = len(found)
+    raw = found.table(table, data, PROGRAMME_FIELDS)
+    if raw is None or "exercises" not in raw:
+        return None
     ids = raw["exercises"]
     for eid in ids:
         if not isinstance(eid, str):
-            raise where.fail(table, f"exercises: {eid!r} is not an exercise id (write it in quotes)")
-        if eid not in catalogue.exercises:
-            raise where.fail(table, f"exercises: unknown exercise {eid!r}")
+            found.add(table, f"exercises: {eid!r} is not an exercise id (write it in quotes)")
+        elif eid not in catalogue.exercises and eid not in broken:
+            found.add(table, f"exercises: unknown exercise {eid!r}")
+    ids = [eid for eid in ids if isinstance(eid, str)]
     if len(set(ids)) != len(ids):
-        raise where.fail(table, "exercises: an exercise is listed twice")
+        found.add(table, "exercises: an exercise is listed twice")
     dosed = {}
     for eid, dose in raw["dose"].items():
         if eid not in ids:
-            raise where.fail(table, f"dose.{eid}: not in this programme's exercises")
-        values = where.table(table, dose, DOSE_FIELDS, prefix=f"dose.{eid}.")
-        ex = catalogue.exercises[eid]
+            found.add(table, f"dose.{eid}: not in this programme's exercises")
+            continue
+        values = found.table(table, dose, DOSE_FIELDS, prefix=f"dose.{eid}.")
+        ex = catalogue.exercises.get(eid)
+        if values is None or ex is None:
+            continue
         for key in dose:
-            if (key in TRACKED_ONLY) != ex.tracked:
-                raise where.fail(table, f"dose.{eid}.{key}: not used by a {ex.kind} exercise")
-        dosed[eid] = replace(ex, **{k: values[k] for k in dose})
+            if key in DOSE_FIELDS and (key in TRACKED_ONLY) != ex.tracked:
+                found.add(table, f"dose.{eid}.{key}: not used by a {ex.kind} exercise")
+        dosed[eid] = replace(ex, **{k: values[k] for k in dose if k in DOSE_FIELDS})
+    if len(found) > before or any(eid in broken for eid in ids):
+        return None
     exercises = tuple(dosed.get(eid, catalogue.exercises[eid]) for eid in ids)
     exercises = tuple(e for e in exercises if e.enabled)
     if not exercises:
-        raise where.fail(table, "exercises: no enabled exercise left")
+        found.add(table, "exercises: no enabled exercise left")
+        return None
     return Programme(name=name, title=raw["title"], path=catalogue.path, exercises=exercises,
                      rules=catalogue.rules, flow=catalogue.flow, quiet=catalogue.quiet,
                      cues=catalogue.cues)
 
 
-def load_catalogue(path: Path | str) -> Catalogue:
-    """Read and validate the whole programme file."""
-    path = Path(path)
-    where = _Where(path)
+def _catalogue(path: Path) -> tuple[Catalogue, Problems]:
+    """The whole programme file, checked to the end: what is right, and every mistake."""
+    found = Problems(path)
     data = read_toml(path)
-    for key in data:
-        if key not in TOP_LEVEL:
-            raise ConfigError(f"{path}: unknown table [{key}] (known: {', '.join(TOP_LEVEL)})")
+    found.tables(data, TOP_LEVEL)
     for key in ("exercises", "programmes"):
         if not isinstance(data.get(key), dict) or not data[key]:
-            raise ConfigError(f"{path}: [{key}] is missing or empty")
-    rules = _rules(where, data.get("rules", {}))
-    flow = Flow(**where.table("flow", data.get("flow", {}), FLOW_FIELDS))
-    quiet = _quiet(where, data.get("quiet", {}))
-    cues = where.table("cues", data.get("cues", {}), {k: replace(f, default=None) for k, f in CUES_FIELDS.items()})
-    exercises = {eid: _exercise(where, eid, table, quiet) for eid, table in data["exercises"].items()}
-    cat = Catalogue(path, rules, flow, MappingProxyType(quiet), MappingProxyType(cues),
+            found.add(None, f"[{key}] is missing or empty")
+    rules = _rules(found, data.get("rules", {}))
+    flow = _flow(found, data.get("flow", {}))
+    quiet = _quiet(found, data.get("quiet", {}))
+    cues = found.table("cues", data.get("cues", {}), CUES_FIELDS) or {}
+    exercise_tables = data.get("exercises") if isinstance(data.get("exercises"), dict) else {}
+    exercises, broken = {}, set()
+    for eid, table in exercise_tables.items():
+        exercise = _exercise(found, eid, table, quiet)
+        if exercise is None:
+            broken.add(eid)
+        else:
+            exercises[eid] = exercise
+    quiet_ok = {name: rule for name, rule in quiet.items() if rule is not None}
+    cat = Catalogue(path, rules, flow, MappingProxyType(quiet_ok), MappingProxyType(cues),
                     MappingProxyType(exercises), MappingProxyType({}))
-    programmes = {name: _programme(where, name, table, cat) for name, table in data["programmes"].items()}
-    return replace(cat, programmes=MappingProxyType(programmes))
+    programme_tables = data.get("programmes") if isinstance(data.get("programmes"), dict) else {}
+    programmes = {}
+    for name, table in programme_tables.items():
+        programme = _programme(found, name, table, cat, broken)
+        if programme is not None:
+            programmes[name] = programme
+    return replace(cat, programmes=MappingProxyType(programmes)), found
+
+
+def catalogue_problems(path: Path | str) -> list[str]:
+    """Every mistake in the programme file, one line each (an unreadable file is one line)."""
+    try:
+        return _catalogue(Path(path))[1].lines
+    except ConfigError as e:
+        return list(e.problems)
+
+
+def load_catalogue(path: Path | str) -> Catalogue:
+    """Read and validate the whole programme file; the first mistake is raised."""
+    cat, found = _catalogue(Path(path))
+    found.raise_first()
+    return cat
 
 
 def load_programme(path: Path | str, name: str) -> Programme:

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from ..config import read_toml
 from ..errors import ConfigError
+from ..schema import Field, Problems
 from .actions import ACTIONS, LID_ACTION
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
@@ -100,112 +101,102 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     return parse_scenario(read_toml(path), path)
 
 
+RIG_FIELDS = {
+    "face": Field(str, "grace_hopper", "the bundled real face at the mirror", nonempty=True),
+    "fps": Field(int, 10, "frames per second the camera serves", min=1, max=60),
+    "programme": Field(str, "gentle", "which programme of the programme file to run", nonempty=True),
+    "affected_side": Field(str, "left", "the side with the palsy", choices=("left", "right")),
+    "max_seconds": Field(float, 1800.0, "the run stops after this much simulated time", min=0),
+}
+PERSON_FIELDS = {
+    "arrive": Field(float, 1.0, "the face appears at the mirror", min=0),
+    "start_after": Field(float, 2.0, "NEXT this long after the start prompt shows", min=0),
+    "read_seconds": Field(float, 2.0, "NEXT on an instruction card after this (0: let it run)", min=0),
+    "summary_seconds": Field(float, 2.0, "NEXT on an exercise summary after this (0: let it run)", min=0),
+    "guided_seconds": Field(float, 0.0, "NEXT on a guided step after this (0: do it all)", min=0),
+    "move_seconds": Field(float, 0.8, "time to reach the full movement", min=0),
+    "leave_after_session": Field(bool, True, "the face leaves when the session ends"),
+}
+MOVEMENT_FIELDS = {
+    "action": Field(str, doc="what the face does", choices=SIM_ACTIONS),
+    "left": Field(float, 1.0, "amplitude of the person's left side", min=0),
+    "right": Field(float, 1.0, "amplitude of the person's right side", min=0),
+    "also": Field(list, [], "further actions at the same time, e.g. the affected eye narrowing"),
+}
+ALSO_FIELDS = {
+    "action": Field(str, doc="what else the face does", choices=SIM_ACTIONS),
+    "left": Field(float, 0.0, "amplitude on the left", min=0),
+    "right": Field(float, 0.0, "amplitude on the right", min=0),
+}
+HAPPENING_FIELDS = {
+    "what": Field(str, doc="what happens", choices=HAPPENINGS),
+    "kind": Field(str, "", "fault kind, button, or checkpoint name"),
+    "at": Field(float, None, "absolute scenario seconds", min=0),
+    "exercise": Field(str, None, "... or relative to this exercise's first practice screen", nonempty=True),
+    "after": Field(float, 0.0, "seconds after that screen", min=0),
+    "seconds": Field(float, 0.0, "how long it lasts", min=0),
+}
+EXPECT_FIELDS = {
+    "cues": Field(dict, {}, "cue -> the exercise ids where it must be given (and nowhere else)"),
+    "symmetry_tolerance": Field(float, 0.15, "how far a measured symmetry may be from the imposed one", min=0),
+}
+KIND_OF = {"fault": FAULTS, "press": ("next", "repeat", "next_long")}
+
+
 def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenario:
-    where = str(path) if path else "<scenario>"
-    _only(data, ("rig", "person", "exercises", "happenings", "expect"), where, "")
-    rig = data.get("rig", {})
-    _only(rig, ("face", "fps", "programme", "affected_side", "max_seconds"), where, "rig.")
-    person_data = data.get("person", {})
-    _only(person_data, tuple(Person.__dataclass_fields__), where, "person.")
-    person = Person(**{k: _number(v, where, f"person.{k}") if k != "leave_after_session"
-                       else _boolean(v, where, f"person.{k}") for k, v in person_data.items()})
-    exercise_specs = data.get("exercises", {})
-    _table(exercise_specs, where, "exercises")
-    exercises = {eid: _movement(spec, where, f"exercises.{eid}") for eid, spec in exercise_specs.items()}
-    happening_specs = data.get("happenings", [])
-    if not isinstance(happening_specs, list):
-        raise ConfigError(f"{where}: happenings must be a list of [[happenings]] tables")
-    happenings = tuple(_happening(h, where, f"happenings[{i}]") for i, h in enumerate(happening_specs))
-    expect = data.get("expect", {})
-    _only(expect, ("cues", "symmetry_tolerance"), where, "expect.")
-    cue_specs = expect.get("cues", {})
-    _table(cue_specs, where, "expect.cues")
-    cues = {cue: _names(ids, where, f"expect.cues.{cue}") for cue, ids in cue_specs.items()}
-    side = rig.get("affected_side", "left")
-    if side not in ("left", "right"):
-        raise ConfigError(f"{where}: rig.affected_side = {side!r}: must be 'left' or 'right'")
-    fps = _number(rig.get("fps", 10), where, "rig.fps")
-    if fps != int(fps) or not 1 <= fps <= 60:
-        raise ConfigError(f"{where}: rig.fps = {rig['fps']!r}: must be a whole number from 1 to 60")
-    return Scenario(
-        name=path.stem if path else "scenario", path=path,
-        face=_text(rig.get("face", "grace_hopper"), where, "rig.face"), fps=int(fps),
-        programme=_text(rig.get("programme", "gentle"), where, "rig.programme"), affected_side=side,
-        max_seconds=_number(rig.get("max_seconds", 1800.0), where, "rig.max_seconds"), person=person,
-        exercises=exercises, happenings=happenings, expect_cues=cues,
-        symmetry_tolerance=_number(expect.get("symmetry_tolerance", 0.15), where, "expect.symmetry_tolerance"))
+    """The scenario; the first mistake is raised, naming the file, the table and the key."""
+    found = Problems(path or "<scenario>")
+    found.tables(data, ("rig", "person", "exercises", "happenings", "expect"), lists=("happenings",))
+    rig = _section(found, "rig", data, RIG_FIELDS)
+    person = _section(found, "person", data, PERSON_FIELDS)
+    expect = _section(found, "expect", data, EXPECT_FIELDS)
+    exercises = {}
+    specs = data.get("exercises", {})
+    for eid, spec in (specs.items() if isinstance(specs, dict) else ()):
+        movement = _movement(found, f"exercises.{eid}", spec)
+        if movement is not None:
+            exercises[eid] = movement
+    specs = data.get("happenings", [])
+    happenings = [_happening(found, f"happenings[{i}]", h) for i, h in enumerate(specs if isinstance(specs, list) else ())]
+    cues = {}
+    for cue, ids in expect["cues"].items():
+        if not isinstance(ids, list) or not all(isinstance(v, str) for v in ids):
+            found.add("expect", f"cues.{cue} = {ids!r}: must be a list of exercise ids")
+        else:
+            cues[cue] = tuple(ids)
+    found.raise_first()
+    return Scenario(name=path.stem if path else "scenario", path=path, person=Person(**person),
+                    exercises=exercises, happenings=tuple(h for h in happenings if h is not None),
+                    expect_cues=cues, symmetry_tolerance=expect["symmetry_tolerance"], **rig)
 
 
-def _table(value: Any, where: str, key: str) -> None:
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{where}: {key or 'scenario'} must be a table")
+def _section(found: Problems, name: str, data: Mapping[str, Any], spec: Mapping[str, Field]) -> dict[str, Any]:
+    """A table's values; defaults where it is missing or wrong (the mistake is noted)."""
+    values = found.table(name, data.get(name, {}), spec) if isinstance(data.get(name, {}), dict) else None
+    return values or {key: field.default for key, field in spec.items()}
 
 
-def _only(table: Mapping[str, Any], allowed: tuple[str, ...], where: str, prefix: str) -> None:
-    _table(table, where, prefix.rstrip("."))
-    for key in table:
-        if key not in allowed:
-            raise ConfigError(f"{where}: unknown key {prefix}{key} (known: {', '.join(allowed)})")
-
-
-def _number(value: Any, where: str, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ConfigError(f"{where}: {key} = {value!r}: must be a number of 0 or more")
-    return float(value)
-
-
-def _boolean(value: Any, where: str, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: {key} = {value!r}: must be true or false")
-    return value
-
-
-def _text(value: Any, where: str, key: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{where}: {key} = {value!r}: must be a non-empty text")
-    return value
-
-
-def _names(value: Any, where: str, key: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: {key} = {value!r}: must be a list of exercise ids")
-    return tuple(value)
-
-
-def _action(name: Any, where: str, key: str) -> str:
-    if name not in SIM_ACTIONS:
-        raise ConfigError(f"{where}: {key} = {name!r}: must be one of {', '.join(SIM_ACTIONS)}")
-    return name
-
-
-def _movement(spec: Any, where: str, key: str) -> Movement:
-    _only(spec, ("action", "left", "right", "also"), where, key + ".")
+def _movement(found: Problems, table: str, spec: Any) -> Movement | None:
+    raw = found.table(table, spec, MOVEMENT_FIELDS)
+    if raw is None:
+        return None
     also = []
-    for i, extra in enumerate(spec.get("also", [])):
-        _only(extra, ("action", "left", "right"), where, f"{key}.also[{i}].")
-        also.append((_action(extra.get("action"), where, f"{key}.also[{i}].action"),
-                     _number(extra.get("left", 0.0), where, f"{key}.also[{i}].left"),
-                     _number(extra.get("right", 0.0), where, f"{key}.also[{i}].right")))
-    return Movement(_action(spec.get("action"), where, f"{key}.action"),
-                    _number(spec.get("left", 1.0), where, f"{key}.left"),
-                    _number(spec.get("right", 1.0), where, f"{key}.right"), tuple(also))
+    for i, extra in enumerate(raw["also"]):
+        a = found.table(table, extra, ALSO_FIELDS, prefix=f"also[{i}].")
+        if a and "action" in a:
+            also.append((a["action"], a["left"], a["right"]))
+    return Movement(raw["action"], raw["left"], raw["right"], tuple(also)) if "action" in raw else None
 
 
-def _happening(spec: Any, where: str, key: str) -> Happening:
-    _only(spec, ("what", "kind", "at", "exercise", "after", "seconds"), where, key + ".")
-    what = spec.get("what")
-    if what not in HAPPENINGS:
-        raise ConfigError(f"{where}: {key}.what = {what!r}: must be one of {', '.join(HAPPENINGS)}")
-    kind = spec.get("kind", "")
-    if what == "fault" and kind not in FAULTS:
-        raise ConfigError(f"{where}: {key}.kind = {kind!r}: must be one of {', '.join(FAULTS)}")
-    if what == "press" and kind not in ("next", "repeat", "next_long"):
-        raise ConfigError(f"{where}: {key}.kind = {kind!r}: must be 'next', 'repeat' or 'next_long'")
-    if what == "checkpoint" and not re.fullmatch(r"[a-z0-9_-]+", str(kind)):
-        raise ConfigError(f"{where}: {key}.kind = {kind!r}: a checkpoint needs a name of a-z, 0-9, - and _")
+def _happening(found: Problems, table: str, spec: Any) -> Happening | None:
+    raw = found.table(table, spec, HAPPENING_FIELDS)
+    if raw is None or "what" not in raw:
+        return None
+    what, kind = raw["what"], raw["kind"]
+    if what in KIND_OF and kind not in KIND_OF[what]:
+        found.add(table, f"kind = {kind!r}: must be one of {', '.join(repr(k) for k in KIND_OF[what])}")
+    if what == "checkpoint" and not re.fullmatch(r"[a-z0-9_-]+", kind):
+        found.add(table, f"kind = {kind!r}: a checkpoint needs a name of a-z, 0-9, - and _")
     if ("at" in spec) == ("exercise" in spec):
-        raise ConfigError(f"{where}: {key}: give either 'at' or 'exercise' (with 'after')")
-    return Happening(what=what, kind=kind,
-                     at=_number(spec["at"], where, f"{key}.at") if "at" in spec else None,
-                     exercise=_text(spec["exercise"], where, f"{key}.exercise") if "exercise" in spec else None, after=_number(spec.get("after", 0.0), where, f"{key}.after"),
-                     seconds=_number(spec.get("seconds", 0.0), where, f"{key}.seconds"))
+        found.add(table, "give either 'at' or 'exercise' (with 'after')")
+    return Happening(**raw)
