@@ -112,7 +112,7 @@ pip_settings() {
 MOUNTS=()
 mount_system() {
     local d
-    for d in proc sys dev; do
+    for d in proc sys dev dev/pts; do
         mount --bind "/$d" "$ROOT/$d"
         MOUNTS=("$ROOT/$d" "${MOUNTS[@]}")
     done

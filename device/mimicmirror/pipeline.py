@@ -13,6 +13,10 @@ analysed; the thread sleeps in between. The first analysed frame with a face
 brings it back to the full camera rate, so a person is seen within one idle
 period (0.5 s at 2 frames a second). During a session every frame counts.
 
+With `every_frame` on the camera's hand-off (a benchmark on a recording), the
+stages still overlap but each waits until the next has taken its item, so
+every frame is analysed and reaches the loop.
+
 The virtual rig's camera works in lockstep (one frame per `get`, nothing
 depending on thread timing): then the analysis runs in the caller's thread,
 and the same frames are skipped by the same rule, so runs stay identical.
@@ -127,6 +131,7 @@ class AnalysisStage:
             self._cond.wait_for(lambda: self._seq > self._taken or self._error is not None, timeout)
             if self._seq > self._taken:
                 self._taken = self._seq
+                self._cond.notify_all()      # every_frame: the stage may hand on the next
                 assert self._item is not None
                 return self._item
             if self._error is not None:
@@ -177,6 +182,8 @@ class AnalysisStage:
                 self._item = item
                 self._seq += 1
                 self._cond.notify_all()
+                if self.frames.every_frame:  # a benchmark: the loop takes every analysed frame
+                    self._cond.wait_for(lambda: self._stopping or self._taken == self._seq)
 
     def _fail(self, error: BaseException) -> None:
         with self._cond:

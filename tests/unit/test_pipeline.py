@@ -152,3 +152,22 @@ def test_the_analysis_runs_in_its_own_thread_while_the_loop_works():
     finally:
         stage.stop()
     assert threads == {"face-analysis"}
+
+
+def test_every_frame_mode_hands_every_frame_of_a_recording_to_the_loop_in_order():
+    clip = ReplaySource.from_callable(frames((0.0, 99.0)), FPS, duration=2.0)
+    analyzer = MarkerAnalyzer(seconds=0.002)
+    stage = AnalysisStage(LatestFrame(clip, every_frame=True), analyzer)
+    stage.start()
+    got = []
+    try:
+        from mimicmirror.camera.base import EndOfFrames
+        while True:
+            try:
+                got.append(stage.get(2.0))
+            except EndOfFrames:
+                break
+    finally:
+        stage.stop()
+    assert [round(f.t * FPS) for f in got] == list(range(60))
+    assert stage.dropped == 0 and analyzer.seen == [f.t for f in got]

@@ -5,6 +5,10 @@ frames queued up, the mirror would coach the face of a second ago; so the
 capture thread keeps only the newest frame and the loop drops the rest.
 The virtual rig instead wants every frame, in order, and nothing depending on
 thread timing: `lockstep=True` captures exactly one frame per `get`.
+A benchmark on a recording wants every frame too, but at the pace of the
+stages after it: `every_frame=True` keeps the capture thread (it reads the
+next frame while the last one is being analysed) and holds it back until the
+loop has taken the frame before, so nothing is dropped and nothing waits.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ class LatestFrame:
     next `get`; `start` again reopens the source (the service's retry).
     """
 
-    def __init__(self, source: FrameSource, lockstep: bool = False, read_timeout: float = 2.0) -> None:
+    def __init__(self, source: FrameSource, lockstep: bool = False, read_timeout: float = 2.0,
+                 every_frame: bool = False) -> None:
         self.source = source
         self.lockstep = lockstep
+        self.every_frame = every_frame
         self.read_timeout = read_timeout
         self.dropped = 0            # frames captured but superseded before the loop took them
         self._cond = threading.Condition()
@@ -65,6 +71,7 @@ class LatestFrame:
             if self._seq > self._taken:
                 self.dropped += self._seq - self._taken - 1
                 self._taken = self._seq
+                self._cond.notify_all()     # every_frame: the capture thread may read the next
                 assert self._frame is not None
                 return self._frame
             if self._error is not None:
@@ -103,6 +110,9 @@ class LatestFrame:
                 self._fail(e)
                 return
             self._deliver(frame)
+            if self.every_frame:
+                with self._cond:
+                    self._cond.wait_for(lambda: self._stopping or self._taken == self._seq)
 
     def _run_lockstep(self) -> None:
         while True:

@@ -5,9 +5,10 @@ One implementation, three SDL video drivers chosen by the config: `kmsdrm`
 SDL picks the windowing system) and `dummy` (no screen at all: tests, the
 headless demo). Everything is drawn on a surface of the logical size
 (`[display] width` x `height`), then turned by `rotation` degrees clockwise
-onto the glass, so a screen mounted sideways still reads upright. When the
-glass is not the size asked for (a fullscreen mode, a small laptop), the
-picture is scaled to fit, keeping its shape.
+onto the glass, so a screen mounted sideways still reads upright. Only the
+parts that changed since the last picture are turned and sent (see glass.py).
+When the glass is not the size asked for (a fullscreen mode, a small laptop),
+the picture is scaled to fit, keeping its shape.
 
 The camera picture is never drawn unless `show_camera` is set (a debug aid).
 """
@@ -24,6 +25,7 @@ import pygame
 
 from ..errors import UserError
 from ..screen import Screen
+from .glass import changed_rects, put_on_glass
 from .layout import draw_screen
 from .text import TextCache
 from .theme import MIRROR, Theme
@@ -74,8 +76,11 @@ class Display:
         self._next_due: float | None = None
         self._shown: Screen | None = None
         self._stale = True
-        self._logical = window if self._draws_in_place() else pygame.Surface(size)
-        self._glass = window if self._draws_in_place() else pygame.Surface(self.glass_size)
+        # two pictures: the one being drawn and the one on the glass, to find what changed
+        self._logical = pygame.Surface(size, 0, 32)
+        self._front = pygame.Surface(size, 0, 32)
+        self.last_sent: list[pygame.Rect] = []    # the glass rects the last picture changed
+        self._glass = window if self._fits() else pygame.Surface(self.glass_size)
 
     @property
     def glass_size(self) -> tuple[int, int]:
@@ -83,8 +88,8 @@ class Display:
         w, h = self.size
         return (h, w) if self.rotation in (90, 270) else (w, h)
 
-    def _draws_in_place(self) -> bool:
-        return self.rotation == 0 and self._window.get_size() == self.size
+    def _fits(self) -> bool:
+        return self._window.get_size() == self.glass_size
 
     def show(self, screen: Screen, camera_rgb: Any = None) -> None:
         """Draw the screen and flip, at most `fps` times a second.
@@ -109,16 +114,22 @@ class Display:
         self.frames_drawn += 1
 
     def _present(self) -> None:
-        if self._logical is not self._window:
+        if self._fits():
+            full = self._stale or self.frames_drawn == 0
+            rects = [self._logical.get_rect()] if full else changed_rects(self._logical, self._front)
+            touched = put_on_glass(self._logical, rects, self._window, self.rotation)
+            if touched:
+                pygame.display.update(touched)
+            self.last_sent = touched
+        else:
             glass = pygame.transform.rotate(self._logical, -self.rotation) if self.rotation else self._logical
-            self._glass = glass
-            if glass.get_size() == self._window.get_size():
-                self._window.blit(glass, (0, 0))
-            else:
-                self._window.fill(self.theme.background)
-                fitted = glass.get_rect().fit(self._window.get_rect())
-                self._window.blit(pygame.transform.smoothscale(glass, fitted.size), fitted)
-        pygame.display.flip()
+            self._glass = glass.copy()
+            self._window.fill(self.theme.background)
+            fitted = glass.get_rect().fit(self._window.get_rect())
+            self._window.blit(pygame.transform.smoothscale(glass, fitted.size), fitted)
+            pygame.display.flip()
+            self.last_sent = [self._window.get_rect()]
+        self._logical, self._front = self._front, self._logical
 
     def _pace(self) -> None:
         period = 1.0 / self.fps

@@ -1,0 +1,364 @@
+"""What the mirror costs against the bare face model, as ratios, in one run.
+
+The yardstick everywhere is the bare model: MediaPipe Face Mesh in tracking
+mode, one face, irises refined, on the same frames decoded the same way.
+Yardstick and candidate alternate (ABAB) so load from other processes hits
+both alike. Printed, in order:
+
+1. `mimicmirror analyze` on a clip / bare model (mean per frame).
+2. Whole loop fps / bare fps on a replayed clip, every frame analysed (the
+   recording is handed over frame by frame at the pace of the stages), and on
+   the virtual rig (lockstep; the virtual person's rendering not counted).
+3. Frame-to-drawn-cue latency, median and 95th percentile, against the model's time.
+4. CPU with nobody at the mirror (a camera-paced empty scene), share of one core.
+5. Wake-up: from the first frame with a face to the loop holding its analysis.
+6. Peak resident memory of `mimicmirror run` / a process running only the bare model.
+
+    .venv/bin/python benchmarks/mirror_ratios.py [--clip FILE] [--quick]
+
+Without --clip the clip is made from a real photo (see clips.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from analyze_clip import analyze_vs_bare
+from clips import SIZE, default_clip
+
+BARE_SCRIPT = """
+import sys, cv2
+from mediapipe.python.solutions import face_mesh
+mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+cap = cv2.VideoCapture(sys.argv[1])
+while True:
+    ok, bgr = cap.read()
+    if not ok:
+        break
+    mesh.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+"""
+
+MEASURE_SCRIPT = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def quiet_logs() -> None:
+    import logging
+
+    logging.getLogger().setLevel(logging.ERROR)
+
+
+# -- the yardstick ------------------------------------------------------------------------------
+
+def bare_fps(clip: Path) -> float:
+    from mediapipe.python.solutions import face_mesh
+
+    mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+    cap = cv2.VideoCapture(str(clip))
+    n, t0 = 0, time.perf_counter()
+    while True:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        mesh.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+        n += 1
+    seconds = time.perf_counter() - t0
+    cap.release()
+    mesh.close()
+    return n / seconds
+
+
+# -- the service on a recording ------------------------------------------------------------------
+
+def service_config(tmp: Path, display: dict | None = None):
+    from mimicmirror import config as config_mod
+
+    return config_mod.load(config_mod.DEFAULTS_DIR / "mimicmirror.toml", {
+        "camera": {"source": "replay", "fps": 30},
+        "buttons": {"backend": "none"},
+        "display": {"driver": "dummy", **(display or {})},
+        "store": {"path": str(tmp / "mimicmirror.db")},
+    })
+
+
+class Stamps:
+    """When each frame left the camera hand-off, and when the loop drew the screen after it."""
+
+    def __init__(self) -> None:
+        self.handed: dict[int, float] = {}
+        self.latency: list[float] = []
+        self.faces_at: list[tuple[float, float]] = []   # (frame t, loop time) of frames with a face
+        self._last: int | None = None
+
+    @contextlib.contextmanager
+    def watching(self):
+        from mimicmirror.camera.latest import LatestFrame
+        from mimicmirror.display.renderer import Display
+        from mimicmirror import service as service_mod
+
+        keeper_cls = service_mod.CameraKeeper
+        deliver, show, poll = LatestFrame._deliver, Display.show, keeper_cls.poll
+        stamps = self
+
+        def timed_deliver(self, frame):
+            stamps.handed[id(frame.rgb)] = time.perf_counter()
+            deliver(self, frame)
+
+        def timed_poll(self, now, clock):
+            frame, changes = poll(self, now, clock)
+            if frame is not None:
+                stamps._last = id(frame.rgb)
+                analysis = getattr(frame, "analysis", None)
+                if analysis is not None and analysis.face:
+                    stamps.faces_at.append((frame.t, time.monotonic()))
+            return frame, changes
+
+        def timed_show(self, screen, camera_rgb=None):
+            show(self, screen, camera_rgb)
+            if stamps._last is not None and stamps._last in stamps.handed:
+                stamps.latency.append(time.perf_counter() - stamps.handed.pop(stamps._last))
+                stamps._last = None
+
+        LatestFrame._deliver, Display.show, keeper_cls.poll = timed_deliver, timed_show, timed_poll
+        try:
+            yield self
+        finally:
+            LatestFrame._deliver, Display.show, keeper_cls.poll = deliver, show, poll
+
+
+def loop_on_clip(clip: Path, display: dict | None = None) -> tuple[float, list[float]]:
+    """Loop fps over a whole recording (every frame analysed) and each frame's latency to the screen."""
+    from mimicmirror.camera.latest import LatestFrame
+    from mimicmirror.camera.replay import ReplaySource
+    from mimicmirror.service import build_service
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = service_config(Path(tmp), display)
+        camera = LatestFrame(ReplaySource.from_path(clip), every_frame=True, read_timeout=5.0)
+        service = build_service(config, camera=camera)
+        stamps = Stamps()
+        with stamps.watching():
+            t0 = time.perf_counter()
+            service.run()
+            seconds = time.perf_counter() - t0
+    return len(stamps.latency) / seconds, stamps.latency
+
+
+def rig_loop() -> tuple[float, list[float], list[np.ndarray]]:
+    """The brief scenario on the rig: per-frame loop time (hand-off to drawn) and a frame sample."""
+    from mimicmirror.sim.rig import Rig
+    from mimicmirror.sim.scenario import load_scenario
+
+    stamps = Stamps()
+    sample: list[np.ndarray] = []
+    from mimicmirror.camera.latest import LatestFrame
+    original = LatestFrame._deliver
+
+    with stamps.watching():
+        deliver = LatestFrame._deliver
+
+        count = [0]
+
+        def sampling(self, frame):
+            count[0] += 1
+            if len(sample) < 200 and count[0] % 3 == 0:
+                sample.append(frame.rgb.copy())
+            deliver(self, frame)
+
+        LatestFrame._deliver = sampling
+        try:
+            with tempfile.TemporaryDirectory() as out:
+                Rig(load_scenario("brief"), Path(out), screenshots=False).run()
+        finally:
+            LatestFrame._deliver = original
+    return 1.0 / statistics.median(stamps.latency), stamps.latency, sample
+
+
+def bare_fps_frames(frames: list[np.ndarray]) -> float:
+    from mediapipe.python.solutions import face_mesh
+
+    mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+    times = []
+    for rgb in frames:
+        t0 = time.perf_counter()
+        mesh.process(rgb)
+        times.append(time.perf_counter() - t0)
+    mesh.close()
+    return 1.0 / statistics.median(times[5:])
+
+
+# -- a camera in real time, for idle and wake-up ----------------------------------------------------
+
+class PacedCamera:
+    """A camera delivering `fps` frames a second in real time: `scene(t)` says what it sees."""
+
+    def __init__(self, scene, fps: float = 15.0) -> None:
+        self.scene, self.fps = scene, fps
+        self._next = None
+
+    def start(self) -> None:
+        self._next = time.monotonic()
+
+    def stop(self) -> None: ...
+
+    def read(self, timeout: float):
+        from mimicmirror.camera.base import Frame
+
+        self._next += 1.0 / self.fps
+        time.sleep(max(0.0, self._next - time.monotonic()))
+        t = time.monotonic()
+        return Frame(self.scene(t), t)
+
+
+def empty_scene() -> np.ndarray:
+    rng = np.random.default_rng(1)
+    wall = np.full((SIZE[1], SIZE[0], 3), 70, np.uint8)
+    return np.clip(wall + rng.normal(0, 6, wall.shape), 0, 255).astype(np.uint8)
+
+
+def face_scene() -> np.ndarray:
+    from mimicmirror.sim.faces import load_face
+
+    rgb = load_face("grace_hopper")
+    face = cv2.resize(rgb, (round(rgb.shape[1] * 400 / rgb.shape[0]), 400), interpolation=cv2.INTER_AREA)
+    frame = empty_scene()
+    x0 = (SIZE[0] - face.shape[1]) // 2
+    frame[40:440, x0:x0 + face.shape[1]] = face
+    return frame
+
+
+def run_service_live(scene, seconds: float, tmp: Path, idle: bool = True, stamps: Stamps | None = None):
+    """The service on a camera-paced scene for `seconds`; returns the process CPU seconds used."""
+    from mimicmirror.camera.latest import LatestFrame
+    from mimicmirror.service import build_service
+
+    config = service_config(tmp)
+    service = build_service(config, camera=LatestFrame(PacedCamera(scene), read_timeout=2.0))
+    gate = getattr(service.camera.latest, "gate", None)
+    if gate is not None and not idle:
+        gate.busy = True
+    stop = threading.Event()
+    timer = threading.Timer(seconds, stop.set)
+    cpu0 = time.process_time()
+    timer.start()
+    with stamps.watching() if stamps else contextlib.nullcontext():
+        service.run(stop)
+    return time.process_time() - cpu0
+
+
+def idle_cpu(seconds: float) -> dict[str, float]:
+    """Share of one core used with nobody at the mirror: idling analysis, and analysing every frame."""
+    empty = empty_scene()
+    out: dict[str, list[float]] = {"idle": [], "every frame": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rnd in range(2):
+            for name in (("idle", "every frame") if rnd % 2 == 0 else ("every frame", "idle")):
+                cpu = run_service_live(lambda t: empty, seconds, Path(tmp), idle=name == "idle")
+                out[name].append(cpu / seconds)
+    return {k: statistics.mean(v) for k, v in out.items()}
+
+
+def wake_up(tries: int) -> list[float]:
+    """Seconds from the first camera frame with a face (after idling) to the loop holding its analysis."""
+    empty, face = empty_scene(), face_scene()
+    delays = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(tries):
+            arrive = [None]
+            start = time.monotonic()
+            offset = 2.5 + 0.13 * i        # after the analysis has gone idle, at a different phase each time
+
+            def scene(t, start=start, offset=offset, arrive=arrive):
+                if t - start < offset:
+                    return empty
+                if arrive[0] is None:
+                    arrive[0] = t
+                return face
+
+            stamps = Stamps()
+            run_service_live(scene, offset + 1.5, Path(tmp), stamps=stamps)
+            seen = [loop_t for frame_t, loop_t in stamps.faces_at if arrive[0] is not None and frame_t >= arrive[0]]
+            delays.append(seen[0] - arrive[0] if seen else float("inf"))
+    return delays
+
+
+# -- memory ---------------------------------------------------------------------------------------
+
+def peak_rss_mb(cmd: list[str]) -> float:
+    out = subprocess.run([sys.executable, "-c", MEASURE_SCRIPT, *cmd], check=True, capture_output=True, text=True)
+    return int(out.stdout.split()[-1]) / 1024.0
+
+
+def run_memory(clip: Path) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "mimicmirror.toml"
+        cfg.write_text(f'[camera]\nsource = "replay"\npath = "{clip}"\n[buttons]\nbackend = "none"\n'
+                       f'[display]\ndriver = "dummy"\n[store]\npath = "{Path(tmp) / "m.db"}"\n')
+        bare = peak_rss_mb([sys.executable, "-c", BARE_SCRIPT, str(clip)])
+        run = peak_rss_mb([sys.executable, "-m", "mimicmirror", "run", "--config", str(cfg)])
+    return run, bare
+
+
+# -- the table ------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clip", type=Path, help="a recording of a face (default: made from a real photo)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--rotation", type=int, default=0, help="display rotation for the loop on the clip")
+    args = parser.parse_args()
+    quiet_logs()
+    clip = args.clip or default_clip()
+    reps = 1 if args.quick else 2
+    print(f"clip: {clip} ({int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))} frames)")
+
+    a = analyze_vs_bare(clip)
+    print(f"1. analyze / bare model (mean per frame)          {a['ours'] / a['bare']:6.3f}"
+          f"   ({a['ours'] * 1000:.2f} vs {a['bare'] * 1000:.2f} ms)")
+
+    loop, bare, latency = [], [], []
+    for _ in range(reps):
+        bare.append(bare_fps(clip))
+        fps, lat = loop_on_clip(clip, {"rotation": args.rotation})
+        loop.append(fps)
+        latency += lat
+    lf, bf = statistics.mean(loop), statistics.mean(bare)
+    print(f"2. loop fps / bare fps, replayed clip             {lf / bf:6.3f}   ({lf:.1f} vs {bf:.1f} fps,"
+          f" rotation {args.rotation})")
+    rig_fps, rig_lat, sample = rig_loop()
+    rig_bare = bare_fps_frames(sample)
+    print(f"   loop fps / bare fps, rig (lockstep)            {rig_fps / rig_bare:6.3f}   ({rig_fps:.1f} vs "
+          f"{rig_bare:.1f} fps)")
+    model_ms = 1000 / bf
+    print(f"3. frame -> drawn cue, replayed clip              median {np.median(latency) * 1000:6.2f} ms, "
+          f"p95 {np.percentile(latency, 95) * 1000:6.2f} ms  (model {model_ms:.2f} ms)")
+    print(f"   frame -> drawn cue, rig                        median {np.median(rig_lat) * 1000:6.2f} ms, "
+          f"p95 {np.percentile(rig_lat, 95) * 1000:6.2f} ms  (model {1000 / rig_bare:.2f} ms)")
+    cpu = idle_cpu(5.0 if args.quick else 8.0)
+    print(f"4. CPU with nobody at the mirror, share of a core {cpu['idle']:6.3f}   (analysing every frame: "
+          f"{cpu['every frame']:.3f}; camera at 15 fps)")
+    wake = wake_up(3 if args.quick else 6)
+    print(f"5. wake-up to the first analysed face             median {statistics.median(wake):5.2f} s, "
+          f"max {max(wake):5.2f} s")
+    run_mb, bare_mb = run_memory(clip)
+    print(f"6. peak RSS: mimicmirror run / bare model         {run_mb / bare_mb:6.3f}   ({run_mb:.0f} vs "
+          f"{bare_mb:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
