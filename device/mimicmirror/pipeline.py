@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .camera.base import CameraError, Frame
 from .camera.latest import LatestFrame
@@ -96,6 +96,7 @@ class AnalysisStage:
         self.analyzer = analyzer
         self.gate = gate or IdleGate()
         self.analysed = 0                      # frames that went through the model
+        self._analysing = threading.Lock()     # held while the analyzer works on a frame
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._reset()
@@ -138,6 +139,15 @@ class AnalysisStage:
                 raise self._error
         raise CameraError("timeout", f"no analysed picture for {timeout:g} s")
 
+    def between_frames(self, job: Callable[[Any], Any]) -> Any:
+        """Run `job(analyzer)` in the caller's thread while no frame is being analysed.
+
+        The loop changes the analyzer's state (the session's relaxed frame) this
+        way, never in the middle of a frame; it waits at most one analysis.
+        """
+        with self._analysing:
+            return job(self.analyzer)
+
     def stop(self) -> None:
         thread = self._thread
         if thread is not None:
@@ -154,7 +164,8 @@ class AnalysisStage:
         analysis = None
         if self.gate.wants(frame.t):
             try:
-                analysis = self.analyzer.analyze(frame.rgb, frame.t)
+                with self._analysing:
+                    analysis = self.analyzer.analyze(frame.rgb, frame.t)
             except Exception as e:       # a frame the model cannot handle is skipped, not fatal
                 log.warning("frame at %.3f s skipped: %s: %s", frame.t, type(e).__name__, e)
             self.analysed += 1

@@ -171,3 +171,29 @@ def test_every_frame_mode_hands_every_frame_of_a_recording_to_the_loop_in_order(
         stage.stop()
     assert [round(f.t * FPS) for f in got] == list(range(60))
     assert stage.dropped == 0 and analyzer.seen == [f.t for f in got]
+
+
+def test_the_loop_changes_the_analyzer_only_between_frames():
+    analyzer = MarkerAnalyzer(seconds=0.05)
+    inside = threading.Event()
+    overlaps = []
+    original = analyzer.analyze
+
+    def analyze(rgb, t=0.0):
+        inside.set()
+        try:
+            return original(rgb, t)
+        finally:
+            inside.clear()
+
+    analyzer.analyze = analyze
+    stage = AnalysisStage(LatestFrame(PacedSource()), analyzer)
+    stage.start()
+    try:
+        stage.get(2.0)
+        for _ in range(10):
+            overlaps.append(stage.between_frames(lambda a: inside.is_set()))
+            time.sleep(0.01)
+    finally:
+        stage.stop()
+    assert overlaps == [False] * 10
