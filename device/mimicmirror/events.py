@@ -53,3 +53,15 @@ class CameraEvent:
 
 
 Event = Union[FrameEvent, ButtonEvent, TickEvent, CameraEvent]
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """A key of the mirror's window went down or up; `key` is pygame's lower-case name ("n", "space").
+
+    The window owns the key queue; the loop takes the changes from the display
+    and hands them to the buttons, which decide what a key means.
+    """
+
+    key: str
+    down: bool

@@ -34,13 +34,13 @@ from mimicmirror.clock import SimClock, SystemClock
 from mimicmirror.controls.buttons import GpioButtons
 from mimicmirror.display.renderer import open_display
 from mimicmirror.face.analyzer import Analyzer
-from mimicmirror.notify import Notifier
 from mimicmirror.records import SessionStarted
 from mimicmirror.screen import Screen, ScreenKind
-from mimicmirror.service import JournalFormatter, build_service, describe
+from mimicmirror.service import JournalFormatter, Notifier, build_service, describe
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.fake_picamera2 import FakePicamera2, Fault, still
 from mimicmirror.store.db import Store
+from mimicmirror.store.errors import RecordsRefused
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL_SCREEN = {"driver": "dummy", "width": 540, "height": 960}
@@ -170,7 +170,7 @@ def make_rig(tmp_path: Path, analyzer, notifier: Notifier, faults=(), db: Path |
     camera = LatestFrame(PicameraSource(640, 480, fps, picamera2_class=FakePicamera2), lockstep=True)
     pins = MockFactory()
     buttons = GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=pins)
-    display = open_display(config["display"], clock=clock)
+    display = open_display(config["display"])
     store = Store.open(db or tmp_path / "mimicmirror.db")
     service = build_service(config, clock=clock, camera=camera, buttons=buttons, display=display,
                             store=store, notifier=notifier, analyzer=analyzer)
@@ -216,10 +216,16 @@ def test_no_watchdog_while_the_loop_is_stuck(tmp_path, listener, analyzer, rig_p
             gate.wait()
             return analyzer.analyze(rgb, t)
 
+        def set_reference(self, rgb=None, neutral=None):
+            return analyzer.set_reference(rgb, neutral)
+
+        def clear_reference(self):
+            analyzer.clear_reference()
+
     clock = SystemClock()
     FakePicamera2.serve(still(load_face("grace_hopper")), clock=clock)
     config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
-    display = open_display(config["display"], clock=clock)
+    display = open_display(config["display"])
     store = Store.open(tmp_path / "mimicmirror.db")
     service = build_service(
         config, clock=clock, camera=PicameraSource(640, 480, 15, picamera2_class=FakePicamera2),
@@ -584,7 +590,7 @@ def test_button_presses_are_put_on_the_frames_time_base(tmp_path, analyzer):
     config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
     clip = ReplaySource.from_callable(still(load_face("grace_hopper")), 15, duration=12.0)
     pins = MockFactory()
-    display = open_display(config["display"], clock=clock)
+    display = open_display(config["display"])
     store = Store.open(tmp_path / "mimicmirror.db")
     service = build_service(config, clock=clock, camera=LatestFrame(clip, lockstep=True),
                             buttons=GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=pins),
@@ -646,7 +652,7 @@ def test_a_batch_the_database_refuses_is_dropped_and_later_records_still_flow(tm
     def write(records, wall, date_known=True):
         if any(type(r).__name__ == "NeutralCaptured" for r in records) and not refused:
             refused.append(records)
-            raise sqlite3.IntegrityError("CHECK constraint failed")
+            raise RecordsRefused("CHECK constraint failed")
         real_write(records, wall, date_known)
 
     rig.service.store.write = write

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 import pytest
 from gpiozero import Button
 from gpiozero.pins.mock import MockFactory
@@ -12,7 +10,7 @@ from mimicmirror.clock import SimClock
 from mimicmirror.config import defaults
 from mimicmirror.controls.buttons import GpioButtons, KeyboardButtons, NoButtons, open_buttons
 from mimicmirror.errors import UserError
-from mimicmirror.events import ButtonEvent, ButtonName
+from mimicmirror.events import ButtonEvent, ButtonName, KeyChange
 
 NEXT, REPEAT = ButtonName.NEXT, ButtonName.REPEAT
 LONG, DEBOUNCE = 1.5, 0.05
@@ -125,42 +123,24 @@ def test_no_gpio_on_this_machine_says_what_to_do(monkeypatch, clock):
         GpioButtons(17, 27, LONG, DEBOUNCE, clock)
 
 
-KeyChange = namedtuple("KeyChange", "key down")
-
-
-class KeyWindow:
-    """Stands for the display: key changes queued by the test, handed out by pump()."""
-
-    def __init__(self) -> None:
-        self.queued: list[KeyChange] = []
-
-    def type(self, key: str, down: bool) -> None:
-        self.queued.append(KeyChange(key, down))
-
-    def pump(self) -> list[KeyChange]:
-        changes, self.queued = self.queued, []
-        return changes
+def keys_at(keys: KeyboardButtons, clock, t: float, *changes: tuple[str, bool]) -> list[ButtonEvent]:
+    """The loop's hand-over: the window's key changes given to the keyboard buttons at time t."""
+    clock.advance_to(t)
+    return keys.events([KeyChange(key, down) for key, down in changes])
 
 
 def test_keys_map_to_next_and_repeat(clock):
-    window = KeyWindow()
-    keys = KeyboardButtons(window, LONG, clock)
-    for key in ("n", "space", "right", "r", "x"):
-        window.type(key, True)
-        window.type(key, False)
-    assert poll_at(keys, clock, 101.0) == [ButtonEvent(101.0, b) for b in (NEXT, NEXT, NEXT, REPEAT)]
+    keys = KeyboardButtons(LONG, clock)
+    typed = [(key, down) for key in ("n", "space", "right", "r", "x") for down in (True, False)]
+    assert keys_at(keys, clock, 101.0, *typed) == [ButtonEvent(101.0, b) for b in (NEXT, NEXT, NEXT, REPEAT)]
 
 
 def test_holding_the_next_key_is_a_long_press_and_key_repeat_is_one_press(clock):
-    window = KeyWindow()
-    keys = KeyboardButtons(window, LONG, clock)
-    window.type("space", True)
-    assert poll_at(keys, clock, 101.0) == []
-    window.type("space", True)                          # the system's key repeat
-    assert poll_at(keys, clock, 102.0) == []
-    assert poll_at(keys, clock, 102.6) == [ButtonEvent(102.5, NEXT, long=True)]
-    window.type("space", False)
-    assert poll_at(keys, clock, 103.0) == []
+    keys = KeyboardButtons(LONG, clock)
+    assert keys_at(keys, clock, 101.0, ("space", True)) == []
+    assert keys_at(keys, clock, 102.0, ("space", True)) == []   # the system's key repeat
+    assert keys_at(keys, clock, 102.6) == [ButtonEvent(102.5, NEXT, long=True)]
+    assert keys_at(keys, clock, 103.0, ("space", False)) == []
 
 
 def test_config_chooses_the_buttons(factory, clock):
@@ -168,7 +148,7 @@ def test_config_chooses_the_buttons(factory, clock):
     gpio = open_buttons(section, clock, pin_factory=factory)
     assert isinstance(gpio, GpioButtons)
     gpio.close()
-    assert isinstance(open_buttons(section | {"backend": "keyboard"}, clock, display=KeyWindow()),
+    assert isinstance(open_buttons(section | {"backend": "keyboard"}, clock, display=object()),
                       KeyboardButtons)
     assert isinstance(open_buttons(section | {"backend": "none"}, clock), NoButtons)
     with pytest.raises(UserError, match="window"):

@@ -276,33 +276,6 @@ def test_the_text_cache_is_bounded():
     assert cache.hits == 1
 
 
-class StepClock:
-    """A clock that only moves when slept on: the pacing is visible and instant."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-def test_the_frame_rate_is_capped_by_the_injected_clock():
-    clock = StepClock()
-    display = open_display({**PORTRAIT, "fps": 10}, clock=clock)
-    try:
-        for k in range(5):
-            display.show(replace(SAMPLES["practice"], countdown=3.0 - k * 0.1))
-    finally:
-        display.close()
-    assert clock.slept == pytest.approx([0.1] * 4)
-    assert clock.now == pytest.approx(100.4)
-
-
 def test_keys_come_out_as_named_changes_and_escape_asks_to_quit(portrait):
     pygame.event.clear()
     for key, kind in ((pygame.K_n, pygame.KEYDOWN), (pygame.K_n, pygame.KEYUP),

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from mimicmirror.notify import Notifier, watchdog_interval_from
+from mimicmirror.service.systemd import Notifier, watchdog_interval_from
 
 
 @pytest.fixture(params=["path", "abstract"])

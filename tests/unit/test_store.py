@@ -16,7 +16,8 @@ import pytest
 
 from mimicmirror.records import (CueGiven, ExerciseDone, NeutralCaptured, RepDone, SessionEnded,
                                  SessionStarted)
-from mimicmirror.store.db import Store, StoreError
+from mimicmirror.store.db import Store
+from mimicmirror.store.errors import RecordsRefused, StoreError, StoreUnavailable
 from mimicmirror.store.schema import LATEST, MIGRATIONS, migrate, version
 
 NOW = datetime(2025, 3, 20, 12, 0)  # naive: the device's local time
@@ -94,13 +95,27 @@ def test_identical_settings_are_stored_once_and_a_change_is_a_dated_step(db):
 
 def test_a_write_is_all_or_nothing(db):
     with Store.open(db) as store:
-        with pytest.raises(ValueError, match="outside a session"):
+        with pytest.raises(RecordsRefused, match="outside a session"):
             store.write([SessionEnded(1.0, "completed"), rep(1, 0.1, 0.1)], 1000.0)
         store.write([SessionStarted(1.0, "standard", "left"), rep(1, 0.1, 0.1)], 1000.0)
-        with pytest.raises(sqlite3.IntegrityError):  # the second record breaks a constraint
+        with pytest.raises(RecordsRefused, match="CHECK constraint"):  # the second record breaks a constraint
             store.write([rep(2, 0.1, 0.1), RepDone(2, "smile", 3, 0.1, 0.1, 1.0, "middle", 1, 1)], 1010.0)
         store.write([rep(3, 0.1, 0.1)], 1020.0)  # the store carries on in the same session
     assert rows(db, "SELECT rep, session_id FROM reps") == [(1, 1), (3, 1)]
+
+
+def test_a_database_held_by_another_writer_is_unavailable_for_now_and_the_same_write_succeeds_later(db):
+    with Store.open(db) as store:
+        store._conn.execute("PRAGMA busy_timeout = 50")     # give up quickly instead of after 5 s
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        batch = [SessionStarted(1.0, "standard", "left"), rep(1, 0.1, 0.1)]
+        with pytest.raises(StoreUnavailable, match="locked"):
+            store.write(batch, 1000.0)
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        store.write(batch, 1000.0)
+    assert rows(db, "SELECT rep, session_id FROM reps") == [(1, 1)]
 
 
 def test_a_new_session_without_the_old_one_ending_marks_the_old_one_interrupted(db):

@@ -230,7 +230,7 @@ class Check:
     # -- the buttons ---------------------------------------------------------------------
 
     def check_buttons(self) -> list[Result]:
-        from ..controls.buttons import KeyboardButtons, open_buttons
+        from ..controls.buttons import open_buttons
         from ..errors import UserError
         from ..events import ButtonName
 
@@ -242,22 +242,20 @@ class Check:
         except UserError as e:
             return [Result("buttons", "FAIL", str(e))]
         names = PRESS_NAMES[section["backend"]]
-        pump = None if isinstance(buttons, KeyboardButtons) or self.display is None else self.display.pump
+        pump = self.display.pump if self.display is not None else None   # the window's keys, for the buttons
         try:
             return [self.check_button(buttons, name, names[name.value], pump) for name in ButtonName]
         finally:
             buttons.close()
 
     def check_button(self, buttons: Any, name: Any, label: str, pump: Callable | None) -> Result:
-        buttons.events()                    # a press from before the prompt does not count
+        buttons.events(pump() if pump is not None else ())   # a press from before the prompt does not count
         self.show(f"Press {label} now")
         self.out(f"Press {label} now (within {self.press_within:g} s) ...")
         deadline = self.clock.monotonic() + self.press_within
         others = set()
         while self.clock.monotonic() < deadline:
-            if pump is not None:
-                pump()
-            for event in buttons.events():
+            for event in buttons.events(pump() if pump is not None else ()):
                 if event.button == name:
                     return Result(f"{name.value} button", "PASS", f"{label} pressed")
                 others.add(event.button.value.upper())

@@ -1,18 +1,21 @@
 """NEXT and REPEAT: two GPIO push buttons on the mirror, or keys in a window.
 
-Every backend has `events()` (drained, timed by the injected clock) and
-`close()`. The loop calls `events()` often; a press that starts and ends
-between two calls is still reported.
+Every backend has `events(keys)` (drained, timed by the injected clock) and
+`close()` (the `edges.Buttons` interface). The loop calls `events()` often,
+handing over the window's key changes it took from the display; a press that
+starts and ends between two calls is still reported.
 """
 
 from __future__ import annotations
 
 import threading
 import warnings
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping, Sequence
 
+from ..clock import Clock
+from ..edges import Buttons
 from ..errors import UserError
-from ..events import ButtonEvent, ButtonName
+from ..events import ButtonEvent, ButtonName, KeyChange
 from .press import Debouncer, PressTracker
 
 #: Window keys (pygame's names) and the button each stands for.
@@ -20,16 +23,6 @@ KEYS: Mapping[str, ButtonName] = {
     "n": ButtonName.NEXT, "space": ButtonName.NEXT, "right": ButtonName.NEXT,
     "r": ButtonName.REPEAT,
 }
-
-
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-
-
-class Buttons(Protocol):
-    def events(self) -> list[ButtonEvent]: ...
-
-    def close(self) -> None: ...
 
 
 class GpioButtons:
@@ -65,7 +58,8 @@ class GpioButtons:
         with self._lock:
             self._edges.append((name, pressed, t))
 
-    def events(self) -> list[ButtonEvent]:
+    def events(self, keys: Sequence[KeyChange] = ()) -> list[ButtonEvent]:
+        """Presses finished since the last call (keys are not buttons: ignored)."""
         now = self.clock.monotonic()
         with self._lock:
             edges, self._edges = self._edges, []
@@ -114,20 +108,20 @@ def _open_button(name: ButtonName, pin: int, pin_factory: Any) -> Any:
 class KeyboardButtons:
     """Keys in the mirror's window: N, space or right arrow for NEXT, R for REPEAT.
 
-    Keys come from `display.pump()` (the window owns the event queue); a key
-    held down is one press however the system repeats it, and holding the NEXT
-    key is a long press just like holding the button.
+    The window owns the key queue: the loop takes the key changes from the
+    display and hands them to `events(keys)`. A key held down is one press
+    however the system repeats it, and holding the NEXT key is a long press
+    just like holding the button.
     """
 
-    def __init__(self, display: Any, long_press_s: float, clock: Clock) -> None:
-        self.display = display
+    def __init__(self, long_press_s: float, clock: Clock) -> None:
         self.clock = clock
         self._trackers = {name: PressTracker(name, long_press_s) for name in ButtonName}
 
-    def events(self) -> list[ButtonEvent]:
+    def events(self, keys: Sequence[KeyChange] = ()) -> list[ButtonEvent]:
         now = self.clock.monotonic()
         events: list[ButtonEvent] = []
-        for change in self.display.pump():
+        for change in keys:
             name = KEYS.get(change.key)
             if name is None:
                 continue
@@ -146,7 +140,7 @@ class KeyboardButtons:
 class NoButtons:
     """No buttons at all ([buttons] backend = "none"): a mirror driven by its timers only."""
 
-    def events(self) -> list[ButtonEvent]:
+    def events(self, keys: Sequence[KeyChange] = ()) -> list[ButtonEvent]:
         return []
 
     def close(self) -> None:
@@ -155,7 +149,11 @@ class NoButtons:
 
 def open_buttons(buttons_section: Mapping[str, Any], clock: Clock, display: Any = None,
                  pin_factory: Any = None) -> Buttons:
-    """The buttons the config asks for; `pin_factory` is gpiozero's (MockFactory in the rig)."""
+    """The buttons the config asks for; `pin_factory` is gpiozero's (MockFactory in the rig).
+
+    `display` is the mirror's window: keyboard buttons need one, since the loop
+    hands them the keys it collects.
+    """
     backend = buttons_section["backend"]
     long_press = buttons_section["long_press_seconds"]
     if backend == "gpio":
@@ -165,7 +163,7 @@ def open_buttons(buttons_section: Mapping[str, Any], clock: Clock, display: Any 
         if display is None:
             raise UserError("[buttons] backend = \"keyboard\": keys need the mirror's window "
                             "([display] driver = \"window\")")
-        return KeyboardButtons(display, long_press, clock)
+        return KeyboardButtons(long_press, clock)
     if backend == "none":
         return NoButtons()
     raise UserError(f"[buttons] backend = {backend!r}: must be one of 'gpio', 'keyboard', 'none'")

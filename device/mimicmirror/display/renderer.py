@@ -16,14 +16,13 @@ The camera picture is never drawn unless `show_camera` is set (a debug aid).
 from __future__ import annotations
 
 import os
-import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping
 
 import pygame
 
 from ..errors import UserError
+from ..events import KeyChange
 from ..screen import Screen
 from .glass import changed_rects, put_on_glass
 from .layout import draw_screen
@@ -38,42 +37,24 @@ SDL_DRIVERS: Mapping[str, str | None] = {"kmsdrm": "kmsdrm", "window": None, "du
 QUIT_KEYS: frozenset[str] = frozenset({"escape"})
 
 
-@dataclass(frozen=True)
-class KeyChange:
-    """A key went down or up; `key` is pygame's lower-case name ("n", "space", "right")."""
-
-    key: str
-    down: bool
-
-
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-    def sleep(self, seconds: float) -> None: ...
-
-
-class _RealTime:
-    monotonic = staticmethod(time.monotonic)
-    sleep = staticmethod(time.sleep)
+__all__ = ["Display", "KeyChange", "open_display"]
 
 
 class Display:
-    """The mirror: draws screens, paces itself, hands key presses to the buttons."""
+    """The mirror: draws screens and collects the window's key changes (the loop paces itself)."""
 
-    def __init__(self, *, size: tuple[int, int], rotation: int, fps: int, show_camera: bool,
-                 window: pygame.Surface, theme: Theme = MIRROR, clock: Clock | None = None) -> None:
+    def __init__(self, *, size: tuple[int, int], rotation: int, show_camera: bool,
+                 window: pygame.Surface, theme: Theme = MIRROR) -> None:
         if rotation not in (0, 90, 180, 270):
             raise ValueError(f"rotation must be 0, 90, 180 or 270, not {rotation!r}")
         self.size = size
         self.rotation = rotation
-        self.fps = fps
         self.show_camera = show_camera
         self.theme = theme
         self.text = TextCache(theme.text_cache_size, theme.font_path)
         self.quit_requested = False
         self.frames_drawn = 0
         self._window = window
-        self._clock = clock or _RealTime()
-        self._next_due: float | None = None
         self._shown: Screen | None = None
         self._stale = True
         # two pictures: the one being drawn and the one on the glass, to find what changed
@@ -92,15 +73,14 @@ class Display:
         return self._window.get_size() == self.glass_size
 
     def show(self, screen: Screen, camera_rgb: Any = None) -> None:
-        """Draw the screen and flip, at most `fps` times a second.
+        """Draw the screen and flip; never waits (the loop keeps its own pace).
 
-        An unchanged screen is not redrawn: the call only paces the caller's
-        loop, so a mirror with nothing new to say costs next to nothing.
+        An unchanged screen is not redrawn, so a mirror with nothing new to say
+        costs next to nothing.
         """
         camera = camera_rgb is not None and self.show_camera
         if self._stale or camera or screen != self._shown:
             self._draw(screen, camera_rgb if camera else None)
-        self._pace()
 
     def _draw(self, screen: Screen, camera_rgb: Any) -> None:
         draw_screen(self._logical, screen, self.theme, self.text)
@@ -131,14 +111,6 @@ class Display:
             self.last_sent = [self._window.get_rect()]
         self._logical, self._front = self._front, self._logical
 
-    def _pace(self) -> None:
-        period = 1.0 / self.fps
-        now = self._clock.monotonic()
-        if self._next_due is not None and now < self._next_due:
-            self._clock.sleep(self._next_due - now)
-            now = self._next_due
-        self._next_due = now + period
-
     def screenshot(self, path: Path | str) -> None:
         """Save what is on the glass (after rotation, before any fit-to-window scaling) as PNG."""
         path = Path(path)
@@ -165,7 +137,7 @@ class Display:
 
 
 def open_display(display_section: Mapping[str, Any], driver: str | None = None, *,
-                 theme: Theme = MIRROR, clock: Clock | None = None) -> Display:
+                 theme: Theme = MIRROR) -> Display:
     """Open the mirror from the `[display]` config section; `driver` overrides its driver.
 
     The SDL driver is chosen only for this start-up: the environment is put
@@ -180,9 +152,8 @@ def open_display(display_section: Mapping[str, Any], driver: str | None = None, 
         raise UserError(f"[display] rotation = {rotation!r}: must be one of 0, 90, 180, 270")
     glass = (size[1], size[0]) if rotation in (90, 270) else size
     window = _open_window(driver, glass)
-    return Display(size=size, rotation=rotation, fps=int(display_section.get("fps", 15)),
-                   show_camera=bool(display_section.get("show_camera", False)),
-                   window=window, theme=theme, clock=clock)
+    return Display(size=size, rotation=rotation, show_camera=bool(display_section.get("show_camera", False)),
+                   window=window, theme=theme)
 
 
 def _open_window(driver: str, glass: tuple[int, int]) -> pygame.Surface:

@@ -21,11 +21,12 @@ import socket
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from ..clock import SimClock
 from ..config import Config, defaults, validate
-from ..notify import Notifier
+from ..events import ButtonEvent, KeyChange
+from ..service.systemd import Notifier
 from ..records import Record, SessionEnded
 from ..screen import Screen, ScreenKind
 from .person import VirtualPerson
@@ -114,7 +115,7 @@ class Rig:
             GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
                         btn["debounce_seconds"], clock, pin_factory=pins),
             pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, person, clock)
-        display = open_display(self.config["display"], clock=clock)
+        display = open_display(self.config["display"])
         sock_dir = Path(tempfile.mkdtemp(prefix="mm-notify-"))
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         listener.bind(str(sock_dir / "notify"))
@@ -186,7 +187,7 @@ class _PressingButtons:
         self.buttons, self.pins, self.numbers, self.person, self.clock = buttons, pins, numbers, person, clock
         self._releases: list[tuple[float, int]] = []
 
-    def events(self) -> list:
+    def events(self, keys: Sequence[KeyChange] = ()) -> list[ButtonEvent]:
         now = self.clock.monotonic()
         for press in self.person.take_presses(now):
             self.pins.pin(self.numbers[press.button]).drive_low()     # pulled up: pressed = low
@@ -194,7 +195,7 @@ class _PressingButtons:
         for at, number in [r for r in self._releases if r[0] <= now]:
             self.pins.pin(number).drive_high()
             self._releases.remove((at, number))
-        return self.buttons.events()
+        return self.buttons.events(keys)
 
     def close(self) -> None:
         self.buttons.close()

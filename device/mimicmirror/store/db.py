@@ -30,19 +30,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import UserError
 from ..history import History
 from ..records import (CueGiven, ExerciseDone, NeutralCaptured, Record, RepDone,
                        SessionEnded, SessionStarted)
 from ..sides import Side
 from . import progress
+from .errors import RecordsRefused, StoreError, StoreUnavailable
 from .schema import LATEST, migrate, version
 
 INTERRUPTED = "interrupted"
-
-
-class StoreError(UserError):
-    """The database exists but cannot be used as it is (not ours, or from a newer version)."""
 
 
 class CorruptDatabase(Exception):
@@ -175,15 +171,23 @@ class Store:
         """Store one Step's records in one transaction: all of them or, after a crash, none.
 
         `date_known=False`: the clock was not set; a session started now is marked so.
+        RecordsRefused: this batch can never be stored (a constraint, a record
+        outside a session). StoreUnavailable: the storage cannot be written just
+        now (locked, full, an I/O error); the same call may succeed later.
         """
         if not records:
             return
         with self._lock:
             session = self._session
             self._date_known = date_known
-            with transaction(self._conn):
-                for record in records:
-                    session = self._WRITERS[type(record)](self, session, record, wall_time)
+            try:
+                with transaction(self._conn):
+                    for record in records:
+                        session = self._WRITERS[type(record)](self, session, record, wall_time)
+            except (sqlite3.IntegrityError, ValueError) as e:
+                raise RecordsRefused(str(e)) from e
+            except sqlite3.Error as e:
+                raise StoreUnavailable(str(e)) from e
             self._session = session  # only once committed: a rolled-back call changes nothing
 
     def history(self, now: datetime, affected_side: Side, date_known: bool = True) -> History:
@@ -191,9 +195,13 @@ class Store:
 
         `date_known=False`: `now` comes from a clock that is not set; "today" is
         then counted by the order of sessions (see progress.history).
+        StoreUnavailable when the database cannot be read just now.
         """
         with self._lock:
-            return progress.history(self._conn, now, affected_side, date_known)
+            try:
+                return progress.history(self._conn, now, affected_side, date_known)
+            except sqlite3.Error as e:
+                raise StoreUnavailable(str(e)) from e
 
     def close(self) -> None:
         with self._lock:

@@ -1,7 +1,10 @@
-"""The systemd notify protocol: tell the service manager how the mirror is.
+"""How the mirror talks to systemd: journald log lines, the notify socket, the status line.
 
-systemd starts the service with `$NOTIFY_SOCKET` (a filesystem path, or an
-abstract socket written with a leading "@") and, when the unit has
+Logs: one line per message on stdout with its level in front; under systemd
+the syslog priority `<N>` so `journalctl -p warning` works.
+
+Notify: systemd starts the service with `$NOTIFY_SOCKET` (a filesystem path,
+or an abstract socket written with a leading "@") and, when the unit has
 `WatchdogSec=`, `$WATCHDOG_USEC` (and `$WATCHDOG_PID`). The service sends
 newline-separated `KEY=value` datagrams: READY=1 once it is running,
 WATCHDOG=1 while it is healthy (at half the watchdog period, so one late
@@ -19,9 +22,76 @@ import errno
 import logging
 import os
 import socket
-from typing import Mapping
+import sys
+from typing import Mapping, TextIO
+
+from ..screen import Screen, ScreenKind
 
 log = logging.getLogger(__name__)
+
+
+# -- logging ---------------------------------------------------------------------------
+
+class JournalFormatter(logging.Formatter):
+    """One line per message with its level in front; journald reads `<N>` as the priority.
+
+    Under systemd (JOURNAL_STREAM set) each line starts with the syslog priority
+    `<3>`..`<7>`, so `journalctl -p warning` works; in a terminal it reads
+    "WARNING: ...". No timestamps: the journal adds its own.
+    """
+
+    PRIORITIES = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
+                  logging.CRITICAL: 2}
+
+    def __init__(self, journal: bool) -> None:
+        super().__init__("%(message)s")
+        self.journal = journal
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if self.journal:
+            prefix = f"<{self.PRIORITIES.get(record.levelno, 6)}>"
+        else:
+            prefix = f"{record.levelname}: "
+        return "\n".join(prefix + line for line in text.splitlines() or [""])
+
+
+def configure_logging(stream: TextIO | None = None, level: int = logging.INFO) -> None:
+    """Log to stdout for journald (or a terminal), replacing any earlier setup."""
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.setFormatter(JournalFormatter(journal=bool(os.environ.get("JOURNAL_STREAM"))))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+# -- what systemctl status says ---------------------------------------------------------
+
+def describe(screen: Screen, session: int | None) -> str:
+    """The one STATUS= line for a screen: what the mirror is doing, in a few words."""
+    kind = screen.kind
+    if kind == ScreenKind.IDLE:
+        return "Waiting at the mirror"
+    if kind == ScreenKind.ATTRACT:
+        return "Someone at the mirror: waiting for NEXT"
+    if kind == ScreenKind.NOTICE:
+        return f"Notice: {screen.title}" if screen.title else "Notice on the mirror"
+    prefix = f"Session {session}" if session else "Session"
+    if kind == ScreenKind.SESSION_SUMMARY:
+        return f"{prefix} finished: summary"
+    if kind == ScreenKind.PAUSED:
+        return f"{prefix}: paused"
+    if kind == ScreenKind.NEUTRAL:
+        return f"{prefix}: relaxed face capture"
+    what = screen.exercise_id or screen.title or kind.value.replace("_", " ")
+    if kind in (ScreenKind.PRACTICE, ScreenKind.INSTRUCTION, ScreenKind.EXERCISE_SUMMARY) and screen.reps_target:
+        return f"{prefix}: {what}, rep {screen.rep}/{screen.reps_target}"
+    return f"{prefix}: {what}"
+
+
+# -- the notify socket -------------------------------------------------------------------
 
 
 def _address(value: str) -> str | bytes:

@@ -1,0 +1,278 @@
+"""The mirror's main loop: frames, presses and time in; screens, records and systemd news out.
+
+Every pass takes the newest camera frame (never waiting long for one),
+analyses it, takes the window's key changes from the display and hands them
+to the buttons, gives the frame and the presses to the engine, lets time pass
+(a tick), queues what the engine asks to record, draws the screen, and then
+waits out the rest of the pass (`pacing`). SIGTERM or SIGINT (shutdown,
+`systemctl stop`) end the session in progress as "stopped", write it, and
+close everything.
+
+Time: the engine's time base is the frames' own timestamps. Button presses
+(and ticks) are timed by the service's clock, so they are moved onto the
+frames' time base with the offset seen at the latest frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Callable, Iterator, Sequence
+
+from ..camera.base import Frame
+from ..clock import Clock, Stamp, WallTrust
+from ..config import Config
+from ..edges import Analyzer, Buttons, Display, Store
+from ..events import ButtonEvent, CameraEvent, Event, FrameEvent, TickEvent
+from ..exercises.engine import Engine, Step
+from ..face.types import FrameAnalysis, SidePair
+from ..history import History
+from ..records import NeutralCaptured, Record, SessionEnded, SessionStarted
+from ..screen import Screen, ScreenKind
+from ..store.errors import StoreUnavailable
+from .camera_keeper import CameraKeeper
+from .pacing import Pacer
+from .record_queue import RecordQueue
+from .systemd import Notifier, describe
+
+log = logging.getLogger("mimicmirror")
+
+#: How long the store's notice (a damaged database set aside) stays on the mirror, and what it says.
+STORE_NOTICE_S = 20.0
+STORE_NOTICE_LINES = ("Earlier practice records could not be read.",
+                      "They are kept aside; practice goes on as usual.")
+#: Shown as the service starts with a clock that is not set (see clock.WallTrust).
+CLOCK_NOTICE_TITLE = "The date is not known"
+CLOCK_NOTICE_LINES = ("Practice goes on as usual and is kept; its date is marked unknown.",)
+
+#: Called after each pass with every step the engine took and the engine time it took it at.
+StepCallback = Callable[[Step, float], None]
+
+
+@dataclass
+class Service:
+    """The loop and the parts it drives. Build it with `build_service`."""
+
+    config: Config
+    engine: Engine
+    camera: CameraKeeper
+    buttons: Buttons
+    display: Display
+    store: Store
+    analyzer: Analyzer
+    notifier: Notifier
+    clock: Clock
+    on_step: StepCallback | None = None
+    #: parts build_service opened itself (closed at the end of run); injected ones stay open
+    owned: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._affected = self.config["user"]["affected_side"]
+        self._history = History()
+        self._session = 0                         # today's number of the latest session
+        self._in_session = False                  # between SessionStarted and SessionEnded
+        self._engine_t = float("-inf")            # the engine's time: never goes back
+        self._offset = 0.0                        # frame time - clock time, at the latest frame
+        self.records = RecordQueue(self.store, self.clock)
+        self._walltime: WallTrust | None = None     # made at the start, from the store's last record
+        self.pacer = Pacer(self.config["display"]["fps"], self.clock)
+        self._last_ping = float("-inf")
+        self._ready = False
+        self._notice: Screen | None = None
+        self._notice_until = 0.0
+        self._quit_allowed = self.config["display"]["driver"] == "window"
+        self._show_camera = bool(self.config["display"]["show_camera"])
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event | None = None,
+            until: Callable[[Screen], bool] | None = None) -> int:
+        """Run until `stop` is set, SIGTERM/SIGINT arrive, or `until(screen)` says so; 0 when stopped cleanly."""
+        stop = stop or threading.Event()
+        clean = False
+        with _stop_on_signals(stop):
+            try:
+                self._begin()
+                while not stop.is_set():
+                    self._iterate()
+                    if until is not None and until(self.engine.screen):
+                        break
+                    if self.camera.ended or (self._quit_allowed and self.display.quit_requested):
+                        break
+                clean = True
+            finally:
+                self._finish(clean)
+        return 0
+
+    def _begin(self) -> None:
+        self.notifier.status("Starting")
+        self._walltime = WallTrust(self.clock, self.store.last_wall)
+        if not self._walltime.date_known:
+            self._notice = Screen(kind=ScreenKind.NOTICE, title=CLOCK_NOTICE_TITLE, lines=CLOCK_NOTICE_LINES,
+                                  footer="NEXT: continue")
+            self._notice_until = self.clock.monotonic() + STORE_NOTICE_S
+        if self.store.notice:
+            log.warning("%s", self.store.notice)
+            # the glass gets a short, calm version; the file name is for the caregiver's log
+            self._notice = Screen(kind=ScreenKind.NOTICE, title="Practice history set aside",
+                                  lines=STORE_NOTICE_LINES, footer="NEXT: continue")
+            self._notice_until = self.clock.monotonic() + STORE_NOTICE_S
+        self._refresh_history()
+
+    def _iterate(self) -> None:
+        frame, changes = self.camera.poll(self.clock.monotonic(), self.clock)
+        after = self.clock.monotonic()
+        if frame is not None:
+            self._offset = frame.t - after
+        # the camera's news first (lost, or back before its first new frame), then what happened in order
+        events: list[Event] = [CameraEvent(self._at(after), ok, reason) for ok, reason in changes]
+        timed: list[Event] = []
+        analysis = self._analyse(frame) if frame is not None else None
+        if frame is not None and analysis is not None:
+            timed.append(FrameEvent(frame.t, analysis))
+        presses = self.buttons.events(self.display.pump())   # the window's keys go to the buttons
+        timed += self._notice_presses([ButtonEvent(self._at(p.t), p.button, p.long) for p in presses])
+        events += sorted(timed, key=lambda e: e.t)
+        events.append(TickEvent(self._at(self.clock.monotonic())))
+
+        steps = [(self._handle(event), self._engine_t) for event in events]
+        if self.records.flush():
+            self._refresh_history()
+        self.display.show(self._screen(), frame.rgb if frame is not None and self._show_camera else None)
+        self.pacer.wait()
+        if self.on_step is not None:
+            for step, t in steps:
+                self.on_step(step, t)
+        self._report(self.clock.monotonic())
+
+    def _analyse(self, frame: Frame) -> FrameAnalysis | None:
+        """One frame's analysis; a frame the model cannot handle is skipped, not fatal."""
+        try:
+            return self.analyzer.analyze(frame.rgb, frame.t)
+        except Exception as e:
+            log.warning("frame at %.3f s skipped: %s: %s", frame.t, type(e).__name__, e)
+            return None
+
+    def _at(self, clock_t: float) -> float:
+        """A clock time on the frames' time base."""
+        return clock_t + self._offset
+
+    def _handle(self, event: Event) -> Step:
+        """Give the engine one event (its time never going back) and queue its records."""
+        self._engine_t = max(self._engine_t, event.t)
+        if event.t != self._engine_t:
+            event = replace(event, t=self._engine_t)
+        step = self.engine.handle(event)
+        if step.records:
+            self._track_session(step.records)
+            self.records.add(tuple(step.records), self._stamp())
+        return step
+
+    def _track_session(self, records: Sequence[Record]) -> None:
+        for record in records:
+            if isinstance(record, NeutralCaptured):
+                self._follow_from_relaxed_frame(record)
+            if isinstance(record, (SessionStarted, SessionEnded)):
+                self.analyzer.clear_reference()   # each session measures from its own relaxed frame
+            if isinstance(record, SessionStarted):
+                self._session = self._history.sessions_today + 1
+                self._in_session = True
+                log.info("session %d started (programme %s)", self._session, record.programme)
+            elif isinstance(record, SessionEnded):
+                self._in_session = False
+                log.info("session %d ended (%s)", self._session, record.reason)
+
+    def _stamp(self) -> Stamp:
+        if self._walltime is None:
+            self._walltime = WallTrust(self.clock, self.store.last_wall)
+        return self._walltime.stamp()
+
+    def _follow_from_relaxed_frame(self, record: NeutralCaptured) -> None:
+        """The frame that completed the neutral capture becomes the analyzer's relaxed frame
+        (kept in memory only): from now on, movement is read from the image against it,
+        counted from the neutral the engine captured."""
+        neutral = {name: SidePair(*values) for name, values in record.measures.items()}
+        if not self.analyzer.set_reference(neutral=neutral):
+            log.info("relaxed frame not taken: measuring the mesh's landmarks this session")
+
+    def _notice_presses(self, presses: list[ButtonEvent]) -> list[ButtonEvent]:
+        """While the store's notice is up, a press only takes it away."""
+        if self._notice is None:
+            return presses
+        if presses or self.clock.monotonic() >= self._notice_until:
+            self._notice = None
+            return []
+        return presses
+
+    def _screen(self) -> Screen:
+        return self._notice if self._notice is not None else self.engine.screen
+
+    def _refresh_history(self) -> None:
+        stamp = self._stamp()
+        try:
+            self._history = self.store.history(datetime.fromtimestamp(stamp.wall), self._affected, stamp.date_known)
+        except StoreUnavailable as e:   # the mirror works on without the comparison; tried again later
+            log.error("cannot read the practice history (%s); summaries will lack it for now", e)
+            return
+        self.engine.set_history(self._history)
+
+    # -- systemd ---------------------------------------------------------------------------
+
+    def _report(self, now: float) -> None:
+        if not self._ready:
+            self.notifier.ready()
+            self._ready = True
+            log.info("running")
+        if self.camera.down_reason is not None:
+            self.notifier.status("Camera lost, retrying")
+        elif self._notice is not None:
+            self.notifier.status(f"Notice: {self._notice.title.lower()}")
+        else:
+            self.notifier.status(describe(self.engine.screen, self._session))
+        interval = self.notifier.watchdog_interval
+        if interval is not None and now - self._last_ping >= interval and self.camera.healthy(now):
+            self.notifier.watchdog()
+            self._last_ping = now
+
+    # -- stopping --------------------------------------------------------------------------
+
+    def _finish(self, clean: bool) -> None:
+        """End the session in progress and write it, then let go of every part."""
+        if clean:
+            self.notifier.stopping()
+            self.notifier.status("Stopping")
+        try:
+            if self._in_session:
+                t = max(self._engine_t, self._at(self.clock.monotonic()))
+                self.records.add((SessionEnded(t, "stopped"),), self._stamp())
+                self._in_session = False
+                log.info("session %d stopped", self._session)
+            if self.records.flush(now=True):
+                self._refresh_history()
+            if self.records:
+                log.error("%d record batches could not be written before stopping", len(self.records))
+        finally:
+            self.camera.stop()
+            for part in reversed(self.owned):
+                with contextlib.suppress(Exception):
+                    part.close()
+            log.info("stopped")
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set `stop` (only the main thread may take signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = lambda signum, frame: stop.set()  # noqa: E731
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

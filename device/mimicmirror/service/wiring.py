@@ -1,0 +1,73 @@
+"""Wiring: one back-end for each edge, chosen by the config unless handed in.
+
+The same `build_service` runs on the Pi, on a laptop, in the demo and under
+the virtual rig; only the parts handed to it (or the config) differ. Each
+back-end package keeps its own `open_*` function that reads its config
+section, so this module only decides who opens what and who closes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from ..camera.base import FrameSource
+from ..camera.latest import LatestFrame
+from ..clock import Clock, SystemClock
+from ..config import Config
+from ..edges import Analyzer, Buttons, Display, Store
+from .camera_keeper import CameraKeeper
+from .loop import Service
+from .systemd import Notifier
+
+
+def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSource | LatestFrame | None = None,
+                  buttons: Buttons | None = None, display: Display | None = None, store: Store | None = None,
+                  notifier: Notifier | None = None, analyzer: Analyzer | None = None) -> Service:
+    """One implementation of each edge, from the config unless handed in.
+
+    `camera` may be a FrameSource or an already wrapped LatestFrame (the rig
+    passes one with lockstep=True). Parts built here are closed when the
+    service stops; parts handed in are left to their owner.
+    """
+    clock = clock or SystemClock()
+    owned: list[Any] = []
+    with contextlib.ExitStack() as undo:
+        def own(part: Any) -> Any:
+            owned.append(part)
+            undo.callback(part.close)
+            return part
+
+        if store is None:
+            from ..store.db import Store as SqliteStore
+            store = own(SqliteStore.open(config.state_path(config["store"]["path"])))
+        if display is None:
+            from ..display.renderer import open_display
+            display = own(open_display(config["display"]))
+        if buttons is None:
+            from ..controls.buttons import open_buttons
+            buttons = own(open_buttons(config["buttons"], clock, display=display))
+        latest = _latest_frame(config, camera)
+        if analyzer is None:
+            from ..face.analyzer import Analyzer as MeshAnalyzer
+            analyzer = own(MeshAnalyzer(static=False))
+        if notifier is None:
+            notifier = own(Notifier.from_env())
+        from ..exercises.catalogue import load_programme
+        from ..exercises.engine import Engine
+        programme = load_programme(config.programme_path, config["user"]["programme"])
+        engine = Engine(programme, config)
+        undo.pop_all()
+    cam = config["camera"]
+    keeper = CameraKeeper(latest, timeout_s=cam["timeout_seconds"], frame_wait_s=1.0 / cam["fps"])
+    return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
+                   store=store, analyzer=analyzer, notifier=notifier, clock=clock, owned=owned)
+
+
+def _latest_frame(config: Config, camera: FrameSource | LatestFrame | None) -> LatestFrame:
+    if isinstance(camera, LatestFrame):
+        return camera
+    if camera is None:
+        from ..camera import open_camera
+        camera = open_camera(config["camera"])
+    return LatestFrame(camera, read_timeout=config["camera"]["timeout_seconds"])
