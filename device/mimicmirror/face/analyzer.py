@@ -16,7 +16,7 @@ import numpy as np
 from .crowd import FaceCounter
 from .landmarks import LandmarkDetector
 from .measures import measure_all
-from .motion import ReferenceMotion
+from .motion import MESH_MEASURES, ReferenceMotion
 from .pose import face_frame
 from .quality import QualityLimits, judge
 from .types import FrameAnalysis, Measures, SidePair
@@ -43,21 +43,23 @@ class Analyzer:
         self.follow_image = follow_image
         self.keep_mesh = keep_mesh   # also give the mesh's own measures (costs a little)
         self._last: tuple[np.ndarray, np.ndarray] | None = None   # (rgb, landmarks px)
-        self._reference: ReferenceMotion | None = None
-        self._reference_measures: Measures | None = None           # followed points, relaxed frame
-        self._neutral: Measures | None = None                      # what movement is counted from
+        # (relaxed frame, its measures as followed, the neutral movement is counted from)
+        self._state: tuple[ReferenceMotion, Measures, Measures] | None = None
 
     @property
     def has_reference(self) -> bool:
-        return self._reference is not None
+        return self._state is not None
 
-    def set_reference(self, rgb: np.ndarray | None = None,
-                      neutral: Mapping[str, SidePair] | None = None) -> bool:
+    def set_reference(self, rgb: np.ndarray | None = None, neutral: Mapping[str, SidePair] | None = None,
+                      analysis: FrameAnalysis | None = None) -> bool:
         """Take `rgb` (default: the last analysed frame) as the relaxed frame.
 
-        `neutral` is the relaxed face's measures that movement is counted from
-        (default: this frame's); measures then read `neutral + movement seen`.
-        False when no face was found in that frame (the mesh is used meanwhile).
+        `analysis` is that frame's own analysis, when at hand: its landmarks are
+        used instead of running the model again (so this may be called from
+        another thread than `analyze`). `neutral` is the relaxed face's measures
+        that movement is counted from (default: this frame's); measures then read
+        `neutral + movement seen`. False when no face was found in that frame
+        (the mesh is measured meanwhile).
         """
         if not self.follow_image:
             return False
@@ -65,19 +67,23 @@ class Analyzer:
             if self._last is None:
                 return False
             rgb, px = self._last
+        elif analysis is not None and analysis.landmarks_px is not None:
+            px = analysis.landmarks_px
         else:
             faces = self.detector.detect(rgb)
             if not faces:
                 return False
             px = _largest(faces)
-        self._reference = ReferenceMotion(np.ascontiguousarray(rgb), px)
-        self._reference_measures = measure_all(face_frame(self._reference.landmarks).points)
-        self._neutral = dict(neutral) if neutral is not None else self._reference_measures
+        motion = ReferenceMotion(np.ascontiguousarray(rgb), px)
+        relaxed = motion.follow(rgb, px, face_frame(px).points)
+        measures = measure_all(relaxed)
+        # One assignment, so a frame analysed meanwhile sees the old or the new reference whole.
+        self._state = (motion, measures, dict(neutral) if neutral is not None else measures)
         return True
 
     def clear_reference(self) -> None:
         """Forget the relaxed frame (a new session captures its own)."""
-        self._reference = self._reference_measures = self._neutral = None
+        self._state = None
 
     def analyze(self, rgb: np.ndarray, t: float = 0.0) -> FrameAnalysis:
         faces = self.detector.detect(rgb)
@@ -92,8 +98,9 @@ class Analyzer:
         if self.follow_image:
             self._last = (rgb, px)
         measures = mesh = None
-        if self._reference is not None:
-            measures = self._followed(rgb, px)
+        state = self._state
+        if state is not None:
+            measures = self._followed(state, rgb, px, main.points)
         if measures is None or self.keep_mesh:
             mesh = measure_all(main.points)
         measures = measures or mesh
@@ -105,18 +112,25 @@ class Analyzer:
             iid_px=main.iid_px,
             landmarks=main,
             mesh_measures=mesh if self.keep_mesh or mesh is measures else None,
+            landmarks_px=px,
         )
 
-    def _followed(self, rgb: np.ndarray, px: np.ndarray) -> Measures | None:
-        """The relaxed measures plus the movement the image shows (None: cannot follow)."""
-        assert self._reference is not None and self._reference_measures is not None
+    @staticmethod
+    def _followed(state: tuple[ReferenceMotion, Measures, Measures], rgb: np.ndarray,
+                  px: np.ndarray, points: np.ndarray) -> Measures | None:
+        """The relaxed measures plus the movement the image shows (None: cannot follow).
+
+        Measures of points the image does not follow (the eyelids) are the mesh's
+        own, exactly as without a relaxed frame.
+        """
+        motion, ref, neutral = state
         try:
-            seen = measure_all(face_frame(self._reference.follow(rgb, px)).points)
+            seen = measure_all(motion.follow(rgb, px, points))
         except ValueError:
             return None
-        ref, neutral = self._reference_measures, self._neutral or self._reference_measures
-        return {name: SidePair(neutral[name].left + seen[name].left - ref[name].left,
-                               neutral[name].right + seen[name].right - ref[name].right)
+        return {name: seen[name] if name in MESH_MEASURES else
+                SidePair(neutral[name].left + seen[name].left - ref[name].left,
+                         neutral[name].right + seen[name].right - ref[name].right)
                 for name in seen}
 
     def close(self) -> None:

@@ -15,10 +15,10 @@ this module follows the measured landmarks through the image itself.
   place in the relaxed frame to the aligned current frame. Motion is always
   taken from the relaxed frame, never chained frame to frame, so nothing
   drifts over a session.
-- Points that flow cannot follow honestly keep the mesh's reading, mapped
-  through the same alignment: the eyelids (a closing lid covers the eye, so
-  the texture under the lid margin disappears; see the measurement note in
-  the benchmark) and any point whose track is lost.
+- Points that flow cannot follow honestly keep the mesh's own reading: the
+  eyelids (a closing lid covers the eye, so the texture under the lid margin
+  disappears and no image motion follows it; measured on real winks, see
+  `benchmarks/real_asymmetry.py`) and any point whose track is lost.
 
 Frames stay in memory; nothing here is ever written anywhere.
 """
@@ -39,10 +39,14 @@ PATCH_IID_PX = 40.0
 WINDOW_IID = 0.2
 #: Pyramid levels: at 40 px/IID, level 2 follows movements up to about half an IID.
 LEVELS = 2
+#: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
+CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
 #: Margin around the mesh's bounding box, in inter-iris distances.
 MARGIN_IID = 0.3
 #: Regions whose points the mesh keeps reading (flow cannot see under a closing lid).
 MESH_REGIONS: frozenset[str] = frozenset({"eyelid_pairs"})
+#: Measures made only of those points: they stay the mesh's own reading.
+MESH_MEASURES: frozenset[str] = frozenset({"eye_opening"})
 
 
 def _flatten(values: Iterable) -> list[int]:
@@ -77,6 +81,7 @@ class ReferenceMotion:
         hi = self.landmarks[:, :2].max(axis=0) + MARGIN_IID * iid
         self.offset = lo
         self.size = (int((hi[0] - lo[0]) * self.scale) + 1, int((hi[1] - lo[1]) * self.scale) + 1)
+        self._corners = np.array([[0.0, 0.0], [self.size[0], 0.0], [0.0, self.size[1]], list(self.size)])
         w = int(round(WINDOW_IID * PATCH_IID_PX)) | 1
         self.window = (w, w)
         self.points = followed_points(mesh_regions)
@@ -84,6 +89,13 @@ class ReferenceMotion:
         self._p0 = self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2])
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         self.patch = self._warp(rgb, identity)
+        # Patch pixels -> the relaxed frame's face frame (as `pose.face_frame` makes it).
+        right = self._to_patch(self.landmarks[IRIS_CENTRE["right"], :2]).ravel()
+        left = self._to_patch(self.landmarks[IRIS_CENTRE["left"], :2]).ravel()
+        u = (left - right) / float(np.hypot(*(left - right)))
+        v = np.array([-u[1], u[0]])
+        self._face_origin = (left + right) / 2.0
+        self._face_axes = np.stack([u, v], axis=1) / PATCH_IID_PX
 
     def _to_patch(self, px: np.ndarray) -> np.ndarray:
         return ((px - self.offset) * self.scale).astype(np.float32).reshape(-1, 1, 2)
@@ -93,13 +105,11 @@ class ReferenceMotion:
 
         Only the part of the frame the patch covers is converted and smoothed.
         """
-        s, o = self.scale, self.offset
-        to_patch = np.array([[s, 0.0, -s * o[0]], [0.0, s, -s * o[1]], [0.0, 0.0, 1.0]])
-        m = (to_patch @ np.vstack([to_reference, [0.0, 0.0, 1.0]]))[:2]
-        w, h = self.size
-        corners = np.array([[0.0, 0.0], [w, 0.0], [0.0, h], [w, h]])
+        s = self.scale
+        m = s * to_reference
+        m[:, 2] -= s * self.offset
         back = cv2.invertAffineTransform(m)
-        src = corners @ back[:, :2].T + back[:, 2]
+        src = self._corners @ back[:, :2].T + back[:, 2]
         pad = 4.0 / s
         x0, y0 = np.floor(src.min(axis=0) - pad).astype(int)
         x1, y1 = np.ceil(src.max(axis=0) + pad).astype(int)
@@ -112,7 +122,6 @@ class ReferenceMotion:
         if s < 0.5:   # many pixels per patch pixel: smooth first, so the warp does not alias
             k = int(0.5 / s) * 2 + 1
             grey = cv2.GaussianBlur(grey, (k, k), 0)
-        m = m.copy()
         m[:, 2] += m[:, :2] @ np.array([x0, y0], dtype=np.float64)
         return cv2.warpAffine(grey, m, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
@@ -125,16 +134,14 @@ class ReferenceMotion:
             raise ValueError("cannot align the frame on the relaxed face")
         return m
 
-    def follow(self, rgb: np.ndarray, landmarks_px: np.ndarray) -> np.ndarray:
-        """(478, 3) landmarks in the relaxed frame's pixels: followed points from the image,
-        the others from the mesh mapped through the alignment."""
+    def follow(self, rgb: np.ndarray, landmarks_px: np.ndarray, face_points: np.ndarray) -> np.ndarray:
+        """Face-frame points (see `pose`) for measuring this frame: the followed points
+        where the image shows them, in the relaxed frame's face frame; every other point
+        (the eyelids) is the mesh's own `face_points` of this frame."""
         m = self.alignment(landmarks_px)
-        out = np.array(landmarks_px, dtype=np.float64)
-        out[:, :2] = landmarks_px[:, :2] @ m[:, :2].T + m[:, 2]
-        out[:, 2] = landmarks_px[:, 2] * float(np.sqrt(abs(np.linalg.det(m[:, :2]))))
         patch = self._warp(rgb, m)
         p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, patch, self._p0, None,
-                                                 winSize=self.window, maxLevel=LEVELS)
+                                                 winSize=self.window, maxLevel=LEVELS, criteria=CRITERIA)
         p0, p1, ok = self._p0.reshape(-1, 2), p1.reshape(-1, 2), status.ravel() == 1
         n = len(self.points)
         # The mesh's rigid points are only roughly where it says: the pixels of those
@@ -145,9 +152,7 @@ class ReferenceMotion:
             if r is not None:
                 back = cv2.invertAffineTransform(r)
                 p1 = p1 @ back[:, :2].T + back[:, 2]
-        moved = p1[:n] / self.scale + self.offset
-        out[self.points[ok[:n]], :2] = moved[ok[:n]]
-        # The irises anchor the face frame: keep the relaxed frame's, as the alignment does.
-        for i in IRIS_CENTRE.values():
-            out[i, :2] = self.landmarks[i, :2]
+        out = np.array(face_points, dtype=np.float64)
+        keep = self.points[ok[:n]]
+        out[keep, :2] = (p1[:n][ok[:n]] - self._face_origin) @ self._face_axes
         return out

@@ -66,6 +66,8 @@ class FrameAnalysis:
     landmarks: object | None = field(default=None, repr=False, compare=False)
     # The face mesh's own reading; `measures` follows the image once a relaxed frame is set.
     mesh_measures: Measures | None = field(default=None, repr=False, compare=False)
+    # The mesh's (478, 3) landmarks in the frame's pixels (kept with the frame, never stored).
+    landmarks_px: object | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
