@@ -56,6 +56,7 @@ class ExerciseDone:
     symmetry: float | None          # mean over reps
     skipped: bool = False
     ended_early: str | None = None  # e.g. "fatigue"
+    weaker: Side | None = None      # as the mirror names it: None when the sides moved evenly
 
 
 @dataclass(frozen=True)

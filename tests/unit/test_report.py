@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from mimicmirror.cli import main
+from mimicmirror.clinical import percent
 from mimicmirror.records import CueGiven, RepDone, SessionEnded, SessionStarted
 from mimicmirror.store import report
 from mimicmirror.store.db import Store
@@ -130,7 +131,7 @@ def test_numbers_in_the_overview_come_from_the_reps(tmp_path):
     last = np.mean([0.2 + 0.7 * n / 29 for n in range(23, 30)])
     row = re.search(r"<tr><td>Raise brows</td>(.*?)</tr>", html).group(1)
     cells = re.findall(r"<td>(.*?)</td>", row)
-    assert cells[:4] == ["30", "90", f"{first:.0%}", f"{last:.0%}"]
+    assert cells[:4] == ["30", "90", percent(first), percent(last)]
     assert cells[4:6] == [f"{0.06 * first:.3f}", f"{0.06 * last:.3f}"]
     assert "<td>overactivity</td><td>6</td>" in html
 
@@ -148,7 +149,7 @@ def test_sessions_of_unknown_date_are_listed_in_order_and_never_put_on_a_day(tmp
     section = html.split("<h2>Sessions with an unknown date</h2>")[1].split("</section>")[0]
     between = f"between {start + timedelta(days=9):%d %b %Y} and {start + timedelta(days=10):%d %b %Y}"
     assert [re.findall(r"<td>(.*?)</td>", row)[:6] for row in re.findall(r"<tr><td>\d.*?</tr>", section)] == [
-        [str(seq), between, "standard", "1", "1%", "1"] for seq in (11, 12, 13)]
+        [str(seq), between, "standard", "1", "1 %", "1"] for seq in (11, 12, 13)]
     assert re.search(r"<b>3</b>sessions with an unknown date", html)
     assert re.search(r"<b>33</b>sessions", html) and re.search(r"<b>93</b>repetitions measured", html)
     with open(tmp_path / "out" / "reps.csv", newline="") as f:

@@ -167,7 +167,12 @@ def _old_database(path: Path, old: int) -> None:
     migrate(conn, target=old)
     assert version(conn) == old
     for sid, wall, settings in ((1, 1000.0, '{"reps": 8}'), (2, 2000.0, '{"reps": 8}')):
-        if old >= 3:  # settings stored once, referred to by id
+        if old >= 4:  # ... and sessions numbered in order
+            conn.execute("INSERT OR IGNORE INTO settings (id, json, first_wall) VALUES (1, ?, ?)", (settings, wall))
+            conn.execute("INSERT INTO sessions (id, started_wall, started_t, programme, affected_side, settings_id, "
+                         "ended_wall, end_reason, seq) VALUES (?, ?, 1, 'standard', 'right', 1, ?, 'completed', ?)",
+                         (sid, wall, wall + 60, sid))
+        elif old >= 3:  # settings stored once, referred to by id
             conn.execute("INSERT OR IGNORE INTO settings (id, json, first_wall) VALUES (1, ?, ?)", (settings, wall))
             conn.execute("INSERT INTO sessions (id, started_wall, started_t, programme, affected_side, settings_id, "
                          "ended_wall, end_reason) VALUES (?, ?, 1, 'standard', 'right', 1, ?, 'completed')",
@@ -200,6 +205,8 @@ def test_a_database_from_each_earlier_version_is_upgraded_keeping_everything(db,
         ('{"reps": 8}',)]
     assert [c for (c,) in rows(db, "SELECT cue FROM cues ORDER BY id")] == (["overactivity"] if old >= 2 else []) + ["break"]
     assert rows(db, "SELECT seq, date_known FROM sessions ORDER BY id") == [(1, 1), (2, 1), (3, 1), (4, 1)]
+    # the old sessions had their right side set as affected, the new one its left
+    assert rows(db, "SELECT affected_moved FROM reps ORDER BY id") == [(0.05,), (0.05,), (0.075,)]
     fresh = tmp_path / "fresh.db"
     Store.open(fresh).close()
     assert _columns(db) == _columns(fresh)
@@ -476,3 +483,20 @@ def test_without_a_date_the_week_figures_are_those_of_the_last_known_week(db):
         smile = store.history(datetime.fromtimestamp(9000.0), "left", date_known=False).exercises["smile"]
     assert smile.symmetry_7d == pytest.approx(0.7)
     assert smile.affected_first_week == pytest.approx(0.02)
+
+
+def test_an_upgrade_leaves_out_the_affected_side_where_only_the_other_side_moved(db):
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db, isolation_level=None)
+    migrate(conn, target=4)
+    conn.execute("INSERT INTO settings (id, json, first_wall) VALUES (1, '{}', 1000)")
+    conn.execute("INSERT INTO sessions (id, started_wall, started_t, programme, affected_side, settings_id, seq) "
+                 "VALUES (1, 1000, 1, 'standard', 'left', 1, 1)")
+    for rep, left, right, flags in ((1, 0.02, 0.08, '["overactivity"]'), (2, 0.0, 0.07, '["right_only"]'),
+                                    (3, 0.05, 0.0, '["left_only", "short"]')):
+        conn.execute("INSERT INTO reps (session_id, exercise_id, rep, t, wall, peak_left, peak_right, symmetry, "
+                     "weaker, hold_s, hold_target_s, flags) VALUES (1, 'smile', ?, 5, 1010, ?, ?, NULL, NULL, 3, 3, ?)",
+                     (rep, left, right, flags))
+    conn.close()
+    Store.open(db).close()
+    assert rows(db, "SELECT rep, affected_moved FROM reps ORDER BY id") == [(1, 0.02), (2, None), (3, 0.05)]

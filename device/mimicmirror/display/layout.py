@@ -19,6 +19,7 @@ from typing import Callable, Protocol
 
 import pygame
 
+from ..clinical import percent
 from ..screen import Screen, ScreenKind, SummaryRow
 from . import widgets
 from .text import TextCache
@@ -391,7 +392,7 @@ def _result(p: Painter, s: Screen, top: int, bottom: int) -> None:
     width = p.w - 2 * p.margin_x
     label, body = p.px(t.label), p.px(t.body)
     blocks: list = [Text(p, "symmetry today", label, t.dim),
-                     Text(p, _percent(row.symmetry), p.px(t.title * 1.4), t.good),
+                     Text(p, percent(row.symmetry), p.px(t.title * 1.4), t.good),
                      _Bar(p, row, round(min(width * 0.8, p.h)), max(14, body // 3))]
     history = _comparison(row, words=True)
     if history:
@@ -437,10 +438,6 @@ class _Spark:
         widgets.sparkline(surface, rect, self.values, self.painter.theme)
 
 
-def _percent(value: float) -> str:
-    return f"{round(100 * value)} %"
-
-
 def draw_row(p: Painter, rect: pygame.Rect, row: SummaryRow, full: bool, size: int) -> None:
     """One exercise: title; today's symmetry as a bar (ticks: the 7- and 28-day means) and a
     number; its daily trend as a sparkline. A roomy row puts the title on its own line and adds
@@ -476,7 +473,7 @@ def draw_row(p: Painter, rect: pygame.Rect, row: SummaryRow, full: bool, size: i
         spark_w = rect.right - (x + bar_w + gap + pct_w + gap)
     bar = pygame.Rect(x, cy - max(4, line_h // 6), bar_w, max(8, line_h // 3))
     widgets.symmetry_bar(p.surface, bar, row.symmetry, row.symmetry_7d, row.symmetry_28d, t)
-    pct = p.text.render(_percent(row.symmetry), size, t.good)
+    pct = p.text.render(percent(row.symmetry), size, t.good)
     p.surface.blit(pct, pct.get_rect(midright=(bar.right + gap + pct_w, cy)))
     if len(row.trend) > 1 and spark_w > rect.width * 0.1:
         spark = pygame.Rect(0, 0, spark_w, round(line_h * 0.75))
@@ -493,17 +490,17 @@ def _comparison(row: SummaryRow, words: bool = False) -> str:
     week one; `words` spells it out for a screen with room."""
     parts = []
     if row.symmetry_7d is not None:
-        parts.append(f"{'last ' if words else ''}7 days {_percent(row.symmetry_7d)}")
+        parts.append(f"{'last ' if words else ''}7 days {percent(row.symmetry_7d)}")
     if row.symmetry_28d is not None:
-        parts.append(f"{'last ' if words else ''}28 days {_percent(row.symmetry_28d)}")
+        parts.append(f"{'last ' if words else ''}28 days {percent(row.symmetry_28d)}")
     line = " · ".join(parts)
     if row.affected_movement is not None and row.affected_first_week:
         change = row.affected_movement / row.affected_first_week - 1
         more = "more" if change >= 0 else "less"
         if words:
-            line += f"\nThe affected side moved {_percent(abs(change))} {more} than in week 1"
+            line += f"\nThe affected side moved {percent(abs(change))} {more} than in week 1"
         else:
-            line += f" · weak side {'+' if change >= 0 else '−'}{_percent(abs(change))} vs week 1"
+            line += f" · weak side {'+' if change >= 0 else '−'}{percent(abs(change))} vs week 1"
     return line.strip(" ·\n")
 
 

@@ -44,6 +44,11 @@ RULES_FIELDS: Mapping[str, Field] = {
     "min_rep_seconds": Field(float, 0.4, min=0.0, max=10.0),
     "hold_grace_seconds": Field(float, 5.0, min=1.0, max=60.0),
     "neutral_stillness": Field(float, 5.0, min=0.5, max=50.0),
+    "even_from": Field(float, 0.9, min=0.5, max=1.0),
+    "better_from": Field(float, 1.1, min=1.0, max=3.0),
+    "side_check_exercises": Field(int, 3, min=1, max=20),
+    "side_check_share": Field(float, 0.75, min=0.5, max=1.0),
+    "side_check_uneven_below": Field(float, 0.85, min=0.1, max=1.0),
 }
 
 FLOW_FIELDS: Mapping[str, Field] = {
@@ -145,6 +150,11 @@ class Rules:
     min_rep_seconds: float
     hold_grace_seconds: float
     neutral_stillness: float
+    even_from: float
+    better_from: float
+    side_check_exercises: int
+    side_check_share: float
+    side_check_uneven_below: float
 
 
 @dataclass(frozen=True)

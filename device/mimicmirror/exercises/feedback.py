@@ -15,15 +15,6 @@ from .catalogue import QuietRule, Rules
 from .reps import EPS, SideValues
 
 
-def symmetry(peak: SideValues, floor: float) -> tuple[float | None, Side | None]:
-    """Weaker / stronger peak (0..1) and the weaker side; None under the noise floor."""
-    strong = max(peak.left, peak.right)
-    if strong < floor:
-        return None, None
-    weaker: Side = "left" if peak.left < peak.right else "right"
-    return round(max(0.0, min(peak.left, peak.right)) / strong, 4), weaker
-
-
 def overactive(peak: SideValues, affected: Side, rules: Rules) -> bool:
     """The unaffected side moved more than `overactivity_ratio` times the affected side."""
     strong = peak.on("right" if affected == "left" else "left")

@@ -267,7 +267,8 @@ class Handlers:
     def _record_exercise(self, skipped: bool, ended_early: str | None) -> None:
         ex, run = self.exercise, self.run
         sym, weaker = run.symmetry()
-        self.out.records.append(ExerciseDone(self.timing.now, ex.id, len(run.reps), sym, skipped, ended_early))
+        self.out.records.append(ExerciseDone(self.timing.now, ex.id, len(run.reps), sym, skipped, ended_early,
+                                             weaker=run.named_weaker()))
         run.open = False
         self.results[ex.id] = ExerciseResult(len(run.reps), sym, weaker, run.affected_movement(),
                                              skipped, ended_early)

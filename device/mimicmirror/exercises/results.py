@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..clinical import named_weaker, percent
 from ..history import History
 from ..screen import SummaryRow
 from ..sides import Side, other
 from . import texts
-from .catalogue import Exercise
+from .catalogue import Exercise, Rules
 
 
 @dataclass(frozen=True)
@@ -43,33 +44,34 @@ def summary_row(ex: Exercise, title: str, result: ExerciseResult, history: Histo
                       skipped=result.skipped)
 
 
-def exercise_sentence(result: ExerciseResult) -> str:
+def exercise_sentence(result: ExerciseResult, rules: Rules) -> str:
     """Whether the sides moved evenly in this exercise, in one sentence."""
     if result.skipped:
         return texts.EXERCISE_SENTENCE_SKIPPED
     if result.symmetry is None or result.weaker is None:
         return texts.EXERCISE_SENTENCE_DONE
-    if result.symmetry >= texts.EVEN_FROM:
+    weaker = named_weaker(result.symmetry, result.weaker, rules.even_from)
+    if weaker is None:
         return texts.EXERCISE_SENTENCE_EVEN
-    return texts.EXERCISE_SENTENCE_SIDES.format(weaker=result.weaker, stronger=other(result.weaker),
-                                                percent=round(result.symmetry * 100))
+    return texts.EXERCISE_SENTENCE_SIDES.format(weaker=weaker, stronger=other(weaker),
+                                                percent=percent(result.symmetry))
 
 
-def side_check(results: Mapping[str, ExerciseResult], affected: Side) -> str:
+def side_check(results: Mapping[str, ExerciseResult], affected: Side, rules: Rules) -> str:
     """A gentle hint when today's reps suggest the palsy is on the other side."""
     uneven = [r.weaker for r in results.values()
               if not r.skipped and r.weaker is not None and r.symmetry is not None
-              and r.symmetry < texts.SIDE_CHECK_UNEVEN_BELOW]
-    if len(uneven) < texts.SIDE_CHECK_MIN_EXERCISES:
+              and r.symmetry < rules.side_check_uneven_below]
+    if len(uneven) < rules.side_check_exercises:
         return ""
     unaffected = other(affected)
-    if uneven.count(unaffected) / len(uneven) < texts.SIDE_CHECK_SHARE:
+    if uneven.count(unaffected) / len(uneven) < rules.side_check_share:
         return ""
     return texts.SIDE_CHECK.format(side=unaffected)
 
 
 def session_sentence(results: Mapping[str, ExerciseResult], exercises: Mapping[str, Exercise],
-                     history: History, affected: Side) -> str:
+                     history: History, affected: Side, rules: Rules) -> str:
     """One plain sentence: the clearest gain of the affected side over last week."""
     done = {eid: r for eid, r in results.items() if not r.skipped}
     if not done:
@@ -82,7 +84,7 @@ def session_sentence(results: Mapping[str, ExerciseResult], exercises: Mapping[s
             continue
         compared = True
         gain = r.affected_movement / h.affected_last_week
-        if gain >= texts.BETTER_FROM and (best is None or gain > best[0]):
+        if gain >= rules.better_from and (best is None or gain > best[0]):
             best = (gain, eid)
     if best is not None:
         return texts.SESSION_SENTENCE_BETTER.format(side=affected, part=exercises[best[1]].part)

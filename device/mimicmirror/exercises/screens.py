@@ -154,7 +154,7 @@ def exercise_summary(e: Engine) -> Screen:
     result = e.results[ex.id]
     return Screen(ScreenKind.EXERCISE_SUMMARY, title=e.fmt(ex.title),
                   rows=(summary_row(ex, e.fmt(ex.title), result, e.history),),
-                  sentence=exercise_sentence(result),
+                  sentence=exercise_sentence(result, e.rules),
                   cue=e.cue.text, cue_side=e.cue.side, rep=result.reps,
                   reps_target=ex.reps * len(e.run.sides), progress=e.progress(),
                   footer=texts.FOOTERS[ScreenKind.EXERCISE_SUMMARY])
@@ -166,6 +166,6 @@ def session_summary(e: Engine) -> Screen:
                  for eid, r in e.results.items())
     return Screen(ScreenKind.SESSION_SUMMARY,
                   title=texts.SUMMARY_TITLE_BY_REASON.get(e.end_reason, texts.SUMMARY_TITLE),
-                  rows=rows, sentence=session_sentence(e.results, by_id, e.history, e.affected),
-                  warning=side_check(e.results, e.affected),
+                  rows=rows, sentence=session_sentence(e.results, by_id, e.history, e.affected, e.rules),
+                  warning=side_check(e.results, e.affected, e.rules),
                   footer=texts.FOOTERS[ScreenKind.SESSION_SUMMARY])

@@ -13,12 +13,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..clinical import Flag, affected_movement, named_weaker, symmetry
 from ..face.types import Measures
 from ..records import RepDone
 from ..screen import Phase
 from ..sides import SIDES, Side
 from .catalogue import Exercise, QuietRule, Rules
-from .feedback import QuietWatch, fatigued, overactive, symmetry
+from .feedback import QuietWatch, fatigued, overactive
 from .reps import Rep, RepCycle, SideValues, primary, signal
 
 
@@ -30,6 +31,13 @@ class RepResult:
     rep: Rep
     symmetry: float | None
     weaker: Side | None
+    flags: tuple[Flag, ...] = ()
+
+
+def peak_symmetry(peak: SideValues, floor: float) -> tuple[float | None, Side | None]:
+    """A repetition's symmetry (peaks are in the wanted direction), to 4 places as recorded."""
+    sym, weaker = symmetry(peak.left, peak.right, floor, direction=1)
+    return (None if sym is None else round(sym, 4)), weaker
 
 
 class SetRunner:
@@ -104,13 +112,13 @@ class SetRunner:
     def add_rep(self, rep: Rep, now: float, elapsed: float) -> tuple[RepDone, bool]:
         """Count a finished repetition; its record, and whether the strong side overdid it."""
         ex, side = self.exercise, self.side
-        sym, weaker = symmetry(rep.peak, self.rules.noise_floor) if side is None else (None, None)
+        sym, weaker = peak_symmetry(rep.peak, self.rules.noise_floor) if side is None else (None, None)
         over = side is None and overactive(rep.peak, self.affected, self.rules)
-        flags = tuple(name for name, on in (
-            ("overactivity", over), ("synkinesis", self.watch.flagged),
-            ("short", not rep.reached_zone), ("overshoot", rep.overshoot),
-            (f"{side}_only", side is not None)) if on)
-        self.reps.append(RepResult(side, rep, sym, weaker))
+        flags = tuple(flag for flag, on in (
+            (Flag.OVERACTIVITY, over), (Flag.SYNKINESIS, self.watch.flagged),
+            (Flag.SHORT, not rep.reached_zone), (Flag.OVERSHOOT, rep.overshoot),
+            (Flag.only(side) if side else None, side is not None)) if on)
+        self.reps.append(RepResult(side, rep, sym, weaker, flags))
         self.set_reps += 1
         self.rest_at = elapsed
         self.set_done = self.set_reps >= ex.reps
@@ -141,9 +149,15 @@ class SetRunner:
             if not peaks:
                 return None, None
             means[side] = sum(peaks) / len(peaks)
-        return symmetry(SideValues(**means), self.rules.noise_floor)
+        return peak_symmetry(SideValues(**means), self.rules.noise_floor)
+
+    def named_weaker(self) -> Side | None:
+        """The weaker side as the mirror names it: None when the sides moved evenly."""
+        return named_weaker(*self.symmetry(), self.rules.even_from)
 
     def affected_movement(self) -> float | None:
         """The affected side's mean peak (recorded unit), leaving out sets where only the other side moved."""
-        mine = [r.rep.peak_primary.on(self.affected) for r in self.reps if r.side in (None, self.affected)]
+        moved = [affected_movement(r.rep.peak_primary.left, r.rep.peak_primary.right, self.affected, r.flags)
+                 for r in self.reps]
+        mine = [m for m in moved if m is not None]
         return round(sum(mine) / len(mine), 5) if mine else None

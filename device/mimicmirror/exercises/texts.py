@@ -71,10 +71,9 @@ SUMMARY_TITLE_BY_REASON = MappingProxyType({
 })
 
 EXERCISE_SENTENCE_EVEN = "Both sides moved evenly."
-EXERCISE_SENTENCE_SIDES = "Your {weaker} side moved {percent} % as far as your {stronger} side."
+EXERCISE_SENTENCE_SIDES = "Your {weaker} side moved {percent} as far as your {stronger} side."
 EXERCISE_SENTENCE_DONE = "Done."
 EXERCISE_SENTENCE_SKIPPED = "Skipped."
-EVEN_FROM = 0.9   # symmetry from which both sides count as even
 
 SESSION_SENTENCE_BETTER = "Your {side} {part} moved more than last week."
 SESSION_SENTENCE_KEPT = "Your {side} side kept up its movement. Well done."
@@ -83,7 +82,3 @@ SESSION_SENTENCE_NOTHING = "Come back whenever you are ready."
 # The affected side is configured; when the other side is the weaker one in most
 # clearly uneven exercises, the setting may be wrong (DESIGN: "or suggested").
 SIDE_CHECK = "Your {side} side moved less today. Is the palsy side set correctly?"
-SIDE_CHECK_MIN_EXERCISES = 3      # clearly uneven exercises needed before suggesting
-SIDE_CHECK_SHARE = 0.75           # share of them with the "unaffected" side weaker
-SIDE_CHECK_UNEVEN_BELOW = 0.85    # symmetry below which an exercise counts as clearly uneven
-BETTER_FROM = 1.1  # today / last week from which we say "moved more"

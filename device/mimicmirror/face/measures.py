@@ -15,6 +15,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from ..clinical import symmetry
 from ..sides import SIDES, Side
 from .regions import LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, UPPER_LIP_INNER
 from .types import Measures, Movement, SidePair
@@ -126,21 +127,6 @@ def measure_all(pts: Points) -> dict[str, SidePair]:
         value = f(pts)
         out[name] = SidePair(value, value)
     return out
-
-
-def symmetry(left: float, right: float, floor: float) -> tuple[float | None, Side | None]:
-    """Weaker / stronger movement in the stronger side's direction (0..1), and the weaker side.
-
-    A side moving the opposite way from the stronger one counts as not moving.
-    None when neither side moved more than the noise floor.
-    """
-    if max(abs(left), abs(right)) < floor:
-        return None, None
-    strong, weak = ("left", "right") if abs(left) >= abs(right) else ("right", "left")
-    s = left if strong == "left" else right
-    w = right if strong == "left" else left
-    ratio = max(0.0, w * math.copysign(1.0, s)) / abs(s)
-    return min(ratio, 1.0), weak
 
 
 def movement(measures: Measures, neutral: Measures,

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Iterable
 
-from ..exercises.texts import EVEN_FROM
 from ..records import CueGiven, ExerciseDone, Record, RepDone, SessionEnded
 from .scenario import Scenario
 
@@ -17,7 +16,7 @@ class ExerciseResult:
     exercise_id: str
     reps: int = 0
     symmetry: float | None = None
-    weaker: str | None = None           # the side weaker in most reps; None when even
+    weaker: str | None = None           # as the mirror names it; None when the sides moved evenly
     skipped: bool = False
     ended_early: str | None = None
     cues: list[str] = field(default_factory=list)
@@ -28,24 +27,18 @@ class ExerciseResult:
 def summarise(records: Iterable[Record], scenario: Scenario | None = None) -> tuple[list[ExerciseResult], str | None]:
     """Exercise results in session order, and how the session ended."""
     results: dict[str, ExerciseResult] = {}
-    weaker: dict[str, Counter] = {}
     ended = None
     for r in records:
         if isinstance(r, RepDone):
-            res = results.setdefault(r.exercise_id, ExerciseResult(r.exercise_id))
-            if r.weaker:
-                weaker.setdefault(r.exercise_id, Counter())[r.weaker] += 1
+            results.setdefault(r.exercise_id, ExerciseResult(r.exercise_id))
         elif isinstance(r, CueGiven):
             results.setdefault(r.exercise_id, ExerciseResult(r.exercise_id)).cues.append(r.cue)
         elif isinstance(r, ExerciseDone):
             res = results.setdefault(r.exercise_id, ExerciseResult(r.exercise_id))
             res.reps, res.symmetry, res.skipped, res.ended_early = r.reps, r.symmetry, r.skipped, r.ended_early
+            res.weaker = r.weaker
         elif isinstance(r, SessionEnded):
             ended = r.reason
-    for eid, counts in weaker.items():
-        res = results[eid]
-        even = res.symmetry is not None and res.symmetry >= EVEN_FROM   # as the mirror says: "evenly"
-        res.weaker = None if even else counts.most_common(1)[0][0]
     if scenario is not None:
         for eid, res in results.items():
             movement = scenario.exercises.get(eid)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..history import History
+from ..clinical import affected_movement
 from ..records import (CueGiven, ExerciseDone, NeutralCaptured, Record, RepDone,
                        SessionEnded, SessionStarted)
 from ..sides import Side
@@ -237,12 +238,14 @@ class Store:
 
     def _rep(self, session: int | None, r: RepDone, wall: float) -> int:
         session = _require(session, r)
+        (affected,), = self._conn.execute("SELECT affected_side FROM sessions WHERE id = ?", (session,))
         self._conn.execute(
             """INSERT INTO reps (session_id, exercise_id, rep, t, wall, peak_left, peak_right, symmetry,
-                                 weaker, hold_s, hold_target_s, flags)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                 weaker, hold_s, hold_target_s, flags, affected_moved)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (session, r.exercise_id, r.rep, r.t, wall, r.peak_left, r.peak_right, r.symmetry, r.weaker,
-             r.hold_s, r.hold_target_s, json.dumps(list(r.flags))))
+             r.hold_s, r.hold_target_s, json.dumps(list(r.flags)),
+             affected_movement(r.peak_left, r.peak_right, affected, r.flags)))
         return session
 
     def _cue(self, session: int | None, r: CueGiven, wall: float) -> int:

@@ -18,22 +18,20 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import fmean
 
+from ..clinical import MONTH, WEEK, mean, week_start
 from ..history import ExerciseHistory, History
 from ..sides import Side
 
-WEEK = 7
-MONTH = 28
 #: Without a date, a pause this long between sessions (on the device's own running clock,
 #: right in its durations even when its date is wrong) starts a new "today": a night.
 LONG_IDLE_S = 8 * 3600.0
-# The affected side's movement of each rep, by the side set in force in ITS session
-# (the setting may have changed since), leaving out sets where only the other side
-# moved on purpose ("lift one corner, then the other"): its affected peak is ~0.
+# The affected side's movement of each rep, as stored when the rep was written
+# (clinical.affected_movement, by the side set in ITS session): NULL, and left out,
+# in sets where only the other side moved on purpose.
 AFFECTED_REPS = """
-    SELECT r.exercise_id, r.wall, r.symmetry,
-           CASE s.affected_side WHEN 'left' THEN r.peak_left ELSE r.peak_right END AS moved
+    SELECT r.exercise_id, r.wall, r.symmetry, r.affected_moved AS moved
     FROM reps r JOIN sessions s ON s.id = r.session_id
-    WHERE s.date_known = 1 AND r.flags NOT LIKE '%"' || CASE s.affected_side WHEN 'left' THEN 'right' ELSE 'left' END || '_only"%'
+    WHERE s.date_known = 1 AND r.affected_moved IS NOT NULL
 """
 
 
@@ -70,10 +68,6 @@ def sessions_since_long_idle(conn: sqlite3.Connection, now_wall: float) -> int:
     return count
 
 
-def _mean(values: list[float]) -> float | None:
-    return fmean(values) if values else None
-
-
 def history(conn: sqlite3.Connection, now: datetime, affected_side: Side, date_known: bool = True) -> History:
     """Sessions today and yesterday, and per exercise the 7/28-day picture and first week.
 
@@ -96,8 +90,8 @@ def _by_day(conn: sqlite3.Connection, now: datetime, affected_side: Side) -> His
     tomorrow = day_start(today + timedelta(days=1), tz)
     used_before_yesterday = conn.execute("SELECT 1 FROM sessions WHERE date_known = 1 AND started_wall < ? LIMIT 1",
                                          (day_start(yesterday, tz),)).fetchone() is not None
-    week_from = today - timedelta(days=WEEK - 1)
-    month_from = today - timedelta(days=MONTH - 1)
+    week_from = week_start(today)
+    month_from = week_start(today, MONTH)
 
     symmetry: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
     movement_last_week: dict[str, list[float]] = defaultdict(list)
@@ -120,11 +114,11 @@ def _by_day(conn: sqlite3.Connection, now: datetime, affected_side: Side) -> His
                 (exercise, day_start(first_day, tz), day_start(first_day + timedelta(days=WEEK), tz))).fetchone()[0]
         days = symmetry.get(exercise, {})
         exercises[exercise] = ExerciseHistory(
-            symmetry_7d=_mean([s for d, values in days.items() if d >= week_from for s in values]),
-            symmetry_28d=_mean([s for values in days.values() for s in values]),
+            symmetry_7d=mean([s for d, values in days.items() if d >= week_from for s in values]),
+            symmetry_28d=mean([s for values in days.values() for s in values]),
             trend=tuple(fmean(days[d]) for d in sorted(days)),
             affected_first_week=first_week,
-            affected_last_week=_mean(movement_last_week.get(exercise, [])),
+            affected_last_week=mean(movement_last_week.get(exercise, [])),
         )
     return History(
         sessions_today=_count_sessions(conn, day_start(today, tz), tomorrow),

@@ -21,10 +21,10 @@ from pathlib import Path
 from statistics import fmean
 from typing import Mapping
 
+from ..clinical import WEEK, percent, rolling_means, week_start
 from ..errors import UserError
 from ..sides import other
 from . import svg
-from .progress import WEEK
 from .report_data import Data, load, snapshot
 
 AFFECTED = "#c2410c"
@@ -53,24 +53,11 @@ def _daily(values: list[tuple[date, float]]) -> dict[date, list[float]]:
     return by_day
 
 
-def _rolling(by_day: dict[date, list[float]], days: int = WEEK) -> list[tuple[date, float]]:
-    """For each practice day, the mean of all values in the week ending that day."""
-    out = []
-    for day in sorted(by_day):
-        window = [v for back in range(days) for v in by_day.get(day - timedelta(days=back), ())]
-        out.append((day, fmean(window)))
-    return out
-
-
-def _percent(v: float) -> str:
-    return f"{v * 100:.0f}%"
-
-
 def _number(v: float) -> str:
     return f"{v:g}"
 
 
-def _mean_or_dash(values: list[float], fmt=_percent) -> str:
+def _mean_or_dash(values: list[float], fmt=percent) -> str:
     return fmt(fmean(values)) if values else "–"
 
 
@@ -89,12 +76,12 @@ def symmetry_section(data: Data, titles: Mapping[str, str]) -> str:
         by_day = _daily([(r.day, r.symmetry) for r in data.by_exercise[exercise] if r.symmetry is not None])
         daily = [(d, fmean(vs)) for d, vs in by_day.items()]
         chart = svg.line_chart(_frame(data, 0, 1), [svg.Line(daily, SYMMETRY_DAILY, dots=True),
-                                                    svg.Line(_rolling(by_day), SYMMETRY)],
-                               [0, 0.25, 0.5, 0.75, 1], _percent, f"Symmetry of {title(exercise, titles)} over time")
+                                                    svg.Line(rolling_means(by_day), SYMMETRY)],
+                               [0, 0.25, 0.5, 0.75, 1], percent, f"Symmetry of {title(exercise, titles)} over time")
         figures.append(_figure(title(exercise, titles), chart,
                                [(SYMMETRY, "7-day mean"), (SYMMETRY_DAILY, "daily mean")]))
     return ('<section><h2>Symmetry per exercise</h2><p>Weaker side\'s movement as a share of the stronger '
-            'side\'s, per repetition (100% = both halves moved equally).</p><div class="grid">'
+            'side\'s, per repetition (100 % = both halves moved equally).</p><div class="grid">'
             + "".join(figures) + "</div></section>")
 
 
@@ -156,7 +143,7 @@ def cues_section(data: Data, titles: Mapping[str, str]) -> str:
 
 
 def overview_table(data: Data, titles: Mapping[str, str]) -> str:
-    last_week_start = data.last - timedelta(days=WEEK - 1)
+    last_week_start = week_start(data.last)
     rows = []
     for exercise in data.exercises:
         reps = data.by_exercise[exercise]
@@ -170,7 +157,7 @@ def overview_table(data: Data, titles: Mapping[str, str]) -> str:
         rows.append(f"<tr><td>{escape(title(exercise, titles))}</td><td>{len({r.day for r in reps})}</td>"
                     f"<td>{len(reps)}</td><td>{sym(early)}</td><td>{sym(late)}</td>"
                     f"<td>{moved(early)}</td><td>{moved(late)}</td>"
-                    f"<td>{overactive} ({overactive / len(reps):.0%})</td></tr>")
+                    f"<td>{overactive} ({percent(overactive / len(reps))})</td></tr>")
     return ('<section><h2>Exercises: first week and last week</h2><p>The first week is each exercise\'s '
             'first seven days of practice in this period; the last week ends on the last day of the period.</p>'
             '<table><thead><tr>'

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from ..clinical import affected_movement
 from ..errors import InputError, UserError
-from ..sides import Side, other
+from ..sides import Side
 from .db import connect, is_corruption
 from .schema import LATEST, migrate, version
 
@@ -71,7 +72,7 @@ class Rep:
 
     def moved(self, side: Side) -> float | None:
         """The side's movement, or None in a set where only the other side moved on purpose."""
-        return None if f"{other(side)}_only" in self.flags else self.peak(side)
+        return affected_movement(self.peak_left, self.peak_right, side, self.flags)
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         "UPDATE sessions SET seq = (SELECT count(*) FROM sessions AS s WHERE s.id <= sessions.id)",
         "CREATE UNIQUE INDEX sessions_by_seq ON sessions (seq)",
     )),
+    Migration(5, "the affected side's movement of each rep, worked out once when it is written", (
+        # clinical.affected_movement: the peak of the side set as affected in the rep's own
+        # session; NULL in a set where only the other side moved on purpose.
+        "ALTER TABLE reps ADD COLUMN affected_moved REAL",
+        """UPDATE reps SET affected_moved = (
+               SELECT CASE WHEN EXISTS (SELECT 1 FROM json_each(reps.flags)
+                                        WHERE value = CASE s.affected_side WHEN 'left' THEN 'right_only'
+                                                                            ELSE 'left_only' END)
+                           THEN NULL
+                           WHEN s.affected_side = 'left' THEN reps.peak_left ELSE reps.peak_right END
+               FROM sessions s WHERE s.id = reps.session_id)""",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version
