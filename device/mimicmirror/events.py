@@ -17,6 +17,7 @@ from .face.types import FrameAnalysis
 class ButtonName(str, Enum):
     NEXT = "next"
     REPEAT = "repeat"
+    BOTH = "both"          # both held together for a few seconds: the settings menu
 
 
 @dataclass(frozen=True)

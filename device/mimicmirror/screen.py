@@ -26,6 +26,7 @@ class ScreenKind(str, Enum):
     SESSION_SUMMARY = "session_summary"
     PAUSED = "paused"                      # long press, or no face for a while
     NOTICE = "notice"                      # calm message: camera gone, take a break
+    SETTINGS = "settings"                  # the caregiver's menu: one setting per screen
 
 
 class Phase(str, Enum):
@@ -85,3 +86,4 @@ class Screen:
     rows: tuple[SummaryRow, ...] = ()
     sentence: str = ""                     # one plain sentence on a summary
     footer: str = ""                       # what the buttons do here
+    choice: str = ""                       # settings: the value shown, drawn large (on cue_side if set)

@@ -504,7 +504,28 @@ def _comparison(row: SummaryRow, words: bool = False) -> str:
     return line.strip(" ·\n")
 
 
-MIDDLES: dict[str, Callable[[Painter, Screen, int, int], None]] = {"bars": _bars, "rows": _rows, "result": _result}
+def _choice(p: Painter, s: Screen, top: int, bottom: int) -> None:
+    """A setting's value, large. A side is drawn on that side, with an arrow to that edge."""
+    if not s.choice:
+        return
+    size = p.px(p.theme.title * 1.3)
+    text = Text(p, s.choice, size, p.theme.cue, max_lines=2, side=s.cue_side)
+    x, width = p.margin_x, p.w - 2 * p.margin_x
+    height = text.height(width)
+    y = top + max(0, (bottom - top - height) // 2)
+    if s.cue_side is not None:
+        arrow = round(size * 0.9)
+        mid = y + height // 2
+        edge = p.margin_x if s.cue_side == "left" else p.w - p.margin_x
+        back = edge + arrow if s.cue_side == "left" else edge - arrow
+        pygame.draw.polygon(p.surface, p.theme.cue, [(edge, mid), (back, mid - arrow // 2), (back, mid + arrow // 2)])
+        gap = arrow + round(size * 0.3)
+        x, width = (x + gap, width - gap) if s.cue_side == "left" else (x, width - gap)
+    text.draw(p.surface, x, y, width)
+
+
+MIDDLES: dict[str, Callable[[Painter, Screen, int, int], None]] = {
+    "bars": _bars, "rows": _rows, "result": _result, "choice": _choice}
 
 
 # --- layouts per screen kind -----------------------------------------------------------------
@@ -537,6 +558,8 @@ LAYOUTS: dict[ScreenKind, Layout] = {
                                        middle="rows", top_band=0.2, bottom_band=0.12, tight=True),
     ScreenKind.PAUSED: Layout(top=("title", "lines"), bottom=("cue", "warning", "footer")),
     ScreenKind.NOTICE: Layout(top=("notice", "lines"), bottom=("cue", "warning", "footer")),
+    ScreenKind.SETTINGS: Layout(top=("dots", "title", "lines"), bottom=("footer",), middle="choice",
+                                top_band=0.40, bottom_band=0.12),
 }
 
 

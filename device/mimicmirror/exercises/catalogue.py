@@ -105,6 +105,7 @@ MOVE_FIELDS: Mapping[str, Field] = {
 
 PROGRAMME_FIELDS: Mapping[str, Field] = {
     "title": Field(str),
+    "for_whom": Field(str, ""),
     "exercises": Field(list),
     "dose": Field(dict, {}),
 }
@@ -230,6 +231,8 @@ class Programme:
     flow: Flow
     quiet: Mapping[str, QuietRule]
     cues: Mapping[str, str]
+    #: one line saying who the programme is for (shown in the settings menu)
+    for_whom: str = ""
 
     @property
     def tracked(self) -> bool:
@@ -365,7 +368,7 @@ def _programme(found: Problems, name: str, data: Any, catalogue: Catalogue,
         return None
     return Programme(name=name, title=raw["title"], path=catalogue.path, exercises=exercises,
                      rules=catalogue.rules, flow=catalogue.flow, quiet=catalogue.quiet,
-                     cues=catalogue.cues)
+                     cues=catalogue.cues, for_whom=raw["for_whom"])
 
 
 def _catalogue(path: Path) -> tuple[Catalogue, Problems]:

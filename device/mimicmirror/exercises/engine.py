@@ -34,6 +34,7 @@ from .neutral import NeutralCapture
 from .reps import EPS
 from .flow import Handlers
 from .results import ExerciseResult
+from .settings_menu import MenuChoices, ProgrammeChoice, SettingsHandlers
 from .states import STATES, State, StateSpec, check_handlers
 from .step import Outbox, Step
 from .timing import Cue, Timing
@@ -41,26 +42,19 @@ from .timing import Cue, Timing
 __all__ = ["Engine", "State", "StateSpec", "STATES", "Step"]
 
 
-class Engine(Handlers):
+class Engine(Handlers, SettingsHandlers):
     """The session state machine. `handle(event)` is the only way in.
 
     Its attributes are read by the screen builders in `screens`; only the
     engine's own handlers change them.
     """
 
-    def __init__(self, programme: Programme, config: Config, history: History = History()):
-        self.programme = programme
-        self.rules = programme.rules
-        self.flow = programme.flow
-        self.affected: Side = config["user"]["affected_side"]
-        self.strong: Side = other(self.affected)
-        self.daily = int(config["user"]["daily_sessions"])
-        self.name = str(config["user"]["name"])
-        self.max_session_s = float(config["session"]["max_minutes"]) * 60.0
-        self.neutral_s = float(config["session"]["neutral_seconds"])
-        self.no_face_s = float(config["session"]["no_face_pause_seconds"])
-        self.prompt_after_s = float(config["idle"]["prompt_after_seconds"])
-        self.blank_after_s = float(config["idle"]["blank_after_seconds"])
+    def __init__(self, programme: Programme, config: Config, history: History = History(),
+                 choices: MenuChoices | None = None, first_start: bool = False):
+        """`choices`: what the settings menu offers; `first_start`: no settings yet, open the menu."""
+        self.reconfigure(programme, config)
+        self.menu_choices = choices or MenuChoices.from_schema((ProgrammeChoice(programme.name, programme.title),))
+        self.menu = None
         self.history = history
         self.sessions_since_history = 0
         self.timing = Timing()
@@ -77,7 +71,25 @@ class Engine(Handlers):
         self.index = 0
         self.run = self._runner(0)
         self.out = Outbox()
+        if first_start:
+            self.open_settings(first_start=True)
         self.screen = self._render()
+
+    def reconfigure(self, programme: Programme, config: Config) -> None:
+        """Take (new) settings: at start, and after the settings menu saved them (never in a session)."""
+        self.programme = programme
+        self.rules = programme.rules
+        self.flow = programme.flow
+        self.affected: Side = config["user"]["affected_side"]
+        self.strong: Side = other(self.affected)
+        self.daily = int(config["user"]["daily_sessions"])
+        self.name = str(config["user"]["name"])
+        self.max_session_s = float(config["session"]["max_minutes"]) * 60.0
+        self.neutral_s = float(config["session"]["neutral_seconds"])
+        self.no_face_s = float(config["session"]["no_face_pause_seconds"])
+        self.prompt_after_s = float(config["idle"]["prompt_after_seconds"])
+        self.blank_after_s = float(config["idle"]["blank_after_seconds"])
+        self.settings_now = {s: dict(v) for s, v in config.sections.items()}
 
     # ------------------------------------------------------------------ public
 
@@ -212,6 +224,9 @@ class Engine(Handlers):
                     self.redo()
             return
         spec = self.spec
+        if event.button is ButtonName.BOTH:
+            self._act(spec.on_both)
+            return
         self._act(spec.on_long_next if nxt and event.long else spec.on_next if nxt else spec.on_repeat)
 
     def _on_frame(self, fa: FrameAnalysis) -> None:

@@ -12,7 +12,8 @@ in `screens`. The engine checks at import that every named handler exists.
 Flow: idle -> attract -> (NEXT) greeting -> neutral capture -> per exercise:
 instruction card -> practice (tracked) or a timed step (guided) -> exercise
 summary -> ... -> session summary -> idle; a break when the strong side
-overdoes it.
+overdoes it. Both buttons held while idle (or a first start with no
+settings) open the settings menu -> saved / nothing changed -> idle.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from ..screen import Screen
-from . import screens
+from . import screens, settings_menu
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -39,6 +40,8 @@ class State(str, Enum):
     EXERCISE_SUMMARY = "exercise_summary"
     SESSION_SUMMARY = "session_summary"
     BREAK = "break"
+    SETTINGS = "settings"
+    SETTINGS_DONE = "settings_done"
 
 
 @dataclass(frozen=True)
@@ -60,20 +63,23 @@ class StateSpec:
     watches_face: bool = False
     in_session: bool = True
     in_exercise: bool = False
+    #: both buttons held together (the settings menu, from idle)
+    on_both: str = ""
 
     def handlers(self) -> tuple[str, ...]:
         """Every engine method this state names."""
         return tuple(h for h in (self.on_next, self.on_repeat, self.on_long_next, self.on_timeout,
-                                 self.on_frame, self.on_interrupt) if h)
+                                 self.on_frame, self.on_interrupt, self.on_both) if h)
 
 
 STATES: Mapping[State, StateSpec] = {
     State.IDLE: StateSpec(
         screens.idle, on_next="start_session", on_repeat="show_attract", on_long_next="start_session",
-        on_frame="presence", in_session=False),
+        on_frame="presence", in_session=False, on_both="open_settings"),
     State.ATTRACT: StateSpec(
         screens.attract, on_next="start_session", on_repeat="restart", on_long_next="start_session",
-        timeout=lambda e: e.blank_after_s, on_timeout="blank", on_frame="presence", in_session=False),
+        timeout=lambda e: e.blank_after_s, on_timeout="blank", on_frame="presence", in_session=False,
+        on_both="open_settings"),
     State.GREETING: StateSpec(
         screens.greeting, on_next="after_greeting", on_repeat="restart",
         timeout=lambda e: e.flow.greeting_seconds, on_timeout="after_greeting"),
@@ -99,6 +105,13 @@ STATES: Mapping[State, StateSpec] = {
     State.BREAK: StateSpec(
         screens.rest_break, on_next="after_break", on_repeat="redo",
         timeout=lambda e: e.rules.break_seconds, on_timeout="after_break", in_exercise=True),
+    State.SETTINGS: StateSpec(   # NEXT: next setting; REPEAT: change it (or save / leave)
+        settings_menu.settings_screen, on_next="menu_next", on_repeat="menu_change", on_long_next="menu_next",
+        timeout=settings_menu.menu_timeout, on_timeout="leave_settings", in_session=False),
+    State.SETTINGS_DONE: StateSpec(
+        settings_menu.settings_done_screen, on_next="close_settings", on_repeat="close_settings",
+        on_long_next="close_settings", timeout=lambda e: settings_menu.DONE_S, on_timeout="close_settings",
+        in_session=False),
 }
 
 

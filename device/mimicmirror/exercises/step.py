@@ -10,6 +10,7 @@ and no other signature changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
 
 from ..records import Record
 from ..screen import Screen
@@ -21,6 +22,8 @@ class Step:
 
     screen: Screen
     records: tuple[Record, ...] = ()
+    #: the whole device config chosen on the glass, to be written and applied (one per "save")
+    settings: tuple[Mapping[str, Mapping[str, Any]], ...] = ()
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Outbox:
     """The outputs gathered while one event is handled; one list per `Step` field."""
 
     records: list[Record] = field(default_factory=list)
+    settings: list[Mapping[str, Mapping[str, Any]]] = field(default_factory=list)
 
     def step(self, screen: Screen) -> Step:
         """The frozen step: each list becomes the `Step` field of the same name."""

@@ -1,0 +1,260 @@
+"""Settings on the glass: a menu worked by the two buttons alone.
+
+NEXT goes on to the next setting, REPEAT changes the one shown; the last two
+screens are "save" and "leave without saving" (REPEAT does it there). One
+setting per screen, in big words, so it reads through the mirror glass. The
+affected side is drawn on the side it names (behind a mirror the person's
+left is on the viewer's left).
+
+Pure: the menu holds the chosen values and hands them out on "save"
+(`Step.settings`); the service writes the same checked, commented file that
+`mimicmirror setup` writes and gives the engine its new settings. Leaving
+without saving hands out nothing. The choices come from the settings schema
+and the programme file (`MenuChoices`), so a new language or programme shows
+up here without a change to this module. The words are data (`TEXTS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ..screen import Screen, ScreenKind
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+#: Seconds without a press before a menu opened with the buttons closes unsaved (first start: never).
+IDLE_CLOSE_S = 120.0
+#: Seconds the "saved" / "nothing changed" screen stays.
+DONE_S = 5.0
+
+TEXTS = MappingProxyType({
+    "affected_side": ("Which side of the face has the palsy?",
+                      "The person's own side: their left is on the left in the mirror."),
+    "programme": ("Which exercises?", ""),
+    "daily_sessions": ("Sessions a day", "How many times a day to practise."),
+    "sound": ("Sound", "Chimes mark each step; the voice reads the cues aloud."),
+    "language": ("Language", "The language of everything the mirror shows and says."),
+    "save": ("Save these settings?", ""),
+    "leave": ("Leave without saving?", "Nothing will change."),
+    "footer_item": "NEXT: next setting  ·  REPEAT: change",
+    "footer_save": "REPEAT: save  ·  NEXT: go on",
+    "footer_leave": "REPEAT: leave  ·  NEXT: back to the first setting",
+    "choice_save": "Save",
+    "choice_leave": "Leave",
+    "saved_title": "Settings saved",
+    "left_title": "Nothing was changed",
+    "footer_done": "NEXT: done",
+    "title": "Settings",
+})
+SIDE_NAMES = MappingProxyType({"left": "Left", "right": "Right"})
+SOUND_NAMES = MappingProxyType({"voice": "Voice and chimes", "chimes": "Chimes only", "off": "Off"})
+LANGUAGE_NAMES = MappingProxyType({"en": "English", "de": "Deutsch"})
+
+
+@dataclass(frozen=True)
+class ProgrammeChoice:
+    name: str
+    title: str
+    for_whom: str = ""
+
+
+@dataclass(frozen=True)
+class MenuChoices:
+    """What may be chosen, from the schema and the programme file; fixed while the mirror runs."""
+
+    programmes: tuple[ProgrammeChoice, ...]
+    daily_sessions: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
+    languages: tuple[str, ...] = ("en",)
+    sound_modes: tuple[str, ...] = ()      # empty: no sound settings on this mirror
+
+    @classmethod
+    def from_schema(cls, programmes: tuple[ProgrammeChoice, ...]) -> MenuChoices:
+        from ..config import SCHEMA
+
+        daily = SCHEMA["user"]["daily_sessions"]
+        sound = SCHEMA.get("sound", {}).get("mode")
+        return cls(programmes=programmes,
+                   daily_sessions=tuple(range(int(daily.min or 1), int(daily.max or 6) + 1)),
+                   languages=tuple(SCHEMA["user"]["language"].choices or ("en",)),
+                   sound_modes=tuple(sound.choices or ()) if sound is not None else ())
+
+
+@dataclass(frozen=True)
+class Item:
+    """One setting on the menu: where it lives in the config, and the values it cycles through."""
+
+    name: str
+    section: str
+    key: str
+    values: tuple[Any, ...]
+
+
+@dataclass
+class Menu:
+    """The menu's cursor and the values chosen so far (nothing is saved until "save")."""
+
+    items: tuple[Item, ...]
+    chosen: dict[str, Any]
+    first_start: bool = False
+    at: int = 0
+    saved: bool = False
+    programme_lines: Mapping[str, ProgrammeChoice] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, choices: MenuChoices, current: Mapping[str, Mapping[str, Any]], first_start: bool) -> Menu:
+        items = [Item("affected_side", "user", "affected_side", ("left", "right")),
+                 Item("programme", "user", "programme", tuple(p.name for p in choices.programmes)),
+                 Item("daily_sessions", "user", "daily_sessions", choices.daily_sessions)]
+        if choices.sound_modes:
+            items.append(Item("sound", "sound", "mode", choices.sound_modes))
+        if len(choices.languages) > 1:
+            items.append(Item("language", "user", "language", choices.languages))
+        chosen = {i.name: current.get(i.section, {}).get(i.key, i.values[0]) for i in items}
+        return cls(tuple(items), chosen, first_start,
+                   programme_lines={p.name: p for p in choices.programmes})
+
+    # the two pages after the settings
+    @property
+    def pages(self) -> int:
+        return len(self.items) + 2
+
+    @property
+    def page(self) -> str:
+        if self.at < len(self.items):
+            return self.items[self.at].name
+        return "save" if self.at == len(self.items) else "leave"
+
+    def next(self) -> None:
+        self.at = (self.at + 1) % self.pages
+
+    def change(self) -> None:
+        item = self.items[self.at]
+        values = item.values
+        now = self.chosen[item.name]
+        self.chosen[item.name] = values[(values.index(now) + 1) % len(values)] if now in values else values[0]
+
+    def sections(self, current: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The whole config to save: the current one with the menu's choices in it."""
+        out = {s: dict(v) for s, v in current.items()}
+        for item in self.items:
+            out.setdefault(item.section, {})[item.key] = self.chosen[item.name]
+        return out
+
+    def shown(self, name: str) -> str:
+        """A chosen value in words."""
+        value = self.chosen[name]
+        if name == "affected_side":
+            return SIDE_NAMES[value]
+        if name == "programme":
+            choice = self.programme_lines.get(value)
+            return choice.title if choice else str(value)
+        if name == "sound":
+            return SOUND_NAMES.get(value, str(value))
+        if name == "language":
+            return LANGUAGE_NAMES.get(value, str(value))
+        return str(value)
+
+    def summary(self) -> tuple[str, ...]:
+        """Every choice on one short line each, for the save page and the "saved" screen."""
+        lines = []
+        for item in self.items:
+            value = self.shown(item.name)
+            if item.name == "affected_side":
+                lines.append(f"Palsy on the {value.lower()} side")
+            elif item.name == "daily_sessions":
+                lines.append(f"{value} session{'s' if self.chosen[item.name] != 1 else ''} a day")
+            elif item.name == "programme":
+                lines.append(f"Exercises: {value}")
+            else:
+                lines.append(f"{TEXTS[item.name][0]}: {value}")
+        return tuple(lines)
+
+
+# --- the handlers the state table names (mixed into Engine) ---------------------------------
+
+def _state(name: str) -> Any:
+    """A state by name (the state table imports this module, so not the other way round at load)."""
+    from .states import State
+    return State[name]
+
+
+class SettingsHandlers:
+    """Open, move through, change, save or leave the menu."""
+
+    menu: Menu | None
+    menu_choices: MenuChoices
+    settings_now: Mapping[str, Mapping[str, Any]]
+
+    if TYPE_CHECKING:
+        out: Any
+        timing: Any
+        def _goto(self, state: Any) -> None: ...
+
+    def open_settings(self, first_start: bool = False) -> None:
+        self.menu = Menu.open(self.menu_choices, self.settings_now, first_start)
+        self._goto(_state("SETTINGS"))
+
+    def menu_next(self) -> None:
+        assert self.menu is not None
+        self.menu.next()
+        self.timing.restart()
+
+    def menu_change(self) -> None:
+        assert self.menu is not None
+        page = self.menu.page
+        if page == "save":
+            self.out.settings.append(self.menu.sections(self.settings_now))
+            self.menu.saved = True
+            self._goto(_state("SETTINGS_DONE"))
+        elif page == "leave":
+            self.menu.saved = False
+            self._goto(_state("SETTINGS_DONE"))
+        else:
+            self.menu.change()
+            self.timing.restart()
+
+    def leave_settings(self) -> None:
+        """Nobody pressed anything for a while: close, unsaved."""
+        assert self.menu is not None
+        self.menu.saved = False
+        self._goto(_state("SETTINGS_DONE"))
+
+    def close_settings(self) -> None:
+        self.menu = None
+        self._goto(_state("IDLE"))
+
+
+def menu_timeout(e: Engine) -> float:
+    return float("inf") if e.menu is not None and e.menu.first_start else IDLE_CLOSE_S
+
+
+# --- screens ---------------------------------------------------------------------------------
+
+def settings_screen(e: Engine) -> Screen:
+    menu = e.menu
+    assert menu is not None
+    page = menu.page
+    progress = (menu.at + 1, menu.pages)
+    if page == "save":
+        return Screen(ScreenKind.SETTINGS, title=TEXTS["save"][0], lines=menu.summary(),
+                      choice=TEXTS["choice_save"], progress=progress, footer=TEXTS["footer_save"])
+    if page == "leave":
+        return Screen(ScreenKind.SETTINGS, title=TEXTS["leave"][0], lines=(TEXTS["leave"][1],),
+                      choice=TEXTS["choice_leave"], progress=progress, footer=TEXTS["footer_leave"])
+    title, explain = TEXTS[page]
+    if page == "programme":
+        choice = menu.programme_lines.get(menu.chosen[page])
+        explain = choice.for_whom if choice and choice.for_whom else ""
+    side = menu.chosen[page] if page == "affected_side" else None
+    return Screen(ScreenKind.SETTINGS, title=title, lines=(explain,) if explain else (),
+                  choice=menu.shown(page), cue_side=side, progress=progress, footer=TEXTS["footer_item"])
+
+
+def settings_done_screen(e: Engine) -> Screen:
+    menu = e.menu
+    saved = menu is not None and menu.saved
+    return Screen(ScreenKind.NOTICE, title=TEXTS["saved_title" if saved else "left_title"],
+                  lines=menu.summary() if saved and menu else (), footer=TEXTS["footer_done"])
