@@ -167,15 +167,19 @@ install_program() {
 install_config() {
     step "Settings in $CONFIG_DIR (existing files are kept; the mirror and its stick helper may replace them)"
     run install -d -m 2775 -o root -g "$SERVICE_USER" "$CONFIG_DIR"
-    local name
-    for name in mimicmirror.toml exercises.toml; do
-        if [ -e "$CONFIG_DIR/$name" ]; then
-            echo "keeping $CONFIG_DIR/$name"
-        else
-            run install -m 0644 "$SOURCE_DIR/config/$name" "$CONFIG_DIR/$name"
-        fi
-    done
-    run "$VENV/bin/mimicmirror" config check "$CONFIG_DIR/mimicmirror.toml"
+    if [ -e "$CONFIG_DIR/exercises.toml" ]; then
+        echo "keeping $CONFIG_DIR/exercises.toml"
+    else
+        run install -m 0644 "$SOURCE_DIR/config/exercises.toml" "$CONFIG_DIR/exercises.toml"
+    fi
+    # The device settings are not copied: with none, the mirror opens its settings menu on the
+    # glass at its first start and saves them there (or: sudo mimicmirror setup).
+    if [ -e "$CONFIG_DIR/mimicmirror.toml" ]; then
+        echo "keeping $CONFIG_DIR/mimicmirror.toml"
+        run "$VENV/bin/mimicmirror" config check "$CONFIG_DIR/mimicmirror.toml"
+    else
+        echo "no settings yet: the mirror asks for them on its first start (or: sudo mimicmirror setup)"
+    fi
 }
 
 install_unit() {
@@ -206,7 +210,8 @@ main() {
     cat <<EOF
 Check the hardware:   sudo systemctl stop $UNIT; $VENV/bin/mimicmirror check; sudo systemctl start $UNIT
                       (as your own user: the first user of Raspberry Pi OS is in the groups it needs)
-Settings:             $CONFIG_DIR/mimicmirror.toml (then: sudo systemctl restart $UNIT)
+Settings:             on the mirror: at its first start, or hold both buttons 3 s while it is idle;
+                      or $CONFIG_DIR/mimicmirror.toml (then: sudo systemctl restart $UNIT)
 USB stick:            plug it in while the mirror is idle: settings in, report out
                       (what happened: journalctl -u 'mimicmirror-stick*')
 Is it running:        systemctl status $UNIT    Its log: journalctl -u $UNIT

@@ -123,6 +123,26 @@ def test_no_gpio_on_this_machine_says_what_to_do(monkeypatch, clock):
         GpioButtons(17, 27, LONG, DEBOUNCE, clock)
 
 
+def test_both_buttons_held_three_seconds_are_one_both_event_and_nothing_else(buttons, factory, clock):
+    edges(factory, clock, 17, (101.0, True))
+    edges(factory, clock, 27, (101.3, True))
+    assert poll_at(buttons, clock, 103.0) == []                      # NEXT's long press does not fire
+    assert poll_at(buttons, clock, 104.4) == [ButtonEvent(104.3, ButtonName.BOTH, long=True)]
+    edges(factory, clock, 17, (105.0, False))
+    edges(factory, clock, 27, (105.2, False))
+    assert poll_at(buttons, clock, 106.0) == []                      # the releases say nothing
+    edges(factory, clock, 17, (107.0, True), (107.2, False))
+    assert poll_at(buttons, clock, 107.5) == [ButtonEvent(107.2, NEXT)]   # and the next press is a press
+
+
+def test_both_buttons_let_go_too_soon_are_no_event_at_all(buttons, factory, clock):
+    edges(factory, clock, 17, (101.0, True))
+    edges(factory, clock, 27, (101.2, True))
+    edges(factory, clock, 27, (102.0, False))
+    edges(factory, clock, 17, (102.2, False))
+    assert poll_at(buttons, clock, 106.0) == []
+
+
 def keys_at(keys: KeyboardButtons, clock, t: float, *changes: tuple[str, bool]) -> list[ButtonEvent]:
     """The loop's hand-over: the window's key changes given to the keyboard buttons at time t."""
     clock.advance_to(t)
@@ -153,3 +173,12 @@ def test_config_chooses_the_buttons(factory, clock):
     assert isinstance(open_buttons(section | {"backend": "none"}, clock), NoButtons)
     with pytest.raises(UserError, match="window"):
         open_buttons(section | {"backend": "keyboard"}, clock)
+
+
+def test_holding_both_keys_opens_the_settings_like_the_buttons(clock):
+    keys = KeyboardButtons(LONG, clock)
+    assert keys_at(keys, clock, 101.0, ("n", True), ("r", True)) == []
+    assert keys_at(keys, clock, 102.0, ("n", True)) == []          # key repeat changes nothing
+    assert keys_at(keys, clock, 103.5) == []
+    assert keys_at(keys, clock, 104.5) == [ButtonEvent(104.0, ButtonName.BOTH, long=True)]
+    assert keys_at(keys, clock, 105.0, ("n", False), ("r", False)) == []

@@ -236,6 +236,12 @@ def reach(state: State) -> Driver:
         d.press("next")
         d.press("next", long=True)
         d.press("next", long=True)
+    elif state in (State.SETTINGS, State.SETTINGS_DONE):
+        d.press("both", long=True)
+        if state is State.SETTINGS_DONE:
+            while d.screen.footer != "REPEAT: save  ·  NEXT: go on":
+                d.press("next")
+            d.press("repeat")
     assert d.engine.state is state
     return d
 
@@ -244,12 +250,12 @@ NEXT = {State.IDLE: State.GREETING, State.ATTRACT: State.GREETING, State.GREETIN
         State.NEUTRAL: State.NEUTRAL, State.INSTRUCTION: State.PRACTICE,
         State.PRACTICE: State.INSTRUCTION, State.GUIDED: State.INSTRUCTION,
         State.EXERCISE_SUMMARY: State.INSTRUCTION, State.SESSION_SUMMARY: State.IDLE,
-        State.BREAK: State.PRACTICE}
+        State.BREAK: State.PRACTICE, State.SETTINGS: State.SETTINGS, State.SETTINGS_DONE: State.IDLE}
 REPEAT = {State.IDLE: State.ATTRACT, State.ATTRACT: State.ATTRACT, State.GREETING: State.GREETING,
           State.NEUTRAL: State.NEUTRAL, State.INSTRUCTION: State.INSTRUCTION,
           State.PRACTICE: State.INSTRUCTION, State.GUIDED: State.GUIDED,
           State.EXERCISE_SUMMARY: State.INSTRUCTION, State.SESSION_SUMMARY: State.SESSION_SUMMARY,
-          State.BREAK: State.INSTRUCTION}
+          State.BREAK: State.INSTRUCTION, State.SETTINGS: State.SETTINGS, State.SETTINGS_DONE: State.IDLE}
 
 
 @pytest.mark.parametrize("state", list(State))
@@ -282,8 +288,10 @@ def test_a_long_next_in_every_state(state):
     d.press("next", long=True)
     if state in (State.IDLE, State.ATTRACT):
         assert d.engine.state is State.GREETING
-    elif state is State.SESSION_SUMMARY:
+    elif state in (State.SESSION_SUMMARY, State.SETTINGS_DONE):
         assert d.engine.state is State.IDLE
+    elif state is State.SETTINGS:     # a long press is a press: the next setting
+        assert d.engine.state is State.SETTINGS and d.engine.menu.at == 1
     else:
         assert d.engine.state is state and d.screen.kind is ScreenKind.PAUSED
 

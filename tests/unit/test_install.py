@@ -74,9 +74,10 @@ def test_creates_an_unprivileged_system_user_in_the_device_groups(steps):
     assert set(usermod.split()[-2].split(",")) == {"video", "render", "gpio", "input", "audio"}
 
 
-def test_copies_both_config_files_to_etc(steps):
-    for name in ("mimicmirror.toml", "exercises.toml"):
-        step_with(steps, "install", str(ROOT / "config" / name), f"/etc/mimicmirror/{name}")
+def test_copies_the_programme_and_leaves_the_settings_to_the_mirrors_first_start(steps):
+    """No device settings are copied: with none, the mirror opens its settings menu on the glass."""
+    step_with(steps, "install", str(ROOT / "config" / "exercises.toml"), "/etc/mimicmirror/exercises.toml")
+    assert not [s for s in steps if "/etc/mimicmirror/mimicmirror.toml" in s.split()]
 
 
 def test_installs_and_enables_the_unit_after_the_program(steps):
@@ -131,13 +132,18 @@ def test_installer_passes_shellcheck():
     assert result.returncode == 0, result.stdout
 
 
-def test_checks_the_installed_config_with_a_command_that_exists(steps):
-    """The printed check step, pointed at this checkout's program and config, really runs and passes."""
+def test_checks_the_settings_a_device_has_with_a_command_that_exists(tmp_path, pi_os):
+    """With settings present, the printed check step, pointed at this checkout's program, runs and passes."""
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "mimicmirror.toml").write_text("[user]\naffected_side = \"right\"\n")
+    copy = tmp_path / "install.sh"
+    copy.write_text(INSTALLER.read_text().replace("CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}"))
+    result = dry_run("--source", str(ROOT), env=pi_os, script=copy)
+    steps = [line[2:] for line in result.stdout.splitlines() if line.startswith("+ ")]
     check = step_with(steps, "/opt/mimicmirror/venv/bin/mimicmirror", "config", "check")
-    copy = step_with(steps, "install", str(ROOT / "config" / "mimicmirror.toml"))
-    assert steps.index(copy) < steps.index(check)
     args = check.split()[1:]
-    assert args[-1] == "/etc/mimicmirror/mimicmirror.toml"
+    assert args[-1] == f"{etc}/mimicmirror.toml"
     program = Path(sys.executable).parent / "mimicmirror"
     result = subprocess.run([str(program), *args[:-1], str(ROOT / "config" / "mimicmirror.toml")],
                             capture_output=True, text=True, timeout=120)

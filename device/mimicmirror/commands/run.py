@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -27,15 +28,22 @@ def run(args: argparse.Namespace) -> int:
     from ..service import build_service, configure_logging
 
     log = logging.getLogger("mimicmirror")
+    first_start = False
     if args.config is not None:                  # asked for by hand: ConfigError, one line, exit 2
         chosen = lastgood.Settings(config.load(args.config), asked=args.config)
         configure_logging()
     else:
         configure_logging()
-        chosen = lastgood.load_settings()
+        path = config.default_config_path()
+        first_start = not path.exists()
+        chosen = lastgood.load_settings(path)
+        if first_start:   # nothing set up yet: the settings menu opens on the glass and saves here
+            log.info("no settings in %s yet: the settings menu is on the mirror", path)
+            chosen = lastgood.Settings(replace(chosen.config, path=path,
+                                               programme_path=config.programme_path_for(path)), asked=path)
         for problem in chosen.problems:          # the whole list for the journal and systemctl status
             log.error("%s", problem)
         if chosen.fallback:
             log.warning("%s", chosen.fallback)
     log.info("starting with %s", chosen.config.path or "the standard settings")
-    return build_service(chosen.config).run()
+    return build_service(chosen.config, first_start=first_start).run()

@@ -104,7 +104,8 @@ def render(sections: Mapping[str, Mapping[str, Any]]) -> str:
     """The whole config, every key with its meaning and allowed values as a comment."""
     from ..config import SCHEMA
 
-    lines = [f"# Mimic Mirror device settings, written by `mimicmirror setup` on {date.today()}.",
+    lines = [f"# Mimic Mirror device settings, written by `mimicmirror setup` (or the settings menu on the "
+             f"mirror) on {date.today()}.",
              "# Edit freely, then check with:  mimicmirror config check",
              "# The therapist's settings (exercises, reps, holds, thresholds) are in exercises.toml.", ""]
     for section, keys in SCHEMA.items():
@@ -188,9 +189,29 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def run(args: argparse.Namespace, asker: Asker | None = None) -> int:
-    from ..config import SCHEMA, programme_path_for, validate
+def checked_text(answers: Mapping[str, Mapping[str, Any]], out: Path) -> str:
+    """The commented config for `answers`, after every check `config check` makes (ConfigError if not)."""
+    from ..config import programme_path_for, validate
     from .config import programme_problems
+
+    file = str(out)
+    validate(answers, file)
+    mistakes = programme_problems(file, programme_path_for(out), answers["user"]["programme"])
+    if mistakes:
+        raise ConfigError(mistakes[0])
+    text = render(answers)
+    if validate(tomllib.loads(text), file) != answers:  # the file says exactly what was answered
+        raise RuntimeError("the written config would not read back as answered")
+    return text
+
+
+def save(answers: Mapping[str, Mapping[str, Any]], out: Path) -> None:
+    """Write the checked, commented config atomically (what the settings menu on the glass saves too)."""
+    write_atomically(out, checked_text(answers, out))
+
+
+def run(args: argparse.Namespace, asker: Asker | None = None) -> int:
+    from ..config import SCHEMA, programme_path_for
 
     asker = asker or Asker()
     out: Path = args.out
@@ -212,13 +233,7 @@ def run(args: argparse.Namespace, asker: Asker | None = None) -> int:
                 allowed, choices = "one of " + ", ".join(f"{n} ({t})" for n, t in names.items()), names
             answers[q.section][q.key] = asker.ask(q, answers[q.section][q.key], allowed, file, choices)
             asker.write("")
-    validate(answers, file)
-    mistakes = programme_problems(file, programme_path_for(out), answers["user"]["programme"])
-    if mistakes:
-        raise ConfigError(mistakes[0])
-    text = render(answers)
-    if validate(tomllib.loads(text), file) != answers:  # the file says exactly what was answered
-        raise RuntimeError("the written config would not read back as answered")
+    text = checked_text(answers, out)
     if out.exists() and not args.yes and not asker.confirm(f"Replace {out}?"):
         print("Nothing was written.")
         return 1

@@ -16,7 +16,7 @@ from ..clock import Clock
 from ..edges import Buttons
 from ..errors import UserError
 from ..events import ButtonEvent, ButtonName, KeyChange
-from .press import Debouncer, PressTracker
+from .press import Debouncer, Presses
 
 #: Window keys (pygame's names) and the button each stands for.
 KEYS: Mapping[str, ButtonName] = {
@@ -40,13 +40,12 @@ class GpioButtons:
         self._edges: list[tuple[ButtonName, bool, float]] = []
         self._devices: list[Any] = []
         self._debouncers: dict[ButtonName, Debouncer] = {}
-        self._trackers: dict[ButtonName, PressTracker] = {}
+        self._presses = Presses(long_press_s)
         try:
             for name, pin in ((ButtonName.NEXT, next_pin), (ButtonName.REPEAT, repeat_pin)):
                 device = _open_button(name, pin, pin_factory)
                 self._devices.append(device)
                 self._debouncers[name] = Debouncer(debounce_s, pressed=device.is_pressed)
-                self._trackers[name] = PressTracker(name, long_press_s)
                 device.when_pressed = lambda name=name: self._edge(name, True)
                 device.when_released = lambda name=name: self._edge(name, False)
         except BaseException:
@@ -70,15 +69,11 @@ class GpioButtons:
         for name, debouncer in self._debouncers.items():
             for steady, since in debouncer.settle(now):
                 events += self._press(name, steady, since)
-            events += self._trackers[name].poll(now)
+        events += self._presses.poll(now)
         return sorted(events, key=lambda e: e.t)
 
     def _press(self, name: ButtonName, pressed: bool, t: float) -> list[ButtonEvent]:
-        tracker = self._trackers[name]
-        if pressed:
-            tracker.down(t)
-            return []
-        return tracker.up(t)
+        return self._presses.down(name, t) if pressed else self._presses.up(name, t)
 
     def close(self) -> None:
         devices, self._devices = self._devices, []
@@ -116,7 +111,7 @@ class KeyboardButtons:
 
     def __init__(self, long_press_s: float, clock: Clock) -> None:
         self.clock = clock
-        self._trackers = {name: PressTracker(name, long_press_s) for name in ButtonName}
+        self._presses = Presses(long_press_s)
 
     def events(self, keys: Sequence[KeyChange] = ()) -> list[ButtonEvent]:
         now = self.clock.monotonic()
@@ -126,11 +121,10 @@ class KeyboardButtons:
             if name is None:
                 continue
             if change.down:
-                self._trackers[name].down(now)
+                events += self._presses.down(name, now)
             else:
-                events += self._trackers[name].up(now)
-        for tracker in self._trackers.values():
-            events += tracker.poll(now)
+                events += self._presses.up(name, now)
+        events += self._presses.poll(now)
         return sorted(events, key=lambda e: e.t)
 
     def close(self) -> None:

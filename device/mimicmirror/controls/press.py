@@ -80,3 +80,57 @@ class PressTracker:
             self._long_sent = True
             return [ButtonEvent(threshold, self.button, long=True)]
         return []
+
+
+#: Both buttons held together this long open the settings menu.
+BOTH_HOLD_S = 3.0
+
+
+class Presses:
+    """NEXT and REPEAT together: each button's presses, and both held at once as one BOTH event.
+
+    While both are down, neither button reports anything (not NEXT's long
+    press, not the releases): holding both is one gesture, so reaching for
+    the settings never starts or pauses a session on the way.
+    """
+
+    def __init__(self, long_press_s: float, both_hold_s: float = BOTH_HOLD_S) -> None:
+        self.trackers = {name: PressTracker(name, long_press_s) for name in (ButtonName.NEXT, ButtonName.REPEAT)}
+        self.both_hold_s = both_hold_s
+        self._down: set[ButtonName] = set()
+        self._together_since: float | None = None
+        self._both_sent = False
+        self._in_chord: set[ButtonName] = set()   # buttons whose current press is part of a chord
+
+    def down(self, name: ButtonName, t: float) -> list[ButtonEvent]:
+        events = self.poll(t)
+        if name in self._down:
+            return events           # a key repeating while held
+        self.trackers[name].down(t)
+        self._down.add(name)
+        if len(self._down) == 2:
+            self._together_since, self._both_sent = t, False
+            self._in_chord = set(self._down)
+        return events
+
+    def up(self, name: ButtonName, t: float) -> list[ButtonEvent]:
+        events = self.poll(t)
+        own = self.trackers[name].up(t)
+        self._down.discard(name)
+        self._together_since = None
+        if name in self._in_chord:
+            self._in_chord.discard(name)
+            own = []
+        return events + own
+
+    def poll(self, now: float) -> list[ButtonEvent]:
+        events: list[ButtonEvent] = []
+        if self._together_since is not None and not self._both_sent \
+                and now >= self._together_since + self.both_hold_s:
+            self._both_sent = True
+            events.append(ButtonEvent(self._together_since + self.both_hold_s, ButtonName.BOTH, long=True))
+        for name, tracker in self.trackers.items():
+            own = tracker.poll(now)
+            if name not in self._in_chord:
+                events += own
+        return events

@@ -35,6 +35,7 @@ from ..records import NeutralCaptured, Record, SessionEnded, SessionStarted
 from ..screen import Screen, ScreenKind
 from ..store.errors import StoreUnavailable
 from .camera_keeper import CameraKeeper
+from .caregiver import Caregiving
 from .pacing import Pacer
 from .record_queue import RecordQueue
 from .systemd import Notifier, describe
@@ -54,7 +55,7 @@ StepCallback = Callable[[Step, float], None]
 
 
 @dataclass
-class Service:
+class Service(Caregiving):
     """The loop and the parts it drives. Build it with `build_service`."""
 
     config: Config
@@ -69,6 +70,10 @@ class Service:
     on_step: StepCallback | None = None
     #: parts build_service opened itself (closed at the end of run); injected ones stay open
     owned: list[Any] = field(default_factory=list)
+    #: where settings chosen on the glass are saved (default: the config's own file)
+    settings_path: Any = None
+    #: the USB stick helper's notes (stick.mailbox.Mailbox), or None without one
+    mailbox: Any = None
 
     def __post_init__(self) -> None:
         self._affected = self.config["user"]["affected_side"]
@@ -84,6 +89,7 @@ class Service:
         self._ready = False
         self._notice: Screen | None = None
         self._notice_until = 0.0
+        self._next_mail_check = float("-inf")
         self._quit_allowed = self.config["display"]["driver"] == "window"
         self._show_camera = bool(self.config["display"]["show_camera"])
 
@@ -122,6 +128,7 @@ class Service:
                                   lines=STORE_NOTICE_LINES, footer="NEXT: continue")
             self._notice_until = self.clock.monotonic() + STORE_NOTICE_S
         self._refresh_history()
+        self._session_running(False)     # a session cut short by a restart is not running any more
 
     def _iterate(self) -> None:
         frame, changes = self.camera.poll(self.clock.monotonic(), self.clock)
@@ -138,6 +145,7 @@ class Service:
         timed += self._notice_presses([ButtonEvent(self._at(p.t), p.button, p.long) for p in presses])
         events += sorted(timed, key=lambda e: e.t)
         events.append(TickEvent(self._at(self.clock.monotonic())))
+        self._check_mailbox()
 
         steps = [(self._handle(event), self._engine_t) for event in events]
         if self.records.flush():
@@ -170,6 +178,8 @@ class Service:
         if step.records:
             self._track_session(step.records)
             self.records.add(tuple(step.records), self._stamp())
+        for sections in step.settings:
+            self._save_settings(sections)
         return step
 
     def _track_session(self, records: Sequence[Record]) -> None:
@@ -181,9 +191,11 @@ class Service:
             if isinstance(record, SessionStarted):
                 self._session = self._history.sessions_today + 1
                 self._in_session = True
+                self._session_running(True)
                 log.info("session %d started (programme %s)", self._session, record.programme)
             elif isinstance(record, SessionEnded):
                 self._in_session = False
+                self._session_running(False)
                 log.info("session %d ended (%s)", self._session, record.reason)
 
     def _stamp(self) -> Stamp:
@@ -209,7 +221,7 @@ class Service:
         return presses
 
     def _screen(self) -> Screen:
-        return self._notice if self._notice is not None else self.engine.screen
+        return self.shown
 
     def _refresh_history(self) -> None:
         stamp = self._stamp()

@@ -9,6 +9,7 @@ section, so this module only decides who opens what and who closes it.
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any
 
 from ..camera.base import FrameSource
@@ -23,12 +24,16 @@ from .systemd import Notifier
 
 def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSource | LatestFrame | None = None,
                   buttons: Buttons | None = None, display: Display | None = None, store: Store | None = None,
-                  notifier: Notifier | None = None, analyzer: Analyzer | None = None) -> Service:
+                  notifier: Notifier | None = None, analyzer: Analyzer | None = None, first_start: bool = False,
+                  settings_path: Any = None, mailbox: Any = None) -> Service:
     """One implementation of each edge, from the config unless handed in.
 
     `camera` may be a FrameSource or an already wrapped LatestFrame (the rig
     passes one with lockstep=True). Parts built here are closed when the
-    service stops; parts handed in are left to their owner.
+    service stops; parts handed in are left to their owner. `first_start`
+    (no settings yet) opens the settings menu; it saves to `settings_path`
+    (default: the config's file). The USB stick helper's `mailbox` is the
+    state directory's `stick` folder when the service has one.
     """
     clock = clock or SystemClock()
     owned: list[Any] = []
@@ -53,15 +58,22 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             analyzer = own(MeshAnalyzer(static=False))
         if notifier is None:
             notifier = own(Notifier.from_env())
-        from ..exercises.catalogue import load_programme
+        from ..exercises.catalogue import load_catalogue, load_programme
         from ..exercises.engine import Engine
+        from ..exercises.settings_menu import MenuChoices, ProgrammeChoice
         programme = load_programme(config.programme_path, config["user"]["programme"])
-        engine = Engine(programme, config)
+        choices = MenuChoices.from_schema(tuple(ProgrammeChoice(name, p.title, p.for_whom) for name, p in
+                                                load_catalogue(config.programme_path).programmes.items()))
+        engine = Engine(programme, config, choices=choices, first_start=first_start)
+        if mailbox is None and (os.environ.get("STATE_DIRECTORY") or os.environ.get("MIMICMIRROR_STATE_DIR")):
+            from ..stick.mailbox import Mailbox
+            mailbox = Mailbox(config.state_path("stick"))
         undo.pop_all()
     cam = config["camera"]
     keeper = CameraKeeper(latest, timeout_s=cam["timeout_seconds"], frame_wait_s=1.0 / cam["fps"])
     return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
-                   store=store, analyzer=analyzer, notifier=notifier, clock=clock, owned=owned)
+                   store=store, analyzer=analyzer, notifier=notifier, clock=clock, owned=owned,
+                   settings_path=settings_path, mailbox=mailbox)
 
 
 def _latest_frame(config: Config, camera: FrameSource | LatestFrame | None) -> LatestFrame:

@@ -1,0 +1,118 @@
+"""What the loop does for the caregiver: save the settings chosen on the glass, show the USB stick's news.
+
+Mixed into `Service`. Settings saved from the settings menu are written as the
+same checked, commented file `mimicmirror setup` writes, and the engine gets
+them at once. The USB stick helper (its own hardened unit) leaves notes in a
+mailbox folder; between sessions the loop looks for a new one about once a
+second (one small file) and shows it as a calm notice. The helper waits for a
+session to end, so the mirror says when a session is running (`set_busy`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ..errors import UserError
+from ..screen import Screen, ScreenKind
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..clock import Clock
+    from ..config import Config
+    from ..exercises.engine import Engine
+
+log = logging.getLogger("mimicmirror")
+
+#: What a USB stick's outcome is titled on the glass, and how long a finished one stays.
+STICK_NOTICE_TITLE = "USB stick"
+STICK_NOTICE_S = 20.0
+#: How often the stick helper's note is looked for.
+STICK_CHECK_S = 1.0
+#: Shown when the settings chosen on the glass could not be written; the journal says why.
+NOT_SAVED_TITLE = "Not saved"
+NOT_SAVED_LINES = ("The settings could not be saved.", "Nothing has changed; the journal says why.")
+NOT_SAVED_S = 20.0
+
+
+class Caregiving:
+    """Settings from the glass and notes from the stick helper (see the module docstring)."""
+
+    config: Config
+    engine: Engine
+    clock: Clock
+    settings_path: Path | None
+    mailbox: Any
+    _in_session: bool
+    _affected: str
+    _notice: Screen | None
+    _notice_until: float
+    _next_mail_check: float
+
+    if TYPE_CHECKING:
+        def _refresh_history(self) -> None: ...
+
+    @property
+    def shown(self) -> Screen:
+        """What is on the glass now: a notice of the service's own, or the engine's screen."""
+        return self._notice if self._notice is not None else self.engine.screen
+
+    def _show_notice(self, screen: Screen, seconds: float) -> None:
+        self._notice = screen
+        self._notice_until = self.clock.monotonic() + seconds
+
+    def _save_settings(self, sections: Mapping[str, Mapping[str, Any]]) -> None:
+        """Settings chosen on the glass: the file `setup` writes, then used at once."""
+        from ..commands.setup import save
+
+        path = self.settings_path or self.config.path
+        try:
+            if path is None:
+                raise UserError("no settings file to save to")
+            save(sections, path)
+        except (UserError, OSError, RuntimeError) as e:
+            log.error("settings not saved: %s", e)
+            self._show_notice(Screen(kind=ScreenKind.NOTICE, title=NOT_SAVED_TITLE, lines=NOT_SAVED_LINES,
+                                     footer="NEXT: continue"), NOT_SAVED_S)
+            return
+        log.info("settings saved to %s", path)
+        self._use_settings(path)
+
+    def _use_settings(self, path: Path | None) -> None:
+        """Read the settings file again and give the engine its new settings (never during a session)."""
+        from ..config import load
+        from ..exercises.catalogue import load_programme
+
+        if path is None:
+            return
+        try:
+            config = load(path)
+            programme = load_programme(config.programme_path, config["user"]["programme"])
+        except UserError as e:
+            log.error("new settings not used: %s", e)
+            return
+        self.config = config
+        self._affected = config["user"]["affected_side"]
+        self.engine.reconfigure(programme, config)
+        self._refresh_history()
+
+    def _session_running(self, running: bool) -> None:
+        if self.mailbox is not None:
+            self.mailbox.set_busy(running)
+
+    def _check_mailbox(self) -> None:
+        """Show what the USB stick helper says (between sessions only: it waits for one to end)."""
+        now = self.clock.monotonic()
+        if self.mailbox is None or self._in_session or now < self._next_mail_check:
+            return
+        self._next_mail_check = now + STICK_CHECK_S
+        note = self.mailbox.news()
+        if note is None:
+            return
+        log.info("USB stick: %s", " ".join(note.lines))
+        screen = Screen(kind=ScreenKind.NOTICE, title=STICK_NOTICE_TITLE, lines=note.lines,
+                        footer="NEXT: continue" if note.final else "")
+        self._show_notice(screen, STICK_NOTICE_S if note.final else float("inf"))
+        if note.settings_changed:
+            self._use_settings(self.settings_path or self.config.path)
