@@ -126,3 +126,19 @@ def test_readme_links_the_drawings_and_covers_what_a_builder_needs():
                   "## Power", "Camera Module 3", "two-way", "eye height", "lens window", "backlight bleed",
                   "## The speaker", "USB speaker", "aplay -l", "Placement behind the glass"):
         assert topic.lower() in text.lower(), topic
+
+
+def test_the_caregiver_pictures_are_svg_and_the_guide_links_them():
+    """Settings on the glass and the USB stick: pictures for people who would rather look than read."""
+    text = README.read_text()
+    for name, must_show in (("settings-menu.svg", ("NEXT", "REPEAT", "hold both: 3 s", "Save", "Leave")),
+                            ("usb-stick.svg", ("mimicmirror.toml", "exercises.toml", "report.html", "reps.csv",
+                                               "Report saved. You can"))):
+        assert f"({name})" in text
+        root = ET.parse(ROOT / "hardware" / name).getroot()
+        assert root.tag == f"{SVG}svg"
+        shown = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+        for words in must_show:
+            assert words in shown, f"{name} does not show {words!r}"
+    for words in ("hold **NEXT and REPEAT together for 3 seconds**", "FAT32 or exFAT", "mimicmirror.toml.bak"):
+        assert words in text

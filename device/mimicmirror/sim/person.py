@@ -45,9 +45,12 @@ class Press:
 class VirtualPerson:
     """Decides presses from screens, and renders what the camera sees."""
 
-    def __init__(self, scenario: Scenario, warper: ExerciseWarper, start_at: float, cues: dict[str, str]):
+    def __init__(self, scenario: Scenario, warper: ExerciseWarper, start_at: float, cues: dict[str, str],
+                 menu_wants: dict[str, str] | None = None):
         self.scenario = scenario
         self.cues = cues            # the programme's cue texts: the person reads them
+        #: settings menu: a setting's screen title -> the choice wanted there (as the glass words it)
+        self.menu_wants = menu_wants or {}
         self.warper = warper
         self.start_at = start_at
         self._lock = threading.Lock()
@@ -75,7 +78,7 @@ class VirtualPerson:
     def see(self, screen: Screen, t: float) -> None:
         """The person reads the mirror at monotonic time t."""
         with self._lock:
-            key = (screen.kind, screen.exercise_id, screen.title)
+            key = (screen.kind, screen.exercise_id, screen.title, screen.choice)
             self._follow_effort_cues(screen)
             self._target = self._effort if self._invited_to_move(screen, t) else 0.0
             self._movement = self.scenario.exercises.get(screen.exercise_id) \
@@ -123,6 +126,8 @@ class VirtualPerson:
             leave = t + max(p.summary_seconds, 1.0)
             self._press(leave - 0.5, "next")
             self._absent.append((leave, float("inf")))
+        elif kind == ScreenKind.SETTINGS:
+            self._work_the_menu(screen, t + p.read_seconds)
         elif kind == ScreenKind.PRACTICE and screen.exercise_id not in self._seen_practice:
             self._seen_practice.add(screen.exercise_id)
             for h in self.scenario.happenings:
@@ -130,6 +135,16 @@ class VirtualPerson:
                     self._schedule(h, t + h.after)
             if screen.exercise_id not in self.scenario.exercises:
                 self._press(t + 1.0, "next")   # an exercise the scenario does not do: skipped
+
+    def _work_the_menu(self, screen: Screen, at: float) -> None:
+        """Change a setting until it shows the wanted choice, then on; save on the save screen."""
+        from ..exercises.settings_menu import TEXTS
+
+        wanted = self.menu_wants.get(screen.title)
+        if screen.title == TEXTS["save"][0] or (wanted is not None and screen.choice != wanted):
+            self._press(at, "repeat")
+        else:
+            self._press(at, "next")
 
     def _schedule(self, h: Happening, at: float) -> None:
         if h.what == "press":

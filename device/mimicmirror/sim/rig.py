@@ -20,17 +20,22 @@ import shutil
 import socket
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..clock import SimClock
+from ..commands.setup import save
 from ..config import Config, defaults, validate
 from ..events import ButtonEvent, KeyChange
+from ..service.caregiver import STICK_NOTICE_TITLE
 from ..service.systemd import Notifier
+from ..stick.mailbox import Mailbox
 from ..records import Record, SessionEnded
 from ..screen import Screen, ScreenKind
 from .person import VirtualPerson
 from .scenario import Scenario
+from .stick import fresh_stick, plug_in
 
 #: The rig's watchdog: as the unit file asks (WatchdogSec=30), pings every 15 s.
 WATCHDOG_USEC = 30_000_000
@@ -51,6 +56,9 @@ class RigResult:
     notifications: list[tuple[float, str]] = field(default_factory=list)  # (time, "READY=1"...)
     exit_status: int = 0
     seconds: float = 0.0   # simulated seconds the run lasted
+    settings_path: Path | None = None   # where the settings menu saves (a fresh device's settings)
+    stick_image: Path | None = None     # the FAT image plugged in as a USB stick, once it was
+    stick_outcomes: list[Any] = field(default_factory=list)
 
 
 def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
@@ -104,7 +112,14 @@ class Rig:
         clock = SimClock(start=RIG_START)
         programme = load_programme(self.config.programme_path, self.scenario.programme)
         person = VirtualPerson(self.scenario, ExerciseWarper(load_face(self.scenario.face)), RIG_START,
-                               cues=dict(programme.cues))
+                               cues=dict(programme.cues), menu_wants=menu_wants(self.scenario, self.config))
+        settings_path = self.out_dir / "etc" / "mimicmirror.toml"
+        result.settings_path = settings_path
+        shutil.rmtree(settings_path.parent, ignore_errors=True)   # a fresh device has no settings yet
+        settings_path.parent.mkdir()
+        mailbox = Mailbox(self.out_dir / "stick-mailbox")
+        shutil.rmtree(mailbox.folder, ignore_errors=True)
+        mailbox = Mailbox(mailbox.folder)
         world = FakePicamera2.serve(person.frame_at, start_at=RIG_START, clock=clock)
         cam = self.config["camera"]
         camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=FakePicamera2),
@@ -122,17 +137,40 @@ class Rig:
         listener.setblocking(False)
         notifier = Notifier.from_env({"NOTIFY_SOCKET": str(sock_dir / "notify"),
                                       "WATCHDOG_USEC": str(WATCHDOG_USEC)})
+        if not self.scenario.fresh_device:
+            save(self.config.sections, settings_path)
         service = build_service(self.config, clock=clock, camera=camera, buttons=buttons,
-                                display=display, notifier=notifier)
+                                display=display, notifier=notifier, first_start=self.scenario.fresh_device,
+                                settings_path=settings_path, mailbox=mailbox)
         last_key: list[Any] = [None]
 
         ended = [False]   # the session has ended (set once, from the records as they come)
+        idle_since: list[float | None] = [None]
+        stick_shown: list[float | None] = [None]
+
+        def stick_visit(shown: Screen, now: float) -> None:
+            visit = self.scenario.stick
+            if visit is None or result.stick_image is not None or not ended[0]:
+                return
+            if shown.kind != ScreenKind.IDLE:
+                idle_since[0] = None
+                return
+            if idle_since[0] is None:
+                idle_since[0] = now
+            if now - idle_since[0] >= visit.after_session:
+                result.stick_image = fresh_stick(self.out_dir / "stick.img", visit.kib)
+                result.stick_outcomes = plug_in(result.stick_image, settings_path, mailbox,
+                                                datetime.fromtimestamp(clock.wall()).date())
 
         def on_step(step: Any, t: float) -> None:
             result.records.extend(step.records)
             ended[0] = ended[0] or any(isinstance(r, SessionEnded) for r in step.records)
-            shown = service.engine.screen
-            key = (shown.kind, shown.exercise_id, shown.title, shown.phase, shown.cue, shown.warning)
+            shown = service.shown
+            key = (shown.kind, shown.exercise_id, shown.title, shown.phase, shown.cue, shown.warning, shown.choice,
+                   shown.lines if shown.kind == ScreenKind.NOTICE else ())
+            if shown.title == STICK_NOTICE_TITLE and shown.footer and stick_shown[0] is None:
+                stick_shown[0] = clock.monotonic()
+            stick_visit(shown, clock.monotonic())
             if key != last_key[0]:
                 last_key[0] = key
                 result.screens.append((clock.monotonic(), shown))
@@ -151,6 +189,8 @@ class Rig:
 
         def until(screen: Screen) -> bool:
             done = ended[0] and person.gone and screen.kind == ScreenKind.IDLE
+            if self.scenario.stick is not None:   # and the stick's outcome has been on the glass a while
+                done = stick_shown[0] is not None and clock.monotonic() - stick_shown[0] >= 2.0
             return done or clock.monotonic() - RIG_START > self.scenario.max_seconds
 
         service.on_step = on_step
@@ -200,6 +240,16 @@ class _PressingButtons:
     def close(self) -> None:
         self.buttons.close()
         self.pins.close()
+
+
+def menu_wants(scenario: Scenario, config: Config) -> dict[str, str]:
+    """The scenario's [setup] as the person reads it: a setting's screen title -> the wanted choice."""
+    from ..exercises.catalogue import load_catalogue
+    from ..exercises.settings_menu import LANGUAGE_NAMES, SIDE_NAMES, SOUND_NAMES, TEXTS
+
+    titles = {name: p.title for name, p in load_catalogue(config.programme_path).programmes.items()}
+    words = {"affected_side": SIDE_NAMES, "programme": titles, "sound": SOUND_NAMES, "language": LANGUAGE_NAMES}
+    return {TEXTS[key][0]: words.get(key, {}).get(value, value) for key, value in scenario.setup.items()}
 
 
 def _drain(listener: socket.socket, clock: SimClock, into: list[tuple[float, str]]) -> None:

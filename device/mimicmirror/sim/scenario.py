@@ -74,6 +74,14 @@ class Person:
 
 
 @dataclass(frozen=True)
+class StickVisit:
+    """A USB stick (a fresh FAT image) plugged in once the session is over and the mirror idle."""
+
+    after_session: float = 3.0     # seconds after the mirror went idle
+    kib: int = 8192                # the stick's size
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     path: Path | None
@@ -87,6 +95,9 @@ class Scenario:
     happenings: tuple[Happening, ...] = ()
     expect_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # cue -> exercise ids
     symmetry_tolerance: float = 0.15
+    fresh_device: bool = False     # no settings file: the settings menu opens at start
+    setup: Mapping[str, str] = field(default_factory=dict)   # settings the person chooses on the glass
+    stick: StickVisit | None = None
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -107,6 +118,19 @@ RIG_FIELDS = {
     "programme": Field(str, "gentle", "which programme of the programme file to run", nonempty=True),
     "affected_side": Field(str, "left", "the side with the palsy", choices=("left", "right")),
     "max_seconds": Field(float, 1800.0, "the run stops after this much simulated time", min=0),
+    "fresh_device": Field(bool, False, "no settings file yet: the settings menu opens at start"),
+}
+#: [setup]: what the person chooses in the settings menu on the glass (settings' own values).
+SETUP_FIELDS = {
+    "affected_side": Field(str, None, "the side with the palsy", choices=("left", "right")),
+    "programme": Field(str, None, "a programme of the programme file", nonempty=True),
+    "daily_sessions": Field(str, None, "sessions a day, as text", nonempty=True),
+    "sound": Field(str, None, "voice, chimes or off", nonempty=True),
+    "language": Field(str, None, "a language code, chosen where the mirror offers it", nonempty=True),
+}
+STICK_FIELDS = {
+    "after_session": Field(float, 3.0, "seconds after the mirror went idle at the session's end", min=0),
+    "kib": Field(int, 8192, "the stick's size in KiB", min=256, max=4_194_304),
 }
 PERSON_FIELDS = {
     "arrive": Field(float, 1.0, "the face appears at the mirror", min=0),
@@ -146,8 +170,11 @@ KIND_OF = {"fault": FAULTS, "press": ("next", "repeat", "next_long")}
 def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenario:
     """The scenario; the first mistake is raised, naming the file, the table and the key."""
     found = Problems(path or "<scenario>")
-    found.tables(data, ("rig", "person", "exercises", "happenings", "expect"), lists=("happenings",))
+    found.tables(data, ("rig", "person", "exercises", "happenings", "expect", "setup", "stick"),
+                 lists=("happenings",))
     rig = _section(found, "rig", data, RIG_FIELDS)
+    setup = {k: v for k, v in _section(found, "setup", data, SETUP_FIELDS).items() if v is not None}
+    stick = StickVisit(**_section(found, "stick", data, STICK_FIELDS)) if "stick" in data else None
     person = _section(found, "person", data, PERSON_FIELDS)
     expect = _section(found, "expect", data, EXPECT_FIELDS)
     exercises = {}
@@ -167,7 +194,8 @@ def parse_scenario(data: Mapping[str, Any], path: Path | None = None) -> Scenari
     found.raise_first()
     return Scenario(name=path.stem if path else "scenario", path=path, person=Person(**person),
                     exercises=exercises, happenings=tuple(h for h in happenings if h is not None),
-                    expect_cues=cues, symmetry_tolerance=expect["symmetry_tolerance"], **rig)
+                    expect_cues=cues, symmetry_tolerance=expect["symmetry_tolerance"], setup=setup, stick=stick,
+                    **rig)
 
 
 def _section(found: Problems, name: str, data: Mapping[str, Any], spec: Mapping[str, Field]) -> dict[str, Any]:
