@@ -65,7 +65,7 @@ def test_each_helper_runs_the_stick_command_once_as_the_mirrors_user_with_no_net
     assert unit["NoNewPrivileges"] == ["yes"]
     assert unit["PrivateNetwork"] == ["yes"]
     assert unit["RestrictAddressFamilies"] == ["none"]
-    assert unit["ReadWritePaths"] == ["/etc/mimicmirror"]
+    assert unit["ReadWritePaths"] == ["-/etc/mimicmirror"]   # "-": no failure before it exists
     assert unit["StateDirectory"] == ["mimicmirror"]
 
 
@@ -124,3 +124,12 @@ def test_the_mirrors_own_unit_stays_at_or_below_1(tmp_path):
         f"ExecStart={INSTALLED_EXEC} ", f"ExecStart={program} "))
     assert exposure(unit) <= 1.0
 
+
+
+def test_the_mirror_may_write_its_settings_folder_and_nothing_else_is_loosened():
+    """The settings menu saves /etc/mimicmirror/mimicmirror.toml; network and devices stay closed."""
+    unit = settings(SYSTEMD / "mimicmirror.service")
+    assert unit["ReadWritePaths"] == ["-/etc/mimicmirror"]
+    assert unit["ProtectSystem"] == ["strict"]
+    assert unit["PrivateNetwork"] == ["yes"] and unit["DevicePolicy"] == ["closed"]
+    assert unit["User"] == ["mimicmirror"]
