@@ -17,9 +17,9 @@ from mimicmirror.events import ButtonEvent, ButtonName, TickEvent
 from mimicmirror.exercises.catalogue import load_catalogue, load_programme
 from mimicmirror.exercises.engine import Engine, State
 from mimicmirror.exercises.settings_menu import IDLE_CLOSE_S, MenuChoices, ProgrammeChoice
-from mimicmirror.notify import Notifier
+from mimicmirror.service import Notifier, Service
 from mimicmirror.screen import ScreenKind
-from mimicmirror.service import Service
+
 from mimicmirror.store.db import Store
 
 CONFIG = defaults()
