@@ -78,8 +78,8 @@ def test_a_scenario_with_several_mistakes_names_each_of_them():
     with pytest.raises(ConfigError) as err:
         parse_scenario(data)
     assert err.value.problems == (
-        "<scenario>: unknown table [lights] (known: rig, person, exercises, happenings, expect)",
-        "<scenario>: [rig] unknown key colour (known: face, fps, programme, affected_side, max_seconds)",
+        "<scenario>: unknown table [lights] (known: rig, person, exercises, happenings, expect, setup, stick)",
+        "<scenario>: [rig] unknown key colour (known: face, fps, programme, affected_side, max_seconds, fresh_device)",
         "<scenario>: [rig] fps = 70: must be a whole number from 1 to 60",
         "<scenario>: [person] arrive = -1: must be a number of at least 0",
         "<scenario>: [exercises.raise_brows] action = 'wink': must be one of "

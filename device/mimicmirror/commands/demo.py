@@ -39,8 +39,10 @@ def run(args: argparse.Namespace) -> int:
     base = config_mod.load(args.config) if args.config else None
     windowed = not args.headless and bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     configure_logging()
-    print(f"Mimic Mirror demo: scenario '{scenario.name}', face '{scenario.face}', "
-          f"programme '{scenario.programme}', weak side {scenario.affected_side}"
+    chosen = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in scenario.setup.items())
+    settings = (f"a fresh mirror set up on the glass ({chosen})" if scenario.fresh_device
+                else f"programme '{scenario.programme}', weak side {scenario.affected_side}")
+    print(f"Mimic Mirror demo: scenario '{scenario.name}', face '{scenario.face}', {settings}"
           f"{'' if windowed else ' (headless)'}", flush=True)
     rig = Rig(scenario, args.out, driver="window" if windowed else "dummy", base_config=base,
               screenshots=not args.no_screenshots)
@@ -52,4 +54,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"{result.seconds / 60:.1f} simulated minutes; database: {result.db_path}")
     if result.screenshots:
         print(f"{len(result.screenshots)} screenshots in {result.out_dir / 'screens'}")
+    if result.stick_image is not None:
+        print(f"USB stick image: {result.stick_image} ({'; '.join(x.line for x in result.stick_outcomes)})")
     return result.exit_status
