@@ -43,9 +43,10 @@ def test_a_fresh_mirror_starts_in_the_settings_menu_and_every_page_has_a_screens
     assert first_day.screens[0][1].kind is ScreenKind.SETTINGS
     menu = shown(first_day, ScreenKind.SETTINGS)
     titles = {s.title for s in menu}
-    assert {TEXTS[k][0] for k in ("affected_side", "programme", "daily_sessions", "save")} <= titles
-    assert [s.choice for s in menu if s.title == TEXTS["affected_side"][0]] == ["Left", "Right"]
-    assert [s.cue_side for s in menu if s.title == TEXTS["affected_side"][0]] == ["left", "right"]
+    assert {TEXTS[k][0] for k in ("affected_side", "programme", "daily_sessions", "sound", "save", "leave")} <= titles
+    # looked through once (left), then changed on the second round (right)
+    assert [s.choice for s in menu if s.title == TEXTS["affected_side"][0]] == ["Left", "Left", "Right"]
+    assert [s.cue_side for s in menu if s.title == TEXTS["affected_side"][0]] == ["left", "left", "right"]
     settings_shots = [p for p in first_day.screenshots if "-settings" in p.name]
     assert len(settings_shots) == len(menu)
     assert all(p.stat().st_size > 0 for p in settings_shots)

@@ -51,6 +51,7 @@ class VirtualPerson:
         self.cues = cues            # the programme's cue texts: the person reads them
         #: settings menu: a setting's screen title -> the choice wanted there (as the glass words it)
         self.menu_wants = menu_wants or {}
+        self._menu_seen: set[str] = set()
         self.warper = warper
         self.start_at = start_at
         self._lock = threading.Lock()
@@ -137,11 +138,16 @@ class VirtualPerson:
                 self._press(t + 1.0, "next")   # an exercise the scenario does not do: skipped
 
     def _work_the_menu(self, screen: Screen, at: float) -> None:
-        """Change a setting until it shows the wanted choice, then on; save on the save screen."""
+        """Look through every page once (NEXT past save and leave, back to the first), then change
+        each setting until it shows the wanted choice, and save."""
         from ..exercises.settings_menu import TEXTS
 
+        self._menu_seen.add(screen.title)
         wanted = self.menu_wants.get(screen.title)
-        if screen.title == TEXTS["save"][0] or (wanted is not None and screen.choice != wanted):
+        looked_around = TEXTS["leave"][0] in self._menu_seen
+        if screen.title == TEXTS["save"][0] and looked_around:
+            self._press(at, "repeat")
+        elif looked_around and wanted is not None and screen.choice != wanted:
             self._press(at, "repeat")
         else:
             self._press(at, "next")
