@@ -166,6 +166,13 @@ def test_the_side_is_lit_on_that_side_of_the_glass(tmp_path, side):
 
 # --- the service saves what the menu chose ---------------------------------------------------
 
+class _NoReference:
+    """An analyzer that is never asked to analyse here (sessions only start and end)."""
+
+    def clear_reference(self) -> None:
+        pass
+
+
 class _Still:
     """A display and buttons that do nothing (the menu is driven by events here)."""
 
@@ -176,14 +183,16 @@ class _Still:
         pass
 
 
-def service_at_first_start(tmp_path: Path) -> tuple[Service, Path]:
+def service_at_first_start(tmp_path: Path, first_start: bool = True, mailbox=None) -> tuple[Service, Path]:
     path = tmp_path / "etc" / "mimicmirror.toml"
     path.parent.mkdir()
     config = replace(CONFIG, path=path)
-    engine = Engine(load_programme(CONFIG.programme_path, "standard"), config, choices=CHOICES, first_start=True)
+    engine = Engine(load_programme(CONFIG.programme_path, "standard"), config, choices=CHOICES,
+                    first_start=first_start)
     store = Store.open(tmp_path / "mimicmirror.db")
     service = Service(config=config, engine=engine, camera=None, buttons=_Still(), display=_Still(),
-                      store=store, analyzer=None, notifier=Notifier.from_env({}), clock=SimClock(start=10.0))
+                      store=store, analyzer=_NoReference(), notifier=Notifier.from_env({}),
+                      clock=SimClock(start=10.0), mailbox=mailbox)
     return service, path
 
 
@@ -213,3 +222,23 @@ def test_leaving_the_menu_writes_no_file(tmp_path):
     service._handle(ButtonEvent(t, ButtonName.REPEAT))
     assert service.engine.screen.title == "Nothing was changed"
     assert not path.exists()
+
+
+def test_the_stick_helpers_note_is_shown_between_sessions_only(tmp_path):
+    from mimicmirror.stick import outcome as o
+    from mimicmirror.stick.mailbox import Mailbox
+
+    helper = Mailbox(tmp_path / "stick")
+    service, _ = service_at_first_start(tmp_path, first_start=False, mailbox=Mailbox(tmp_path / "stick"))
+    service._handle(ButtonEvent(10.0, ButtonName.NEXT))          # a session starts
+    assert helper.mirror_busy()                                   # and the helper can see it
+    helper.post([o.Outcome(o.SAVED, "MimicMirror-report-2026-03-14")])
+    service._check_mailbox()
+    assert service.shown == service.engine.screen                 # not over the exercises
+    service._handle(ButtonEvent(11.0, ButtonName.NEXT, long=True))
+    service._handle(ButtonEvent(12.0, ButtonName.NEXT, long=True))  # ended by the person
+    assert not helper.mirror_busy()
+    service.clock.advance_to(20.0)
+    service._check_mailbox()
+    assert service.shown.title == "USB stick"
+    assert service.shown.lines == ("Report saved. You can take the stick out.",)

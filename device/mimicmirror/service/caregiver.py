@@ -28,6 +28,8 @@ log = logging.getLogger("mimicmirror")
 #: What a USB stick's outcome is titled on the glass, and how long a finished one stays.
 STICK_NOTICE_TITLE = "USB stick"
 STICK_NOTICE_S = 20.0
+#: A "writing, leave it in" note stays until the next note, or at most this long (the helper's time-out).
+STICK_WORKING_S = 20 * 60.0
 #: How often the stick helper's note is looked for.
 STICK_CHECK_S = 1.0
 #: Shown when the settings chosen on the glass could not be written; the journal says why.
@@ -113,6 +115,6 @@ class Caregiving:
         log.info("USB stick: %s", " ".join(note.lines))
         screen = Screen(kind=ScreenKind.NOTICE, title=STICK_NOTICE_TITLE, lines=note.lines,
                         footer="NEXT: continue" if note.final else "")
-        self._show_notice(screen, STICK_NOTICE_S if note.final else float("inf"))
+        self._show_notice(screen, STICK_NOTICE_S if note.final else STICK_WORKING_S)
         if note.settings_changed:
             self._use_settings(self.settings_path or self.config.path)
