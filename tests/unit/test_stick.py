@@ -344,3 +344,50 @@ def test_a_device_that_is_no_fat_or_exfat_stick_is_one_line_and_status_2(tmp_pat
     assert result.returncode == 2
     assert result.stderr.startswith(f"mimicmirror: {partition}: not a FAT or exFAT stick")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- the exFAT helper's private mount (mount(2), syncfs, umount2), on a file system this kernel has --
+
+def ext2_stick(path: Path) -> Path:
+    with open(path, "wb") as f:
+        f.truncate(4 * 1024 * 1024)
+    subprocess.run(["mkfs.ext2", "-q", "-F", str(path)], check=True, capture_output=True)
+    return path
+
+
+@pytest.mark.skipif(shutil.which("mkfs.ext2") is None, reason="e2fsprogs is not installed")
+def test_the_private_mount_writes_syncs_and_lets_go(tmp_path, device, monkeypatch):
+    """The real system calls of `stick.mount.mounted`, on ext2 where the kernel has no FAT or exFAT."""
+    from mimicmirror.stick import mount
+
+    monkeypatch.setattr(mount, "TYPES", {"ext2": ""})
+    config = load(device)
+    db = config.state_path(config["store"]["path"])
+    with loop_device(ext2_stick(tmp_path / "stick.img")) as partition:
+        try:
+            with mount.mounted(partition) as folder:
+                where = folder
+                assert save_report(FolderStick(folder), config, db, DAY).kind == o.SAVED
+        except mount.MountError as e:
+            pytest.skip(f"cannot mount here: {e}")
+        assert not where.exists()                             # unmounted, and its folder taken away
+        with mount.mounted(partition) as again:
+            assert sorted(p.name for p in (again / FOLDER).iterdir()) == ["report.html", "reps.csv"]
+
+
+@pytest.mark.skipif(shutil.which("mkfs.ext2") is None, reason="e2fsprogs is not installed")
+def test_a_write_protected_stick_is_mounted_read_only_and_says_so(tmp_path, device, monkeypatch):
+    from mimicmirror.stick import mount
+
+    monkeypatch.setattr(mount, "TYPES", {"ext2": ""})
+    config = load(device)
+    image = ext2_stick(tmp_path / "stick.img")
+    before = digest(image)
+    with loop_device(image, read_only=True) as locked:
+        try:
+            with mount.mounted(locked) as folder:
+                result = save_report(FolderStick(folder), config, config.state_path(config["store"]["path"]), DAY)
+        except mount.MountError as e:
+            pytest.skip(f"cannot mount here: {e}")
+    assert result.kind == o.READ_ONLY
+    assert digest(image) == before
