@@ -14,7 +14,7 @@ VENV="$PREFIX/venv"
 CONFIG_DIR=/etc/mimicmirror
 UNIT_DIR=/etc/systemd/system
 UNIT=mimicmirror.service
-# The USB stick helpers (FAT in place, exFAT mounted) and the udev rule that starts them.
+# The USB stick units (FAT in place, exFAT mounted) and the udev rule that starts them.
 STICK_UNITS=(mimicmirror-stick@.service mimicmirror-stick-exfat@.service)
 UDEV_RULE=90-mimicmirror-stick.rules
 UDEV_DIR=/etc/udev/rules.d
@@ -31,7 +31,7 @@ PI_ARCHIVE_PACKAGES=(python3-picamera2 python3-lgpio)
 # libgl1 libglib2.0-0: what OpenCV (inside the face model's package) links against.
 # espeak-ng: the spoken cues, rendered once, offline (it brings libasound2, which SDL plays
 # through); alsa-utils: aplay -l and alsamixer, to find the speaker and set its level.
-# mtools: the FAT stick helper reads and writes a stick without mounting it.
+# mtools: the FAT stick unit reads and writes a stick without mounting it.
 APT_PACKAGES=(
     python3-venv python3-pip
     libegl1 libgles2 libgbm1 libdrm2
@@ -52,7 +52,7 @@ Usage: $0 [--dry-run] [--no-start] [--source DIR]
 Installs Mimic Mirror as a service that starts at boot:
   apt packages, a Python environment in $VENV, the user '$SERVICE_USER',
   the settings in $CONFIG_DIR (kept if present), $UNIT_DIR/$UNIT,
-  the USB stick helpers (${STICK_UNITS[*]}) and $UDEV_DIR/$UDEV_RULE.
+  the USB stick units (${STICK_UNITS[*]}) and $UDEV_DIR/$UDEV_RULE.
 
   --dry-run     print every step without doing it
   --no-start    enable the service for the next boot but do not start it now
@@ -165,7 +165,7 @@ install_program() {
 }
 
 install_config() {
-    step "Settings in $CONFIG_DIR (existing files are kept; the mirror and its stick helper may replace them)"
+    step "Settings in $CONFIG_DIR (existing files are kept; the mirror and its stick unit may replace them)"
     run install -d -m 2775 -o root -g "$SERVICE_USER" "$CONFIG_DIR"
     if [ -e "$CONFIG_DIR/exercises.toml" ]; then
         echo "keeping $CONFIG_DIR/exercises.toml"

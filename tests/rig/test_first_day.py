@@ -3,7 +3,7 @@
 No settings file at the start, so the settings menu is on the glass; the
 virtual caregiver chooses the right side and the gentle programme with the
 two buttons and saves. The person practises; then a FAT stick image is
-plugged in, the stick helper's code writes the report onto it, and the
+plugged in, the stick unit's code writes the report onto it, and the
 mirror says so. The report is read back from the FAT image and opened in
 headless Chromium, which must show that one session.
 """

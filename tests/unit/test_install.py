@@ -195,11 +195,11 @@ def test_plain_debian_test_install_leaves_out_the_pi_archive_packages(tmp_path):
     assert not {"python3-picamera2", "python3-lgpio"} & set(install[0].split())
 
 
-def test_installs_both_stick_helpers_the_udev_rule_and_mtools(steps):
+def test_installs_both_stick_units_the_udev_rule_and_mtools(steps):
     for name in ("mimicmirror-stick@.service", "mimicmirror-stick-exfat@.service"):
         assert f"install -m 0644 {ROOT / 'systemd' / name} /etc/systemd/system/{name}" in steps
     rule = step_with(steps, "install", "/etc/udev/rules.d/90-mimicmirror-stick.rules")
     assert steps.index(rule) < steps.index("udevadm control --reload-rules") < steps.index("systemctl daemon-reload")
     assert "mtools" in step_with(steps, "apt-get", "install").split()
-    # The mirror (settings menu) and the stick helper (settings from a stick) may replace the settings.
+    # The mirror (settings menu) and the stick unit (settings from a stick) may replace the settings.
     assert "install -d -m 2775 -o root -g mimicmirror /etc/mimicmirror" in steps

@@ -224,20 +224,20 @@ def test_leaving_the_menu_writes_no_file(tmp_path):
     assert not path.exists()
 
 
-def test_the_stick_helpers_note_is_shown_between_sessions_only(tmp_path):
+def test_the_stick_units_note_is_shown_between_sessions_only(tmp_path):
     from mimicmirror.stick import outcome as o
     from mimicmirror.stick.mailbox import Mailbox
 
-    helper = Mailbox(tmp_path / "stick")
+    stick_side = Mailbox(tmp_path / "stick")
     service, _ = service_at_first_start(tmp_path, first_start=False, mailbox=Mailbox(tmp_path / "stick"))
     service._handle(ButtonEvent(10.0, ButtonName.NEXT))          # a session starts
-    assert helper.mirror_busy()                                   # and the helper can see it
-    helper.post([o.Outcome(o.SAVED, "MimicMirror-report-2026-03-14")])
+    assert stick_side.mirror_busy()                                   # and the stick unit can see it
+    stick_side.post([o.Outcome(o.SAVED, "MimicMirror-report-2026-03-14")])
     service._check_mailbox()
     assert service.shown == service.engine.screen                 # not over the exercises
     service._handle(ButtonEvent(11.0, ButtonName.NEXT, long=True))
     service._handle(ButtonEvent(12.0, ButtonName.NEXT, long=True))  # ended by the person
-    assert not helper.mirror_busy()
+    assert not stick_side.mirror_busy()
     service.clock.advance_to(20.0)
     service._check_mailbox()
     assert service.shown.title == "USB stick"

@@ -91,7 +91,7 @@ def test_the_report_lands_whole_in_a_dated_folder_on_a_fat_stick(tmp_path, devic
 
 
 def test_on_a_fat_sticks_block_device_the_report_is_saved_in_place(tmp_path, device):
-    """What the Pi's FAT helper does: mtools on the partition's device node, nothing mounted."""
+    """What the Pi's FAT stick unit does: mtools on the partition's device node, nothing mounted."""
     stick = make_fat(tmp_path / "stick.img")
     config = load(device)
     with loop_device(stick) as partition:
@@ -279,12 +279,12 @@ def test_the_same_settings_change_nothing_and_a_stick_without_settings_is_left_a
     assert device_files(device) == before
 
 
-# -- the helper and the mirror ------------------------------------------------------------
+# -- the stick unit and the mirror ------------------------------------------------------------
 
-def test_the_helper_waits_for_the_session_to_end_and_then_tells_the_mirror(tmp_path, device):
+def test_the_stick_unit_waits_for_the_session_to_end_and_then_tells_the_mirror(tmp_path, device):
     stick = make_fat(tmp_path / "stick.img")
     box = tmp_path / "mailbox"
-    mirror, helper = Mailbox(box), Mailbox(box)
+    mirror, stick_side = Mailbox(box), Mailbox(box)
     mirror.set_busy(True)
     slept, seen = [], []
 
@@ -294,8 +294,8 @@ def test_the_helper_waits_for_the_session_to_end_and_then_tells_the_mirror(tmp_p
         if len(slept) == 2:
             mirror.set_busy(False)
 
-    outcomes = handle(ImageStick(stick), device, helper, day=DAY, sleep=session_ends_after_two_polls)
-    finish(helper, outcomes)
+    outcomes = handle(ImageStick(stick), device, stick_side, day=DAY, sleep=session_ends_after_two_polls)
+    finish(stick_side, outcomes)
 
     assert len(slept) == 2
     assert seen[0].lines == (o.LINES[o.WORKING],) and not seen[0].final   # the glass says to leave it in
@@ -346,7 +346,7 @@ def test_a_device_that_is_no_fat_or_exfat_stick_is_one_line_and_status_2(tmp_pat
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-# -- the exFAT helper's private mount (mount(2), syncfs, umount2), on a file system this kernel has --
+# -- the exFAT stick unit's private mount (mount(2), syncfs, umount2), on a file system this kernel has --
 
 def ext2_stick(path: Path) -> Path:
     with open(path, "wb") as f:

@@ -1,6 +1,6 @@
-"""The USB stick helpers' units and udev rule: least privilege, checked by systemd's own tools.
+"""The USB stick units and their udev rule: least privilege, checked by systemd's own tools.
 
-Each helper is verified as an instance (mimicmirror-stick@sda1.service) with
+Each stick unit is verified as an instance (mimicmirror-stick@sda1.service) with
 ExecStart pointing at this checkout's program, like the mirror's own unit.
 The exposure figures are the ones `systemd-analyze security` prints; the
 limits are the measured values, so any loosening fails here.
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD = ROOT / "systemd"
 INSTALLED_EXEC = "/opt/mimicmirror/venv/bin/mimicmirror"
 #: unit template -> (what its ExecStart runs, the highest exposure it may have)
-HELPERS = {
+STICK_UNITS = {
     "mimicmirror-stick@.service": ("stick --fat /dev/%I", 0.2),
     "mimicmirror-stick-exfat@.service": ("stick --mount /dev/%I", 0.9),
 }
@@ -56,10 +56,10 @@ def exposure(unit: Path) -> float:
     return float(match.group(1))
 
 
-@pytest.mark.parametrize("template", HELPERS)
-def test_each_helper_runs_the_stick_command_once_as_the_mirrors_user_with_no_network(template):
+@pytest.mark.parametrize("template", STICK_UNITS)
+def test_each_stick_unit_runs_the_stick_command_once_as_the_mirrors_user_with_no_network(template):
     unit = settings(SYSTEMD / template)
-    assert unit["ExecStart"] == [f"{INSTALLED_EXEC} {HELPERS[template][0]}"]
+    assert unit["ExecStart"] == [f"{INSTALLED_EXEC} {STICK_UNITS[template][0]}"]
     assert unit["Type"] == ["oneshot"]
     assert unit["User"] == ["mimicmirror"]
     assert unit["NoNewPrivileges"] == ["yes"]
@@ -69,15 +69,15 @@ def test_each_helper_runs_the_stick_command_once_as_the_mirrors_user_with_no_net
     assert unit["StateDirectory"] == ["mimicmirror"]
 
 
-@pytest.mark.parametrize("template", HELPERS)
-def test_each_helper_sees_only_its_own_stick_in_dev(template):
+@pytest.mark.parametrize("template", STICK_UNITS)
+def test_each_stick_unit_sees_only_its_own_stick_in_dev(template):
     unit = settings(SYSTEMD / template)
     assert unit["PrivateDevices"] == ["yes"]
     assert unit["BindPaths"] == ["/dev/%I"]
     assert unit["DeviceAllow"] == ["/dev/%I rw"]
 
 
-def test_the_fat_helper_has_no_capability_and_the_exfat_one_only_mount():
+def test_the_fat_unit_has_no_capability_and_the_exfat_one_only_mount():
     fat = settings(SYSTEMD / "mimicmirror-stick@.service")
     assert fat["CapabilityBoundingSet"] == [""] and fat["AmbientCapabilities"] == [""]
     assert fat["PrivateUsers"] == ["yes"]
@@ -86,7 +86,7 @@ def test_the_fat_helper_has_no_capability_and_the_exfat_one_only_mount():
     assert exfat["PrivateMounts"] == ["yes"]
 
 
-def test_the_udev_rule_sends_fat_and_exfat_usb_sticks_to_their_helpers():
+def test_the_udev_rule_sends_fat_and_exfat_usb_sticks_to_their_units():
     rule = (SYSTEMD / "90-mimicmirror-stick.rules").read_text()
     assert 'ENV{ID_BUS}!="usb", GOTO' in rule
     fat = next(line for line in rule.replace("\\\n", "").splitlines() if 'ID_FS_TYPE}=="vfat"' in line)
@@ -96,8 +96,8 @@ def test_the_udev_rule_sends_fat_and_exfat_usb_sticks_to_their_helpers():
 
 
 @needs_systemd_analyze
-@pytest.mark.parametrize("template", HELPERS)
-def test_each_helper_passes_systemd_analyze_verify(tmp_path, template):
+@pytest.mark.parametrize("template", STICK_UNITS)
+def test_each_stick_unit_passes_systemd_analyze_verify(tmp_path, template):
     unit = instance(tmp_path, template)
     result = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -105,15 +105,15 @@ def test_each_helper_passes_systemd_analyze_verify(tmp_path, template):
 
 
 @needs_systemd_analyze
-@pytest.mark.parametrize("template", HELPERS)
-def test_each_helpers_exposure_is_no_more_than_measured(tmp_path, template):
-    assert exposure(instance(tmp_path, template)) <= HELPERS[template][1]
+@pytest.mark.parametrize("template", STICK_UNITS)
+def test_each_stick_units_exposure_is_no_more_than_measured(tmp_path, template):
+    assert exposure(instance(tmp_path, template)) <= STICK_UNITS[template][1]
 
 
 @needs_systemd_analyze
-def test_the_exposure_check_would_catch_a_loosened_helper(tmp_path):
+def test_the_exposure_check_would_catch_a_loosened_stick_unit(tmp_path):
     loose = (SYSTEMD / "mimicmirror-stick@.service").read_text().replace("PrivateNetwork=yes", "PrivateNetwork=no")
-    assert exposure(instance(tmp_path, "mimicmirror-stick@.service", loose)) > HELPERS["mimicmirror-stick@.service"][1]
+    assert exposure(instance(tmp_path, "mimicmirror-stick@.service", loose)) > STICK_UNITS["mimicmirror-stick@.service"][1]
 
 
 @needs_systemd_analyze

@@ -1,6 +1,6 @@
-"""`mimicmirror stick`: what the mirror does with a USB stick (run by its helper unit, or by hand).
+"""`mimicmirror stick`: what the mirror does with a USB stick (run by its stick unit, or by hand).
 
-On the Pi, udev starts a helper unit for a plugged-in stick. A FAT stick is
+On the Pi, udev starts a stick unit for a plugged-in stick. A FAT stick is
 read and written in place with mtools (`--fat /dev/sdX1`: nothing mounted,
 no privilege); an exFAT stick is mounted privately (`--mount /dev/sdX1`,
 which needs CAP_SYS_ADMIN). Either way new settings are taken from it and

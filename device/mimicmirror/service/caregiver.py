@@ -2,9 +2,9 @@
 
 Mixed into `Service`. Settings saved from the settings menu are written as the
 same checked, commented file `mimicmirror setup` writes, and the engine gets
-them at once. The USB stick helper (its own hardened unit) leaves notes in a
+them at once. The USB stick unit (its own hardened systemd unit) leaves notes in a
 mailbox folder; between sessions the loop looks for a new one about once a
-second (one small file) and shows it as a calm notice. The helper waits for a
+second (one small file) and shows it as a calm notice. The stick unit waits for a
 session to end, so the mirror says when a session is running (`set_busy`).
 """
 
@@ -28,9 +28,9 @@ log = logging.getLogger("mimicmirror")
 #: What a USB stick's outcome is titled on the glass, and how long a finished one stays.
 STICK_NOTICE_TITLE = "USB stick"
 STICK_NOTICE_S = 20.0
-#: A "writing, leave it in" note stays until the next note, or at most this long (the helper's time-out).
+#: A "writing, leave it in" note stays until the next note, or at most this long (the stick unit's time-out).
 STICK_WORKING_S = 20 * 60.0
-#: How often the stick helper's note is looked for.
+#: How often the stick unit's note is looked for.
 STICK_CHECK_S = 1.0
 #: Shown when the settings chosen on the glass could not be written; the journal says why.
 NOT_SAVED_TITLE = "Not saved"
@@ -39,7 +39,7 @@ NOT_SAVED_S = 20.0
 
 
 class Caregiving:
-    """Settings from the glass and notes from the stick helper (see the module docstring)."""
+    """Settings from the glass and notes from the stick unit (see the module docstring)."""
 
     config: Config
     engine: Engine
@@ -104,7 +104,7 @@ class Caregiving:
             self.mailbox.set_busy(running)
 
     def _check_mailbox(self) -> None:
-        """Show what the USB stick helper says (between sessions only: it waits for one to end)."""
+        """Show what the USB stick unit says (between sessions only: it waits for one to end)."""
         now = self.clock.monotonic()
         if self.mailbox is None or self._in_session or now < self._next_mail_check:
             return

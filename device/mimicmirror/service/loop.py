@@ -72,7 +72,7 @@ class Service(Caregiving):
     owned: list[Any] = field(default_factory=list)
     #: where settings chosen on the glass are saved (default: the config's own file)
     settings_path: Any = None
-    #: the USB stick helper's notes (stick.mailbox.Mailbox), or None without one
+    #: the USB stick unit's notes (stick.mailbox.Mailbox), or None without one
     mailbox: Any = None
 
     def __post_init__(self) -> None:

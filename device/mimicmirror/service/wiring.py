@@ -32,7 +32,7 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     passes one with lockstep=True). Parts built here are closed when the
     service stops; parts handed in are left to their owner. `first_start`
     (no settings yet) opens the settings menu; it saves to `settings_path`
-    (default: the config's file). The USB stick helper's `mailbox` is the
+    (default: the config's file). The USB stick unit's `mailbox` is the
     state directory's `stick` folder when the service has one.
     """
     clock = clock or SystemClock()

@@ -1,6 +1,6 @@
 """The virtual rig's USB stick: a fresh FAT file system in an image file, plugged in on cue.
 
-Plugging in does what the Pi's stick helper unit does (`mimicmirror stick
+Plugging in does what the Pi's stick unit does (`mimicmirror stick
 --fat`): take settings from the stick, write the report onto it, and leave
 the outcome in the mailbox the mirror's service reads. It runs while the
 loop waits, so the same scenario gives the same screens every time.
@@ -32,7 +32,7 @@ def fresh_stick(path: Path, kib: int) -> Path:
 
 
 def plug_in(image: Path, config_path: Path, mailbox: Mailbox, day: date) -> list[Outcome]:
-    """Everything the stick helper does for one stick; the outcomes are left for the mirror."""
+    """Everything the stick unit does for one stick; the outcomes are left for the mirror."""
     outcomes = handle(ImageStick(image), config_path, mailbox, day=day)
     finish(mailbox, outcomes)
     return outcomes

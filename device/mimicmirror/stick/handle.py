@@ -21,7 +21,7 @@ from .settings import import_settings
 
 log = logging.getLogger("mimicmirror.stick")
 
-#: How long the helper waits for a session to end before asking for the stick again later.
+#: How long the stick unit waits for a session to end before asking for the stick again later.
 WAIT_FOR_IDLE_S = 15 * 60.0
 POLL_S = 2.0
 

@@ -1,10 +1,10 @@
-"""How the stick helper and the mirror talk: two small files in a folder both may use.
+"""How the stick unit and the mirror talk: two small files in a folder both may use.
 
-The helper runs as its own hardened unit, the mirror as another; neither can
-signal the other, and neither needs a socket. The helper leaves a note
+The stick unit runs as its own hardened unit, the mirror as another; neither can
+signal the other, and neither needs a socket. The stick unit leaves a note
 (`outcome.json`, replaced atomically, numbered) saying what is happening with
 the stick; the mirror shows each new note on the glass. The mirror keeps a
-`busy` file while a session runs, and the helper waits for it to go before
+`busy` file while a session runs, and the stick unit waits for it to go before
 it writes a report (so a report never misses the session being practised).
 """
 
@@ -24,7 +24,7 @@ NOTE, BUSY = "outcome.json", "busy"
 
 @dataclass(frozen=True)
 class StickNote:
-    """What the helper last said: its number, the lines for the glass, and whether it is done."""
+    """What the stick unit last said: its number, the lines for the glass, and whether it is done."""
 
     seq: int
     lines: tuple[str, ...]
@@ -39,7 +39,7 @@ class Mailbox:
         self.folder = Path(folder)
         self._seen = self._read_seq()
 
-    # -- the helper's side --------------------------------------------------------------
+    # -- the stick unit's side --------------------------------------------------------------
     def post(self, outcomes: Sequence[Outcome]) -> StickNote:
         """Leave a new note; it is final when every outcome is (the stick may be taken out)."""
         note = StickNote(seq=self._read_seq() + 1, lines=tuple(x.line for x in outcomes),
@@ -67,10 +67,10 @@ class Mailbox:
             else:
                 path.unlink(missing_ok=True)
         except OSError:
-            pass   # a helper that cannot see the flag writes the report at once; nothing is lost
+            pass   # a stick unit that cannot see the flag writes the report at once; nothing is lost
 
     def news(self) -> StickNote | None:
-        """The helper's latest note if it is new since the last call (or since this mailbox was made)."""
+        """The stick unit's latest note if it is new since the last call (or since this mailbox was made)."""
         try:
             data = json.loads((self.folder / NOTE).read_text(encoding="utf-8"))
             note = StickNote(int(data["seq"]), tuple(str(x) for x in data["lines"]), bool(data["final"]),

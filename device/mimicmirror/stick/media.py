@@ -1,10 +1,10 @@
 """A USB stick as the report and settings code sees it: a few file operations, two ways.
 
-- `FolderStick`: a stick mounted as a folder (the Pi's helper mounts it; on a
+- `FolderStick`: a stick mounted as a folder (the Pi's stick unit mounts it; on a
   laptop it is wherever the desktop mounted it). Plain system calls, each
   written file fsync'ed, so "saved" means on the stick, not in a cache.
 - `ImageStick`: a FAT file system in a block device or an image file, read
-  and written with mtools, so nothing is mounted: the Pi's helper for FAT
+  and written with mtools, so nothing is mounted: the Pi's stick unit for FAT
   sticks needs no privilege beyond owning the stick's device node. Also the
   way on machines that cannot mount FAT, and the virtual rig's stick.
 

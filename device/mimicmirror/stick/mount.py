@@ -1,9 +1,9 @@
-"""Mounting a stick with nothing but CAP_SYS_ADMIN (the helper unit's one capability).
+"""Mounting a stick with nothing but CAP_SYS_ADMIN (the stick unit's one capability).
 
 The mount(2) system call is used directly: util-linux's `mount` refuses to
 work for a user other than root even with the capability. The file system
 is mounted for the mirror's user only (uid/gid/umask), without device files,
-set-uid programs or execution, and in the helper's private mount namespace,
+set-uid programs or execution, and in the stick unit's private mount namespace,
 so nothing else on the system ever sees it.
 """
 

@@ -1,7 +1,7 @@
 """What came of a stick, as the short calm lines the mirror shows.
 
 The wording is data (`LINES`), one entry per outcome, so the glass, the
-helper's log and the tests all say the same thing.
+stick unit's log and the tests all say the same thing.
 """
 
 from __future__ import annotations
