@@ -242,3 +242,21 @@ def test_the_stick_units_note_is_shown_between_sessions_only(tmp_path):
     service._check_mailbox()
     assert service.shown.title == "USB stick"
     assert service.shown.lines == ("Report saved. You can take the stick out.",)
+
+
+def test_new_settings_from_a_stick_are_used_as_soon_as_the_note_says_so(tmp_path):
+    from mimicmirror.commands.setup import save
+    from mimicmirror.stick import outcome as o
+    from mimicmirror.stick.mailbox import Mailbox
+
+    stick_side = Mailbox(tmp_path / "stick")
+    service, path = service_at_first_start(tmp_path, first_start=False, mailbox=Mailbox(tmp_path / "stick"))
+    assert service.engine.affected == "left"
+    chosen = {s: dict(v) for s, v in CONFIG.sections.items()}
+    chosen["user"].update(affected_side="right", programme="early")
+    save(chosen, path)                                            # what the stick unit wrote
+    stick_side.post([o.Outcome(o.SETTINGS_CHANGED, "affected side right (was left)"), o.Outcome(o.SAVED)])
+    service._check_mailbox()
+    assert service.shown.lines == ("New settings from the stick: affected side right (was left).",
+                                   "Report saved. You can take the stick out.")
+    assert service.engine.affected == "right" and service.engine.programme.name == "early"

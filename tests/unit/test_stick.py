@@ -391,3 +391,38 @@ def test_a_write_protected_stick_is_mounted_read_only_and_says_so(tmp_path, devi
             pytest.skip(f"cannot mount here: {e}")
     assert result.kind == o.READ_ONLY
     assert digest(image) == before
+
+
+class UnmountedAfterFirstFile:
+    """A mounted stick whose file system goes away (lazily unmounted) once the first file is on it."""
+
+    def __init__(self, stick: FolderStick) -> None:
+        self.stick, self.label, self.writes = stick, stick.label, 0
+
+    def __getattr__(self, name):
+        return getattr(self.stick, name)
+
+    def write(self, name: str, data: bytes) -> None:
+        self.stick.write(name, data)
+        self.writes += 1
+        subprocess.run(["umount", "--lazy", str(self.stick.root)], check=True)
+
+
+@pytest.mark.skipif(shutil.which("mkfs.ext2") is None, reason="e2fsprogs is not installed")
+def test_a_mounted_stick_pulled_out_mid_copy_says_so_and_nothing_on_the_device_changes(tmp_path, device,
+                                                                                      monkeypatch):
+    from mimicmirror.stick import mount
+
+    monkeypatch.setattr(mount, "TYPES", {"ext2": ""})
+    config = load(device)
+    before = device_files(device)
+    with loop_device(ext2_stick(tmp_path / "stick.img")) as partition:
+        try:
+            with mount.mounted(partition) as folder:
+                pulled = UnmountedAfterFirstFile(FolderStick(folder))
+                result = save_report(pulled, config, config.state_path(config["store"]["path"]), DAY)
+        except mount.MountError as e:
+            pytest.skip(f"cannot mount here: {e}")
+    assert pulled.writes == 1
+    assert result.kind == o.GONE
+    assert device_files(device) == before
