@@ -15,7 +15,7 @@ import sys
 from .errors import UserError, missing_library
 
 #: Command modules under mimicmirror.commands, in the order --help lists them.
-COMMANDS: tuple[str, ...] = ("analyze", "demo", "check", "run", "report", "config", "setup", "stick")
+COMMANDS: tuple[str, ...] = ("analyze", "demo", "check", "calibrate", "run", "report", "config", "setup", "stick")
 
 
 def build_parser() -> argparse.ArgumentParser:

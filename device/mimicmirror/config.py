@@ -90,6 +90,19 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
         "voice_en": Key(str, "en-gb", "espeak-ng voice for English (espeak-ng --voices=en)"),
         "voice_de": Key(str, "de", "espeak-ng voice for German (espeak-ng --voices=de)"),
     },
+    "mirror": {
+        "place_cues": Key(bool, True, "movement bars beside the face's reflection, level with the part "
+                                      "that moves; false: fixed at the screen's edges"),
+        "pixel_pitch_mm": Key(float, 0.2475, "one screen pixel in mm (a 21.5-inch full-HD panel: 0.2475)",
+                              min=0.05, max=2.0),
+        "camera_right_mm": Key(float, 0.0, "the lens centre's distance right of the picture's centre line, "
+                                           "seen from the front (left: negative)", min=-1000.0, max=1000.0),
+        "camera_above_mm": Key(float, 20.0, "the lens centre's height above the picture's top edge "
+                                            "(below it: negative)", min=-2000.0, max=2000.0),
+        "camera_tilt_deg": Key(float, 10.0, "how far the camera looks down from level", min=-30.0, max=45.0),
+        "camera_fov_deg": Key(float, 41.0, "the camera's vertical field of view (Camera Module 3: 41)",
+                              min=10.0, max=120.0),
+    },
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .reflection.placement import Placement
 from .sides import Side
 
 
@@ -27,6 +28,7 @@ class ScreenKind(str, Enum):
     PAUSED = "paused"                      # long press, or no face for a while
     NOTICE = "notice"                      # calm message: camera gone, take a break
     SETTINGS = "settings"                  # the caregiver's menu: one setting per screen
+    CALIBRATION = "calibration"            # set-up: two marks to line up with the eyes' reflection
 
 
 class Phase(str, Enum):
@@ -87,3 +89,5 @@ class Screen:
     sentence: str = ""                     # one plain sentence on a summary
     footer: str = ""                       # what the buttons do here
     choice: str = ""                       # settings: the value shown, drawn large (on cue_side if set)
+    placement: Placement | None = None     # bars beside the face's reflection (None: at the edges)
+    marks: tuple[tuple[float, float], ...] = ()   # calibration marks, screen pixels

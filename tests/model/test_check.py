@@ -20,7 +20,8 @@ PINS = {"NEXT": 17, "REPEAT": 27}
 
 
 @pytest.fixture(autouse=True)
-def isolated_hardware(monkeypatch):
+def isolated_hardware(monkeypatch, tmp_path):
+    monkeypatch.setenv("MIMICMIRROR_STATE_DIR", str(tmp_path / "state"))   # no stored calibration
     monkeypatch.setattr(FakePicamera2, "world", None)
     factory = MockFactory()
     monkeypatch.setattr(Device, "pin_factory", factory)
@@ -76,6 +77,7 @@ def test_every_part_passes_when_each_button_is_pressed(monkeypatch, isolated_har
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
                               "--camera", "sim", "--press-within", "3")
     assert part(lines, "display").split()[1] == "PASS"
+    assert re.search(r"mirror\s+PASS\s+bars beside the reflection; not calibrated yet", part(lines, "mirror"))
     assert re.search(r"sound\s+PASS\s+a short tone played on the dummy audio device", part(lines, "sound"))
     assert re.search(r"camera\s+PASS\s+640x480, 15\.0 pictures/s", part(lines, "camera"))
     assert part(lines, "face").split()[1] == "PASS"
@@ -90,7 +92,7 @@ def test_a_button_nobody_presses_fails_by_name(monkeypatch, isolated_hardware):
                               "--camera", "sim", "--press-within", "1")
     assert part(lines, "next button").split()[2] == "PASS"
     assert re.search(r"repeat button\s+FAIL\s+no press of REPEAT within 1 s", part(lines, "repeat button"))
-    assert lines[-1] == "1 of 6 parts failed: repeat button"
+    assert lines[-1] == "1 of 7 parts failed: repeat button"
     assert status == 1
 
 
@@ -108,7 +110,7 @@ def test_missing_camera_fails_camera_and_face(monkeypatch, isolated_hardware, tm
     assert re.search(r"camera\s+FAIL\s+picamera2 is not installed", part(lines, "camera"))
     assert part(lines, "face").split()[1] == "FAIL"
     assert part(lines, "buttons").split()[1] == "SKIP"
-    assert lines[-1] == "2 of 5 parts failed: camera, face"
+    assert lines[-1] == "2 of 6 parts failed: camera, face"
     assert status == 1
 
 

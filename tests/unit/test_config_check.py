@@ -34,7 +34,7 @@ def test_every_mistake_is_listed_with_file_key_value_and_what_is_allowed(tmp_pat
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines == [
-        f"{bad}: unknown table [lights] (known: user, session, camera, buttons, display, idle, store, sound)",
+        f"{bad}: unknown table [lights] (known: user, session, camera, buttons, display, idle, store, sound, mirror)",
         f"{bad}: [user] unknown key colour (known: affected_side, programme, daily_sessions, language, name)",
         f"{bad}: [user] affected_side = 'up': must be one of 'left', 'right'",
         f"{bad}: [user] daily_sessions = 9: must be a whole number from 1 to 6",

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "hardware" / "README.md"
 WIRING_SVG = ROOT / "hardware" / "wiring.svg"
 MOUNTING_SVG = ROOT / "hardware" / "mounting.svg"
+REFLECTION_SVG = ROOT / "hardware" / "reflection.svg"
 SVG = "{http://www.w3.org/2000/svg}"
 
 #: Board revision codes: Raspberry Pi 4 Model B 4 GB, Raspberry Pi 5 4 GB.
@@ -111,7 +112,8 @@ def test_wiring_drawing_labels_every_header_pin_correctly():
 
 def test_the_drawings_are_well_formed_svg_that_show_the_parts():
     for path, must_show in ((WIRING_SVG, ("NEXT", "REPEAT", "GND")),
-                            (MOUNTING_SVG, ("eye height", "lens window", "light", "black foam seal"))):
+                            (MOUNTING_SVG, ("eye height", "lens window", "light", "black foam seal")),
+                            (REFLECTION_SVG, ("eye", "glass", "screen", "reflection", "camera", "halfway"))):
         root = ET.parse(path).getroot()
         assert root.tag == f"{SVG}svg"
         text = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
@@ -121,7 +123,7 @@ def test_the_drawings_are_well_formed_svg_that_show_the_parts():
 
 def test_readme_links_the_drawings_and_covers_what_a_builder_needs():
     text = README.read_text()
-    assert "(wiring.svg)" in text and "(mounting.svg)" in text
+    assert "(wiring.svg)" in text and "(mounting.svg)" in text and "(reflection.svg)" in text
     for topic in ("## Bill of materials", "## Wiring the buttons", "## The mirror, the screen and the camera",
                   "## Power", "Camera Module 3", "two-way", "eye height", "lens window", "backlight bleed",
                   "## The speaker", "USB speaker", "aplay -l", "Placement behind the glass"):

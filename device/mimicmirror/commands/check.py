@@ -1,6 +1,8 @@
 """`mimicmirror check`: the caregiver's hardware self-test.
 
-It checks, in this order, that the screen draws, the speaker takes a short
+It checks, in this order, that the screen draws (and reports where the cues
+go: beside the reflection, with the camera offset the caregiver's
+calibration stored), the speaker takes a short
 tone (and espeak-ng can speak, when the voice is on), the camera delivers
 pictures, the camera sees a face, and each button registers a press (asking
 the caregiver to press it). One PASS/FAIL line per part; exit status 0 only
@@ -95,6 +97,7 @@ class Check:
 
         try:
             report(self.check_display())
+            report(self.check_mirror())
             report(self.check_sound())
             for result in self.check_camera():
                 report(result)
@@ -171,6 +174,20 @@ class Check:
         return Result("sound", "PASS", detail)
 
     # -- the camera ----------------------------------------------------------------------
+
+    def check_mirror(self) -> Result:
+        """Where the cues go: beside the reflection (with the stored calibration) or at the edges."""
+        from ..reflection import calibration
+        from ..reflection.follow import calibration_path
+
+        if not self.config["mirror"]["place_cues"]:
+            return Result("mirror", "SKIP", "bars at the screen's edges ([mirror] place_cues = false)")
+        path = calibration_path(self.config)
+        offset = calibration.load(path)
+        if not offset:
+            return Result("mirror", "PASS", "bars beside the reflection; not calibrated yet: run "
+                                            "`mimicmirror calibrate` once to line them up with it")
+        return Result("mirror", "PASS", f"bars beside the reflection; {offset.describe()} ({path})")
 
     def check_camera(self) -> list[Result]:
         from ..camera import open_camera

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from ..service import configure_logging
     from ..sim.rig import Rig
     from ..sim.scenario import load_scenario
-    from ..sim.summary import format_summary, summarise
+    from ..sim.summary import format_placements, format_summary, placement_errors, summarise
 
     scenario = load_scenario(args.scenario)
     base = config_mod.load(args.config) if args.config else None
@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(format_summary(results, ended))
     print()
+    if result.placed is not None:
+        print(format_placements(placement_errors(result.placements, result.placed), result.placed))
+        print()
     print(f"{result.seconds / 60:.1f} simulated minutes; database: {result.db_path}")
     if result.screenshots:
         print(f"{len(result.screenshots)} screenshots in {result.out_dir / 'screens'}")

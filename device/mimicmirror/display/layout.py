@@ -20,6 +20,7 @@ from typing import Callable, Protocol
 import pygame
 
 from ..clinical import percent
+from ..reflection.placement import BAR_GAP_MM, Placement, place_column
 from ..screen import Screen, ScreenKind, SummaryRow
 from . import widgets
 from .text import TextCache
@@ -323,6 +324,9 @@ ELEMENTS: dict[str, Element] = {
 
 def _bars(p: Painter, s: Screen, top: int, bottom: int) -> None:
     """One bar per side at that side's edge, labelled, the affected side marked."""
+    if s.placement is not None:
+        _placed_bars(p, s, s.placement)
+        return
     t = p.theme
     label_size = p.px(t.label)
     label_h = p.text.line_height(label_size)
@@ -345,6 +349,78 @@ def _bars(p: Painter, s: Screen, top: int, bottom: int) -> None:
             anchor = {"left": {"topleft": (x - reach, rect.bottom + reach)},
                       "right": {"topright": (rect.right + reach, rect.bottom + reach)}}[bar.side]
             p.surface.blit(tag, tag.get_rect(**anchor))
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A placed bar's column: the bar, its side's name above, "affected" below."""
+
+    side: str
+    x: float
+    y: float
+    w: float
+    h: float
+    label_size: int
+    tag_size: int
+    label_h: int
+    bar_w: int
+    bar_h: int
+    reach: int
+
+
+def _placed_columns(p: Painter, s: Screen, placement: Placement) -> list[_Column]:
+    """Where each side's column goes: just outside the reflection, the target band level with the part."""
+    t = p.theme
+    label_size = p.px(t.label)
+    tag_size = round(label_size * 0.8)
+    label_h, tag_h = p.text.line_height(label_size), p.text.line_height(tag_size)
+    bar_w = max(12, round(p.w * t.side_bar_w))
+    reach = max(4, bar_w // 4)
+    bar_h = max(3 * bar_w, round(p.h * t.placed_bar_h))
+    words = [t.side_names[b.side] for b in s.bars] + [t.affected_label]
+    column_w = max([bar_w + 2 * reach] + [p.text.width(w, label_size) for w in words])
+    column_h = label_h + reach + bar_h + reach + tag_h
+    gap = BAR_GAP_MM / placement.mm_per_px
+    out = []
+    for bar in s.bars:
+        x, y, w, h = place_column(placement, bar.side, (column_w, column_h), label_h + reach + bar_h / 2,
+                                  (p.w, p.h), gap, (p.margin_x, p.margin_y))
+        out.append(_Column(bar.side, x, y, w, h, label_size, tag_size, label_h, bar_w, bar_h, reach))
+    return out
+
+
+def _placed_bars(p: Painter, s: Screen, placement: Placement) -> None:
+    """Each side's bar just outside the face's reflection, its target band level with the part
+    that moves; the side's name above and "affected" below, on the side away from the face."""
+    t = p.theme
+    for bar, c in zip(s.bars, _placed_columns(p, s, placement)):
+        inner_left = bar.side == "right"          # the bar keeps to the face's side of its column
+        bar_x = round(c.x + c.reach) if inner_left else round(c.x + c.w - c.reach - c.bar_w)
+        rect = pygame.Rect(bar_x, round(c.y + c.label_h + c.reach), c.bar_w, c.bar_h)
+        widgets.side_bar(p.surface, rect, bar, t)
+        name = p.text.render(t.side_names[bar.side], c.label_size, t.text if bar.affected else t.dim)
+        edge = {"bottomleft": (rect.x - c.reach, rect.top - c.reach)} if inner_left \
+            else {"bottomright": (rect.right + c.reach, rect.top - c.reach)}
+        p.surface.blit(name, name.get_rect(**edge))
+        if bar.affected:
+            tag = p.text.render(t.affected_label, c.tag_size, t.cue)
+            edge = {"topleft": (rect.x - c.reach, rect.bottom + c.reach)} if inner_left \
+                else {"topright": (rect.right + c.reach, rect.bottom + c.reach)}
+            p.surface.blit(tag, tag.get_rect(**edge))
+
+
+def _words_from(p: Painter, s: Screen, layout: "Layout", width: int, room: int) -> int:
+    """Where the top band's words start: at the top, unless the face's reflection is there;
+    then just below the reflection and its bars, so no word covers the face."""
+    placement = s.placement
+    if placement is None or layout.middle != "bars" or not s.bars:
+        return p.margin_y
+    gap = round(BAR_GAP_MM / placement.mm_per_px)
+    _, height = _fit(p, s, layout.top, width, room)
+    if p.margin_y + height <= placement.face_box[1] - gap or placement.face_box[3] < p.margin_y:
+        return p.margin_y
+    below = max([placement.face_box[3]] + [c.y + c.h for c in _placed_columns(p, s, placement)])
+    return round(below) + gap
 
 
 def _rows(p: Painter, s: Screen, top: int, bottom: int) -> None:
@@ -524,8 +600,24 @@ def _choice(p: Painter, s: Screen, top: int, bottom: int) -> None:
     text.draw(p.surface, x, y, width)
 
 
+def _marks(p: Painter, s: Screen, top: int, bottom: int) -> None:
+    """The calibration marks: a ring with a cross, each where one eye's reflection should sit."""
+    radius = max(10, round(p.w * 0.022))
+    thick = max(3, radius // 5)
+    for x, y in s.marks:
+        centre = (round(x), round(y))
+        pygame.draw.circle(p.surface, p.theme.cue, centre, radius, width=thick)
+        for dx, dy in ((1, 0), (0, 1)):
+            a = (centre[0] - dx * radius * 2, centre[1] - dy * radius * 2)
+            b = (centre[0] - dx * radius * 1.3, centre[1] - dy * radius * 1.3)
+            c = (centre[0] + dx * radius * 1.3, centre[1] + dy * radius * 1.3)
+            d = (centre[0] + dx * radius * 2, centre[1] + dy * radius * 2)
+            pygame.draw.line(p.surface, p.theme.cue, a, b, thick)
+            pygame.draw.line(p.surface, p.theme.cue, c, d, thick)
+
+
 MIDDLES: dict[str, Callable[[Painter, Screen, int, int], None]] = {
-    "bars": _bars, "rows": _rows, "result": _result, "choice": _choice}
+    "bars": _bars, "rows": _rows, "result": _result, "choice": _choice, "marks": _marks}
 
 
 # --- layouts per screen kind -----------------------------------------------------------------
@@ -560,6 +652,9 @@ LAYOUTS: dict[ScreenKind, Layout] = {
     ScreenKind.NOTICE: Layout(top=("notice", "lines"), bottom=("cue", "warning", "footer")),
     ScreenKind.SETTINGS: Layout(top=("dots", "title", "lines"), bottom=("footer",), middle="choice",
                                 top_band=0.40, bottom_band=0.12),
+    # the marks sit where the eyes' reflection is, high on the glass: the words go low
+    ScreenKind.CALIBRATION: Layout(bottom=("title", "lines", "cue", "warning", "footer"), middle="marks",
+                                   top_band=0.03, bottom_band=0.45),
 }
 
 
@@ -603,8 +698,10 @@ def draw_screen(surface: pygame.Surface, screen: Screen, theme: Theme, text: Tex
     top_room = round(p.h * (layout.top_band or theme.top_band_h)) - p.margin_y
     bottom_room = round(p.h * (layout.bottom_band or theme.bottom_band_h)) - p.margin_y
 
+    y = _words_from(p, screen, layout, width, top_room)
+    if y != p.margin_y:          # below the reflection: the words may use what is left above the bottom band
+        top_room = max(top_room, p.h - y - round(p.h * (layout.bottom_band or theme.bottom_band_h)))
     blocks, _ = _fit(p, screen, layout.top, width, top_room)
-    y = p.margin_y
     for block in blocks:
         block.draw(surface, x, y, width)
         y += block.height(width)

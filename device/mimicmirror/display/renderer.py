@@ -64,6 +64,11 @@ class Display:
         self._glass = window if self._fits() else pygame.Surface(self.glass_size)
 
     @property
+    def shown(self) -> Screen | None:
+        """The screen model last drawn (what the glass shows now)."""
+        return self._shown
+
+    @property
     def glass_size(self) -> tuple[int, int]:
         """The picture's size on the glass: the logical size, turned."""
         w, h = self.size

@@ -61,6 +61,7 @@ class Theme:
     top_band_h: float = 0.30           # text above the reflection
     bottom_band_h: float = 0.30        # text below the reflection
     side_bar_w: float = 0.05           # a movement bar at each edge
+    placed_bar_h: float = 0.13         # a bar beside the reflection: its length, of h
     side_column_w: float = 0.11        # landscape: the bars' own columns, kept free of words
     bar_full_scale: float = 2.0        # a bar's top = twice the target movement
     dot_radius: float = 0.0085         # progress dots, of the unit

@@ -68,6 +68,8 @@ class Service(Caregiving):
     notifier: Notifier
     clock: Clock
     on_step: StepCallback | None = None
+    #: puts a practice screen's bars beside the face's reflection (None: they stay at the edges)
+    placer: Any = None
     #: parts build_service opened itself (closed at the end of run); injected ones stay open
     owned: list[Any] = field(default_factory=list)
     #: where settings chosen on the glass are saved (default: the config's own file)
@@ -141,6 +143,8 @@ class Service(Caregiving):
         analysis = self._analyse(frame) if frame is not None else None
         if frame is not None and analysis is not None:
             timed.append(FrameEvent(frame.t, analysis))
+            if self.placer is not None:
+                self.placer.see(analysis, (frame.rgb.shape[1], frame.rgb.shape[0]))
         presses = self.buttons.events(self.display.pump())   # the window's keys go to the buttons
         timed += self._notice_presses([ButtonEvent(self._at(p.t), p.button, p.long) for p in presses])
         events += sorted(timed, key=lambda e: e.t)
@@ -221,7 +225,8 @@ class Service(Caregiving):
         return presses
 
     def _screen(self) -> Screen:
-        return self.shown
+        shown = self.shown
+        return self.placer.place(shown) if self.placer is not None else shown
 
     def _refresh_history(self) -> None:
         stamp = self._stamp()

@@ -69,11 +69,15 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             from ..stick.mailbox import Mailbox
             mailbox = Mailbox(config.state_path("stick"))
         undo.pop_all()
+    from ..reflection import calibration
+    from ..reflection.follow import Placer, calibration_path
+    offset = calibration.load(calibration_path(config))
+    placer = Placer.from_config(config, programme.exercises, (offset.right_mm, offset.up_mm))
     cam = config["camera"]
     keeper = CameraKeeper(latest, timeout_s=cam["timeout_seconds"], frame_wait_s=1.0 / cam["fps"])
     return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
                    store=store, analyzer=analyzer, notifier=notifier, clock=clock, owned=owned,
-                   settings_path=settings_path, mailbox=mailbox)
+                   settings_path=settings_path, mailbox=mailbox, placer=placer)
 
 
 def _latest_frame(config: Config, camera: FrameSource | LatestFrame | None) -> LatestFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -70,6 +71,8 @@ class VirtualPerson:
         self._left_for_good = False
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._empty = _empty_scene(warper.neutral)
+        self.placed: Any = None      # a `stand.Placed`: the photo stood at a known place before the glass
+        self._neutral = warper.neutral
         for h in scenario.happenings:
             if not h.anchored():
                 self._schedule(h, start_at + h.at)
@@ -194,6 +197,13 @@ class VirtualPerson:
 
     # -- what the camera sees -----------------------------------------------------------
 
+    def stand_at(self, placed: Any) -> None:
+        """Stand at a known place: every frame is the photo put where the camera sees that place."""
+        self.placed = placed
+        self._neutral = placed.frame(self.warper.neutral)
+        self._empty = _empty_scene(self._neutral)
+        self._cache.clear()
+
     def frame_at(self, scenario_t: float) -> np.ndarray:
         """The camera's view at scenario time (seconds since the rig started)."""
         t = self.start_at + scenario_t
@@ -203,7 +213,7 @@ class VirtualPerson:
                 return self._empty
             movement, amplitude = self._movement, self._amplitude
         if movement is None or amplitude <= 0:
-            return self.warper.neutral
+            return self._neutral
         return self._render(movement, round(amplitude / AMPLITUDE_STEP) * AMPLITUDE_STEP)
 
     def _move_towards_target(self, t: float) -> None:
@@ -222,6 +232,8 @@ class VirtualPerson:
             actions = [(movement.action, a * movement.left, a * movement.right)]
             actions += [(name, a * left, a * right) for name, left, right in movement.also]
             frame = self.warper.render_many(actions)
+            if self.placed is not None:
+                frame = self.placed.frame(frame)
             self._cache[key] = frame
             while len(self._cache) > FRAME_CACHE:
                 self._cache.popitem(last=False)

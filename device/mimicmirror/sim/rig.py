@@ -59,6 +59,8 @@ class RigResult:
     settings_path: Path | None = None   # where the settings menu saves (a fresh device's settings)
     stick_image: Path | None = None     # the FAT image plugged in as a USB stick, once it was
     stick_outcomes: list[Any] = field(default_factory=list)
+    placements: list[tuple[float, str, Any]] = field(default_factory=list)  # (time, exercise, Placement) drawn
+    placed: Any = None     # where the person stood (`stand.Placed`), when the scenario says
 
 
 def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
@@ -70,6 +72,10 @@ def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
     sections["buttons"].update(backend="gpio")
     sections["display"].update(driver=driver, fps=60, show_camera=False)   # screenshots never hold a face
     sections["store"].update(path=str((out_dir / "mimicmirror.db").resolve()))
+    # a photo that fills the camera's view stands nowhere in particular: bars beside the reflection
+    # only for a person the scenario puts at a known place before the glass
+    if scenario.person.distance_mm <= 0:
+        sections["mirror"].update(place_cues=False)
     checked = validate(sections, "<rig>")
     programme_path = base.programme_path if base else defaults().programme_path
     return Config({k: v for k, v in checked.items()}, None, programme_path)
@@ -122,6 +128,8 @@ class Rig:
         mailbox = Mailbox(mailbox.folder)
         world = FakePicamera2.serve(person.frame_at, start_at=RIG_START, clock=clock)
         cam = self.config["camera"]
+        if self.scenario.person.distance_mm > 0:
+            result.placed = self._stand(person, (cam["width"], cam["height"]))
         camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=FakePicamera2),
                              lockstep=True, read_timeout=cam["timeout_seconds"])
         pins = MockFactory()
@@ -182,6 +190,11 @@ class Rig:
                 path = self.out_dir / f"checkpoint-{name}.png"
                 display.screenshot(path)
                 result.checkpoints[name] = path
+                if result.placed is not None:
+                    _as_seen(path, result.placed, person.warper.neutral)
+            drawn = display.shown
+            if drawn is not None and drawn.placement is not None:
+                result.placements.append((clock.monotonic(), drawn.exercise_id, drawn.placement))
             person.see(shown, clock.monotonic())
             for kind, start, seconds in person.take_faults():
                 world.faults = world.faults + (Fault(kind, start, seconds),)
@@ -206,6 +219,17 @@ class Rig:
         result.seconds = clock.monotonic() - RIG_START
         return result
 
+
+    def _stand(self, person: VirtualPerson, frame_px: tuple[int, int]) -> Any:
+        """Put the person at the scenario's place before the glass, as the configured camera sees it."""
+        from ..reflection.follow import mounting_from
+        from .stand import Placed, Stand
+
+        p = self.scenario.person
+        stand = Stand(p.distance_mm, p.below_camera_mm, p.right_of_camera_mm)
+        placed = Placed(stand, mounting_from(self.config), person.warper.landmarks, frame_px)
+        person.stand_at(placed)
+        return placed
 
     def _claim_out_dir(self) -> None:
         """Use the output folder only if it is new, empty, or one the rig wrote before."""
@@ -250,6 +274,19 @@ def menu_wants(scenario: Scenario, config: Config) -> dict[str, str]:
     titles = {name: p.title for name, p in load_catalogue(config.programme_path).programmes.items()}
     words = {"affected_side": SIDE_NAMES, "programme": titles, "sound": SOUND_NAMES, "language": LANGUAGE_NAMES}
     return {TEXTS[key][0]: words.get(key, {}).get(value, value) for key, value in scenario.setup.items()}
+
+
+def _as_seen(screenshot: Path, placed: Any, photo: Any) -> Path:
+    """Beside a checkpoint's screenshot, the same glass with the virtual person's reflection under it.
+
+    The reflection is the scenario's photo (a public-domain face), never a camera frame.
+    """
+    import cv2
+
+    screen = cv2.cvtColor(cv2.imread(str(screenshot)), cv2.COLOR_BGR2RGB)
+    path = screenshot.with_name(screenshot.stem + "-as-seen.png")
+    cv2.imwrite(str(path), cv2.cvtColor(placed.as_seen(photo, screen), cv2.COLOR_RGB2BGR))
+    return path
 
 
 def _drain(listener: socket.socket, clock: SimClock, into: list[tuple[float, str]]) -> None:

@@ -71,6 +71,9 @@ class Person:
     guided_seconds: float = 0.0    # NEXT on a guided step after this (0: do it all)
     move_seconds: float = 0.8      # time to reach the full movement
     leave_after_session: bool = True
+    distance_mm: float = 0.0       # eyes this far from the glass (0: the photo fills the camera's view)
+    below_camera_mm: float = 0.0   # eyes this far below the camera's lens
+    right_of_camera_mm: float = 0.0  # eyes this far right of the lens, seen from the front
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,12 @@ PERSON_FIELDS = {
     "guided_seconds": Field(float, 0.0, "NEXT on a guided step after this (0: do it all)", min=0),
     "move_seconds": Field(float, 0.8, "time to reach the full movement", min=0),
     "leave_after_session": Field(bool, True, "the face leaves when the session ends"),
+    "distance_mm": Field(float, 0.0, "eyes this far from the glass (0: the photo fills the camera's view)",
+                         min=0),
+    "below_camera_mm": Field(float, 0.0, "eyes this far below the camera's lens (above: negative)",
+                             min=-500, max=500),
+    "right_of_camera_mm": Field(float, 0.0, "eyes this far right of the lens, seen from the front",
+                                min=-500, max=500),
 }
 MOVEMENT_FIELDS = {
     "action": Field(str, doc="what the face does", choices=SIM_ACTIONS),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from statistics import mean
-from typing import Iterable
+from statistics import mean, median
+from typing import Any, Iterable
 
 from ..records import CueGiven, ExerciseDone, Record, RepDone, SessionEnded
 from .scenario import Scenario
@@ -59,4 +59,40 @@ def format_summary(results: list[ExerciseResult], ended: str | None) -> str:
     done = [r.symmetry for r in results if r.symmetry is not None]
     if done:
         lines.append(f"mean symmetry {mean(done):.2f} over {len(done)} measured exercises; session {ended or 'not ended'}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PlacementError:
+    """How far (mm on the glass) an exercise's drawn bar levels are from where the person sees the part."""
+
+    exercise_id: str
+    feature: str
+    left_mm: float
+    right_mm: float
+
+
+def placement_errors(placements: Iterable[tuple[float, str, Any]], placed: Any) -> list[PlacementError]:
+    """Per exercise, the median drawn level of each side's bar against the geometry's truth."""
+    by_exercise: dict[str, list[Any]] = {}
+    for _, exercise_id, placement in placements:
+        by_exercise.setdefault(exercise_id, []).append(placement)
+    out = []
+    for exercise_id, shown in by_exercise.items():
+        feature, mm = shown[0].feature, shown[0].mm_per_px
+        errors = [(median(p.level(side) for p in shown) - placed.true_level_px(feature, side)) * mm
+                  for side in ("left", "right")]
+        out.append(PlacementError(exercise_id, feature, *errors))
+    return out
+
+
+def format_placements(errors: list[PlacementError], placed: Any) -> str:
+    stand = placed.stand
+    lines = [f"bars on the reflection: person {stand.distance_mm:.0f} mm from the glass, eyes "
+             f"{stand.below_mm:.0f} mm below the lens; drawn level minus true level (mm, + is lower)",
+             f"{'exercise':24s} {'part':13s} {'left':>6s} {'right':>6s}"]
+    for e in errors:
+        lines.append(f"{e.exercise_id:24s} {e.feature:13s} {e.left_mm:+6.1f} {e.right_mm:+6.1f}")
+    if not errors:
+        lines.append("(no practice screen had its bars beside the face)")
     return "\n".join(lines)
