@@ -252,3 +252,86 @@ def test_check_reports_the_stored_offset(tmp_path, monkeypatch):
     assert "6 mm further left and 10 mm higher" in result.detail
     off = make_config(place_cues=False)
     assert Check(off, None, press_within=1, face_within=1).check_mirror().status == "SKIP"
+
+
+# -- lining up from the settings menu -------------------------------------------------------------
+
+def test_the_settings_menu_offers_lining_up_and_hands_the_request_to_the_service():
+    from mimicmirror.events import ButtonEvent, ButtonName
+    from mimicmirror.exercises.catalogue import load_catalogue, load_programme
+    from mimicmirror.exercises.engine import Engine
+    from mimicmirror.exercises.settings_menu import MenuChoices, ProgrammeChoice
+
+    config = defaults()
+    choices = replace(MenuChoices.from_schema(tuple(ProgrammeChoice(n, p.title) for n, p in
+                                                    load_catalogue(config.programme_path).programmes.items())),
+                      line_up=True)
+    engine = Engine(load_programme(config.programme_path, "standard"), config, choices=choices, first_start=True)
+    t = 100.0
+    for _ in range(engine.menu.pages):
+        if engine.screen.title == "Line up the bars with the reflection":
+            break
+        engine.handle(ButtonEvent(t, ButtonName("next")))
+        t += 0.5
+    assert engine.screen.title == "Line up the bars with the reflection"
+    step = engine.handle(ButtonEvent(t, ButtonName("repeat")))
+    assert step.line_up == (True,) and not step.settings
+    assert engine.screen.title == "Line up the bars with the reflection"      # the menu waits
+    assert engine.handle(ButtonEvent(t + 1, ButtonName("next"))).screen.title == "Save these settings?"
+
+
+class _Glass:
+    """A display and buttons for a service driven by hand: remembers what it showed."""
+
+    def __init__(self) -> None:
+        self.presses: list = []
+        self.shown = None
+
+    def events(self, keys=()) -> list:
+        presses, self.presses = self.presses, []
+        return presses
+
+    def pump(self) -> list:
+        return []
+
+    def show(self, screen, camera_rgb=None) -> None:
+        self.shown = screen
+
+
+def test_the_service_lines_up_the_bars_saves_the_offset_and_uses_it_at_once(tmp_path, monkeypatch):
+    from mimicmirror.events import ButtonEvent, ButtonName
+    from mimicmirror.exercises.catalogue import load_programme
+    from mimicmirror.exercises.engine import Engine
+    from mimicmirror.clock import SimClock
+    from mimicmirror.service import Notifier, Service
+    from mimicmirror.store.db import Store
+
+    monkeypatch.setenv("MIMICMIRROR_STATE_DIR", str(tmp_path))
+    config = defaults()
+    glass = _Glass()
+    placer = Placer(mounting_from(config), {})
+    service = Service(config=config, engine=Engine(load_programme(config.programme_path, "gentle"), config),
+                      camera=None, buttons=glass, display=glass, store=Store.open(tmp_path / "mimicmirror.db"),
+                      analyzer=None, notifier=Notifier.from_env({}), clock=SimClock(start=10.0), placer=placer)
+    service._start_line_up()
+    t = 10.0
+    for _ in range(20):                                   # the person stands still before the rings
+        t += 1 / 15
+        seen = analysis(t, head_landmarks())
+        placer.see(seen, (640, 480))
+        service._line_up_sees(seen, t)
+    assert service.shown.kind == ScreenKind.CALIBRATION and service.shown.marks
+    ring_y = service.shown.marks[0][1]
+    for _ in range(10):                                   # and steps down into them (the camera sees 20 px lower)
+        t += 1 / 15
+        seen = analysis(t, head_landmarks(eye_px=(320.0, 270.0)))
+        placer.see(seen, (640, 480))
+        service._line_up_sees(seen, t)
+    assert service._line_up_presses([ButtonEvent(t, ButtonName("next"))]) == []
+    assert service.shown.title == "Lined up"
+    offset = calibration.load(tmp_path / calibration.FILE_NAME)
+    assert offset.up_mm > 0                               # seen lower than the rings: the camera is higher
+    assert placer.mounting.offset_up_mm == offset.up_mm   # used at once
+    placer.see(analysis(t + 0.1, head_landmarks(eye_px=(320.0, 270.0))), (640, 480))
+    placer.place(Screen(ScreenKind.INSTRUCTION))
+    assert placer.reflection.eyes[1] == pytest.approx(ring_y, abs=2)

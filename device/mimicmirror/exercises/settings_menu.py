@@ -37,11 +37,15 @@ TEXTS = MappingProxyType({
     "daily_sessions": ("Sessions a day", "How many times a day to practise."),
     "sound": ("Sound", "Chimes mark each step; the voice reads the cues aloud."),
     "language": ("Language", "The language of everything the mirror shows and says."),
+    "line_up": ("Line up the bars with the reflection",
+                "Press REPEAT, stand where you practise, and move until the two rings sit on your eyes."),
     "save": ("Save these settings?", ""),
     "leave": ("Leave without saving?", "Nothing will change."),
     "footer_item": "NEXT: next setting  ·  REPEAT: change",
     "footer_save": "REPEAT: save  ·  NEXT: go on",
     "footer_leave": "REPEAT: leave  ·  NEXT: back to the first setting",
+    "choice_line_up": "Line up",
+    "footer_line_up": "REPEAT: line up  ·  NEXT: go on",
     "choice_save": "Save",
     "choice_leave": "Leave",
     "saved_title": "Settings saved",
@@ -69,6 +73,7 @@ class MenuChoices:
     daily_sessions: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
     languages: tuple[str, ...] = ("en",)
     sound_modes: tuple[str, ...] = ()      # empty: no sound settings on this mirror
+    line_up: bool = False                  # the bars stand on the reflection: offer to line them up
 
     @classmethod
     def from_schema(cls, programmes: tuple[ProgrammeChoice, ...]) -> MenuChoices:
@@ -102,6 +107,7 @@ class Menu:
     at: int = 0
     saved: bool = False
     programme_lines: Mapping[str, ProgrammeChoice] = field(default_factory=dict)
+    line_up: bool = False          # a page that starts lining the bars up with the reflection
 
     @classmethod
     def open(cls, choices: MenuChoices, current: Mapping[str, Mapping[str, Any]], first_start: bool) -> Menu:
@@ -114,18 +120,19 @@ class Menu:
             items.append(Item("language", "user", "language", choices.languages))
         chosen = {i.name: current.get(i.section, {}).get(i.key, i.values[0]) for i in items}
         return cls(tuple(items), chosen, first_start,
-                   programme_lines={p.name: p for p in choices.programmes})
+                   programme_lines={p.name: p for p in choices.programmes}, line_up=choices.line_up)
 
-    # the two pages after the settings
+    # the pages after the settings: lining up (when offered), save, leave
     @property
     def pages(self) -> int:
-        return len(self.items) + 2
+        return len(self.items) + int(self.line_up) + 2
 
     @property
     def page(self) -> str:
         if self.at < len(self.items):
             return self.items[self.at].name
-        return "save" if self.at == len(self.items) else "leave"
+        after = self.at - len(self.items) - int(self.line_up)
+        return "line_up" if after < 0 else ("save" if after == 0 else "leave")
 
     def next(self) -> None:
         self.at = (self.at + 1) % self.pages
@@ -205,7 +212,10 @@ class SettingsHandlers:
     def menu_change(self) -> None:
         assert self.menu is not None
         page = self.menu.page
-        if page == "save":
+        if page == "line_up":                     # the service runs it, then the menu goes on
+            self.out.line_up.append(True)
+            self.timing.restart()
+        elif page == "save":
             self.out.settings.append(self.menu.sections(self.settings_now))
             self.menu.saved = True
             self._goto(_state("SETTINGS_DONE"))
@@ -244,6 +254,9 @@ def settings_screen(e: Engine) -> Screen:
     if page == "leave":
         return Screen(ScreenKind.SETTINGS, title=TEXTS["leave"][0], lines=(TEXTS["leave"][1],),
                       choice=TEXTS["choice_leave"], progress=progress, footer=TEXTS["footer_leave"])
+    if page == "line_up":
+        return Screen(ScreenKind.SETTINGS, title=TEXTS["line_up"][0], lines=(TEXTS["line_up"][1],),
+                      choice=TEXTS["choice_line_up"], progress=progress, footer=TEXTS["footer_line_up"])
     title, explain = TEXTS[page]
     if page == "programme":
         choice = menu.programme_lines.get(menu.chosen[page])

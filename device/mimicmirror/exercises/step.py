@@ -24,6 +24,8 @@ class Step:
     records: tuple[Record, ...] = ()
     #: the whole device config chosen on the glass, to be written and applied (one per "save")
     settings: tuple[Mapping[str, Mapping[str, Any]], ...] = ()
+    #: the caregiver asked (on the settings menu) to line the cues up with the reflection
+    line_up: tuple[bool, ...] = ()
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Outbox:
 
     records: list[Record] = field(default_factory=list)
     settings: list[Mapping[str, Mapping[str, Any]]] = field(default_factory=list)
+    line_up: list[bool] = field(default_factory=list)
 
     def step(self, screen: Screen) -> Step:
         """The frozen step: each list becomes the `Step` field of the same name."""

@@ -98,6 +98,12 @@ class Placer:
         """The latest frame's reflection (None before a face was seen)."""
         return self._reflection
 
+    def forget_rest(self) -> None:
+        """A new mounting (after lining up): the relaxed offsets and distance are learned afresh."""
+        self._rest = None
+        self._depths.clear()
+        self.follower.reset()
+
     def see(self, analysis: Any, frame_px: tuple[int, int]) -> None:
         """Take one analysed frame (`frame_px` = its width and height).
 

@@ -36,6 +36,10 @@ STICK_CHECK_S = 1.0
 NOT_SAVED_TITLE = "Not saved"
 NOT_SAVED_LINES = ("The settings could not be saved.", "Nothing has changed; the journal says why.")
 NOT_SAVED_S = 20.0
+#: What lining the bars up with the reflection says when it ends, and how long.
+LINE_UP_TEXTS = {"done": "Lined up", "done_line": "The bars now stand beside your reflection.",
+                 "cancelled": "Nothing was changed"}
+LINE_UP_NOTICE_S = 5.0
 
 
 class Caregiving:
@@ -57,8 +61,63 @@ class Caregiving:
 
     @property
     def shown(self) -> Screen:
-        """What is on the glass now: a notice of the service's own, or the engine's screen."""
-        return self._notice if self._notice is not None else self.engine.screen
+        """What is on the glass now: a notice of the service's own, lining up, or the engine's screen."""
+        if self._notice is not None:
+            return self._notice
+        lining_up = getattr(self, "_lining_up", None)
+        return lining_up.screen() if lining_up is not None else self.engine.screen
+
+    # -- lining the bars up with the reflection (asked for on the settings menu) -------------------
+
+    def _start_line_up(self) -> None:
+        """The rings on the glass; the loop's presses go to them until NEXT saves or a long NEXT cancels."""
+        from ..reflection.calibration import Calibrating
+
+        placer = getattr(self, "placer", None)
+        if placer is None or placer.mounting is None:
+            return
+        self._lining_up = Calibrating(placer.mounting)
+
+    def _line_up_sees(self, analysis: Any, t: float) -> None:
+        lining_up = getattr(self, "_lining_up", None)
+        if lining_up is None:
+            return
+        self.placer.place(lining_up.screen())      # a still face: its distance is learned
+        lining_up.see(self.placer.reflection if analysis.face else None, t)
+
+    def _line_up_presses(self, presses: list[Any]) -> list[Any]:
+        """While lining up, NEXT saves, REPEAT puts the rings again, a long NEXT cancels."""
+        from ..reflection import calibration
+        from ..reflection.follow import calibration_path, mounting_from
+
+        lining_up = getattr(self, "_lining_up", None)
+        if lining_up is None:
+            return presses
+        for press in presses:
+            if press.button == "next" and press.long:
+                self._lining_up = None
+                self._show_notice(Screen(kind=ScreenKind.NOTICE, title=LINE_UP_TEXTS["cancelled"],
+                                         footer="NEXT: continue"), LINE_UP_NOTICE_S)
+            elif press.button == "repeat":
+                lining_up.again()
+            elif press.button == "next":
+                try:
+                    offset = lining_up.finish()
+                    path = calibration_path(self.config)
+                    calibration.save(path, offset)
+                except (ValueError, OSError) as e:
+                    log.warning("bars not lined up: %s", e)
+                    continue
+                log.info("bars lined up with the reflection: %s (%s)", offset.describe(), path)
+                self.placer.mounting = mounting_from(self.config, (offset.right_mm, offset.up_mm))
+                self.placer.forget_rest()
+                self._lining_up = None
+                self._show_notice(Screen(kind=ScreenKind.NOTICE, title=LINE_UP_TEXTS["done"],
+                                         lines=(LINE_UP_TEXTS["done_line"],), footer="NEXT: continue"),
+                                  LINE_UP_NOTICE_S)
+            if getattr(self, "_lining_up", None) is None:
+                break
+        return []
 
     def _show_notice(self, screen: Screen, seconds: float) -> None:
         self._notice = screen

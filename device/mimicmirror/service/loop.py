@@ -145,8 +145,10 @@ class Service(Caregiving):
             timed.append(FrameEvent(frame.t, analysis))
             if self.placer is not None:
                 self.placer.see(analysis, (frame.rgb.shape[1], frame.rgb.shape[0]))
+                self._line_up_sees(analysis, frame.t)
         presses = self.buttons.events(self.display.pump())   # the window's keys go to the buttons
-        timed += self._notice_presses([ButtonEvent(self._at(p.t), p.button, p.long) for p in presses])
+        timed += self._notice_presses(self._line_up_presses(
+            [ButtonEvent(self._at(p.t), p.button, p.long) for p in presses]))
         events += sorted(timed, key=lambda e: e.t)
         events.append(TickEvent(self._at(self.clock.monotonic())))
         self._check_mailbox()
@@ -184,6 +186,8 @@ class Service(Caregiving):
             self.records.add(tuple(step.records), self._stamp())
         for sections in step.settings:
             self._save_settings(sections)
+        if step.line_up:
+            self._start_line_up()
         return step
 
     def _track_session(self, records: Sequence[Record]) -> None:

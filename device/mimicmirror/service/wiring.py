@@ -9,6 +9,7 @@ section, so this module only decides who opens what and who closes it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from typing import Any
 
@@ -64,6 +65,7 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
         programme = load_programme(config.programme_path, config["user"]["programme"])
         choices = MenuChoices.from_schema(tuple(ProgrammeChoice(name, p.title, p.for_whom) for name, p in
                                                 load_catalogue(config.programme_path).programmes.items()))
+        choices = dataclasses.replace(choices, line_up=bool(config["mirror"]["place_cues"]))
         engine = Engine(programme, config, choices=choices, first_start=first_start)
         if mailbox is None and (os.environ.get("STATE_DIRECTORY") or os.environ.get("MIMICMIRROR_STATE_DIR")):
             from ..stick.mailbox import Mailbox
