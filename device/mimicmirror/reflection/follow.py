@@ -19,7 +19,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..screen import Phase, Screen, ScreenKind
-from .geometry import MEASURE_FEATURE, Mounting, Reflection, depth_of, eye_gap_mm, reflect
+from .geometry import MEASURE_FEATURE, Mounting, Reflection, depth_of, reflect
 from .placement import Follower, Placement
 
 log = logging.getLogger("mimicmirror")
@@ -125,11 +125,10 @@ class Placer:
         landmarks = np.asarray(pixels, dtype=float)
         try:
             gap = float(np.median(self._gaps)) if len(self._gaps) >= LEARN_MIN else None
-            depth_now = depth_of(self.mounting, landmarks, frame_px, gap_mm=gap)
+            depth_now, gap_now = depth_of(self.mounting, landmarks, frame_px, gap_mm=gap)
             depth = float(np.median(self._depths)) if self._depths else depth_now
             self._reflection = reflect(self.mounting, landmarks, frame_px, gap_mm=gap, depth_mm=depth)
-            self._pending = (float(eye_gap_mm(self.mounting, landmarks, frame_px)), depth_now) \
-                if analysis.quality.ok else None
+            self._pending = (gap_now, depth_now) if analysis.quality.ok else None
         except (ValueError, FloatingPointError, IndexError) as e:   # a degenerate face: keep the last place
             log.debug("reflection skipped at %.3f s: %s", t, e)
             return

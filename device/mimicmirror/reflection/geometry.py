@@ -238,13 +238,14 @@ def eye_gap_mm(mounting: Mounting, landmarks: np.ndarray, frame_px: tuple[int, i
 
 
 def depth_of(mounting: Mounting, landmarks: np.ndarray, frame_px: tuple[int, int],
-             iris_mm: float = IRIS_MM, gap_mm: float | None = None) -> float:
-    """The irises' depth along the camera's axis (mm): from the eye gap when known, else the iris."""
+             iris_mm: float = IRIS_MM, gap_mm: float | None = None) -> tuple[float, float]:
+    """The irises' depth along the camera's axis (mm; from the eye gap when known, else the iris),
+    and the eye gap this frame's iris gives (see `eye_gap_mm`)."""
     iris, gap = (float(v) for v in _iris_and_gap(mounting, landmarks, frame_px))
     depth = gap_mm / gap if gap_mm is not None and gap > 0 else (iris_mm / iris if iris > 0 else math.inf)
     if not math.isfinite(depth) or depth <= 0:
         raise ValueError("iris landmarks coincide")
-    return depth
+    return depth, gap * iris_mm / iris
 
 
 def locate(mounting: Mounting, landmarks: np.ndarray, frame_px: tuple[int, int],
@@ -258,10 +259,11 @@ def locate(mounting: Mounting, landmarks: np.ndarray, frame_px: tuple[int, int],
     scale as x, along the camera's axis) around the irises. `depth_mm`, when
     known (the irises' depth along the camera's axis), is taken as it is.
     """
-    iris, gap = (float(v) for v in _iris_and_gap(mounting, landmarks, frame_px))
-    scale = gap_mm / gap if gap_mm is not None else (iris_mm / iris if iris > 0 else math.inf)
     if depth_mm is not None and landmarks.shape[1] > 2:
         scale = depth_mm
+    else:
+        iris, gap = (float(v) for v in _iris_and_gap(mounting, landmarks, frame_px))
+        scale = gap_mm / gap if gap_mm is not None else (iris_mm / iris if iris > 0 else math.inf)
     if not math.isfinite(scale) or scale <= 0:
         raise ValueError("iris landmarks coincide")
     centres = [IRIS[s][0] for s in SIDES]
