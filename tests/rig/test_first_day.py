@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from mimicmirror.config import SCHEMA
 from mimicmirror.exercises.settings_menu import TEXTS
 from mimicmirror.records import SessionStarted
 from mimicmirror.screen import ScreenKind
@@ -55,6 +56,9 @@ def test_a_fresh_mirror_starts_in_the_settings_menu_and_every_page_has_a_screens
 def test_the_menu_saves_the_settings_file_and_the_first_session_runs_with_them(first_day):
     data = tomllib.loads(first_day.settings_path.read_text())
     assert (data["user"]["affected_side"], data["user"]["programme"]) == ("right", "gentle")
+    # German where the mirror offers it (the scenario asks for it); English otherwise
+    offered = SCHEMA["user"]["language"].choices or ("en",)
+    assert data["user"]["language"] == ("de" if "de" in offered else "en")
     assert first_day.settings_path.read_text().startswith("# Mimic Mirror device settings")
     started = [r for r in first_day.records if isinstance(r, SessionStarted)]
     assert [(s.programme, s.affected_side) for s in started] == [("gentle", "right")]
