@@ -70,7 +70,7 @@ def state_dir() -> Path:
 
 def problems_of(path: Path) -> list[str]:
     """Every mistake in a device config and the programme file beside it (an unreadable file is one)."""
-    from .commands.config import config_problems
+    from .settings import config_problems
 
     try:
         return config_problems(path)

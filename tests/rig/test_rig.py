@@ -127,6 +127,13 @@ def test_the_database_holds_what_the_summary_says(demo):
     assert sum(isinstance(r, SessionEnded) for r in demo.records) == 1
 
 
+def glass_size(result) -> tuple[int, int]:
+    """The size of what is on the glass: the rig's display config, turned by its rotation."""
+    display = rig_config(result.scenario, result.out_dir)["display"]
+    size = (display["width"], display["height"])
+    return size[::-1] if display["rotation"] in (90, 270) else size
+
+
 def _lit(png: Path, region: tuple[float, float, float, float]) -> float:
     """Share of clearly lit pixels in a region given as fractions (left, top, right, bottom)."""
     surface = pygame.image.load(str(png))
@@ -139,12 +146,8 @@ def _lit(png: Path, region: tuple[float, float, float, float]) -> float:
 
 def test_screenshots_are_real_pngs_with_the_cues_where_they_belong(demo):
     assert demo.screenshots and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in demo.screenshots)
-    display = rig_config(demo.scenario, demo.out_dir)["display"]
-    glass = (display["width"], display["height"])
-    if display["rotation"] in (90, 270):
-        glass = glass[::-1]
     for path in demo.screenshots:
-        assert pygame.image.load(str(path)).get_size() == glass
+        assert pygame.image.load(str(path)).get_size() == glass_size(demo)
     idle = [p for p in demo.screenshots if p.name.endswith("-idle.png")]
     assert idle and _lit(idle[0], (0, 0, 1, 1)) == 0.0          # the mirror is just a mirror
     practice = [p for p in demo.screenshots if "-practice-" in p.name]
@@ -228,7 +231,7 @@ def test_a_bad_scenario_file_is_one_line_naming_the_key(tmp_path, text, problem)
 def test_named_checkpoints_are_saved_as_screenshots(demo):
     assert set(demo.checkpoints) == {"overactivity-cue", "eye-hold"}
     for path in demo.checkpoints.values():
-        assert path.exists() and pygame.image.load(str(path)).get_size() == (1080, 1920)
+        assert path.exists() and pygame.image.load(str(path)).get_size() == glass_size(demo)
         assert _lit(path, (0, 0, 1, 1)) > 0.005
 
 

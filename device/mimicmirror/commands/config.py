@@ -24,35 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(func=run)
 
 
-def programme_problems(config_file: str, programme_path: Path, name: object) -> list[str]:
-    """The config naming a programme the programme file lacks, then every mistake in that file."""
-    from ..config import read_toml
-    from ..errors import ConfigError
-    from ..exercises.catalogue import catalogue_problems
-
-    found = catalogue_problems(programme_path)
-    try:
-        tables = read_toml(programme_path).get("programmes")
-    except ConfigError:
-        return found                    # unreadable: catalogue_problems has said so
-    known = list(tables) if isinstance(tables, dict) else []
-    if known and isinstance(name, str) and name not in known:
-        found.insert(0, f"{config_file}: [user] programme = {name!r}: must be one of "
-                        f"{', '.join(repr(p) for p in known)} (the programmes in {programme_path})")
-    return found
-
-
-def config_problems(path: Path) -> list[str]:
-    """Every mistake in a device config and the programme file beside it, one line each."""
-    from ..config import SCHEMA, problems, programme_path_for, read_toml
-
-    data = read_toml(path)
-    user = data.get("user") if isinstance(data.get("user"), dict) else {}
-    return problems(data, str(path)) + programme_problems(
-        str(path), programme_path_for(path), user.get("programme", SCHEMA["user"]["programme"].default))
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..settings import config_problems
+
     from ..config import default_config_path, programme_path_for
 
     path = args.file or default_config_path()

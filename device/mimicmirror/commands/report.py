@@ -8,16 +8,12 @@ mirror is in use, and a damaged database is reported, never repaired here.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from datetime import date
 from pathlib import Path
 
 from ..errors import UserError
 
 HELP = "write the therapist's progress report (HTML with plots, and a CSV of every rep)"
-#: Where the installed service keeps its state (systemd StateDirectory=mimicmirror).
-SERVICE_STATE_DIR = Path("/var/lib/mimicmirror")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,39 +34,10 @@ def parse_day(text: str) -> date:
         raise UserError(f"--since {text}: not a date; use YYYY-MM-DD, e.g. 2025-03-01") from None
 
 
-def database_path(config) -> Path:
-    """[store] path under the state directory; the installed service's folder when run by hand."""
-    path = config.state_path(config["store"]["path"])
-    unset = not (os.environ.get("STATE_DIRECTORY") or os.environ.get("MIMICMIRROR_STATE_DIR"))
-    installed = SERVICE_STATE_DIR / config["store"]["path"]
-    if not path.exists() and unset and not Path(config["store"]["path"]).is_absolute() and installed.exists():
-        return installed
-    return path
-
-
-def exercise_titles(programme_path: Path, affected: str) -> dict[str, str]:
-    """Exercise titles from the programme file, so the therapist reads names, not ids."""
-    from ..exercises.catalogue import load_catalogue
-    from ..sides import other
-
-    catalogue = load_catalogue(programme_path)
-    return {eid: e.title.format(side=affected, other=other(affected)) for eid, e in catalogue.exercises.items()}
-
-
-def write_report(config, db: Path, out: Path, since: date | None = None) -> Path:
-    """report.html and reps.csv in `out`, exercises named from the config's programme; the HTML's path."""
-    from ..store.report import make_report
-
-    try:
-        titles = exercise_titles(config.programme_path, config["user"]["affected_side"])
-    except UserError as e:  # a broken programme file must not keep the therapist from the numbers
-        print(f"mimicmirror: note: exercise names not available ({e}); using ids", file=sys.stderr)
-        titles = {}
-    return make_report(db, out, since=since, titles=titles)
-
-
 def run(args: argparse.Namespace) -> int:
     from ..config import defaults, load
+    from ..settings import database_path
+    from ..store.report import write_report
 
     since = parse_day(args.since) if args.since else None
     if args.db is None:

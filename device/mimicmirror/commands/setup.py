@@ -11,15 +11,12 @@ by the same validation the device uses before it replaces anything.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-import tomllib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..errors import ConfigError, UserError
+from ..settings import save  # noqa: F401  (the settings menu saves through the same code)
 
 HELP = "set the device up: affected side, programme, sessions, buttons, screen, language, sound"
 
@@ -92,31 +89,6 @@ def parse(section: str, key: str, text: str, file: str) -> Any:
     return check_value(section, key, value, file)
 
 
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return repr(value)
-
-
-def render(sections: Mapping[str, Mapping[str, Any]]) -> str:
-    """The whole config, every key with its meaning and allowed values as a comment."""
-    from ..config import SCHEMA
-
-    lines = [f"# Mimic Mirror device settings, written by `mimicmirror setup` (or the settings menu on the "
-             f"mirror) on {date.today()}.",
-             "# Edit freely, then check with:  mimicmirror config check",
-             "# The therapist's settings (exercises, reps, holds, thresholds) are in exercises.toml.", ""]
-    for section, keys in SCHEMA.items():
-        lines.append(f"[{section}]")
-        for name, key in keys.items():
-            lines.append(f"# {key.doc}; {key.allowed()}")
-            lines.append(f"{name} = {toml_value(sections[section][name])}")
-        lines.append("")
-    return "\n".join(lines)
-
-
 class Asker:
     """Asks on a text stream, again and again until the answer is allowed."""
 
@@ -173,45 +145,9 @@ def starting_values(out: Path) -> dict[str, dict[str, Any]]:
     return validate({}, "<defaults>")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """A power cut leaves the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def checked_text(answers: Mapping[str, Mapping[str, Any]], out: Path) -> str:
-    """The commented config for `answers`, after every check `config check` makes (ConfigError if not)."""
-    from ..config import programme_path_for, validate
-    from .config import programme_problems
-
-    file = str(out)
-    validate(answers, file)
-    mistakes = programme_problems(file, programme_path_for(out), answers["user"]["programme"])
-    if mistakes:
-        raise ConfigError(mistakes[0])
-    text = render(answers)
-    if validate(tomllib.loads(text), file) != answers:  # the file says exactly what was answered
-        raise RuntimeError("the written config would not read back as answered")
-    return text
-
-
-def save(answers: Mapping[str, Mapping[str, Any]], out: Path) -> None:
-    """Write the checked, commented config atomically (what the settings menu on the glass saves too)."""
-    write_atomically(out, checked_text(answers, out))
-
-
 def run(args: argparse.Namespace, asker: Asker | None = None) -> int:
     from ..config import SCHEMA, programme_path_for
+    from ..settings import checked_text, write_atomically
 
     asker = asker or Asker()
     out: Path = args.out

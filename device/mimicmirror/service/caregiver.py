@@ -125,7 +125,7 @@ class Caregiving:
 
     def _save_settings(self, sections: Mapping[str, Mapping[str, Any]]) -> None:
         """Settings chosen on the glass: the file `setup` writes, then used at once."""
-        from ..commands.setup import save
+        from ..settings import save
 
         path = self.settings_path or self.config.path
         try:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..clock import SimClock
-from ..commands.setup import save
+from ..settings import save
 from ..config import Config, defaults, validate
 from ..events import ButtonEvent, KeyChange
 from ..service.caregiver import STICK_NOTICE_TITLE

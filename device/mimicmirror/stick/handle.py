@@ -40,7 +40,7 @@ def load_config(config_path: Path):
 def handle(stick: Stick, config_path: Path, mailbox: Mailbox, *, day: date | None = None,
            wait_s: float = WAIT_FOR_IDLE_S, sleep: Callable[[float], None] = time.sleep) -> list[o.Outcome]:
     """Everything that happens with one stick, as outcomes (not yet posted: see `finish`)."""
-    from ..commands.report import database_path
+    from ..settings import database_path
 
     mailbox.post([o.Outcome(o.WORKING)])
     waited = 0.0

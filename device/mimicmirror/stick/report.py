@@ -34,7 +34,7 @@ def free_name(stick: Stick, day: date) -> str:
 
 def make_files(config, db: Path) -> dict[str, bytes]:
     """report.html and reps.csv as bytes, made on the device (never on the stick)."""
-    from ..commands.report import write_report
+    from ..store.report import write_report
 
     with tempfile.TemporaryDirectory(prefix="mimicmirror-report-") as tmp:
         write_report(config, db, Path(tmp))

@@ -69,7 +69,7 @@ def validated(path: Path) -> dict[str, dict[str, Any]]:
 
 def import_settings(stick: Stick, config_path: Path) -> o.Outcome | None:
     """Check the stick's settings and, if they pass, make them the device's; None if it has none."""
-    from ..commands.config import config_problems
+    from ..settings import config_problems
     from ..config import programme_path_for
 
     try:
@@ -108,7 +108,7 @@ def import_settings(stick: Stick, config_path: Path) -> o.Outcome | None:
 
 def replace_all(files: Mapping[Path, bytes]) -> None:
     """Keep each old file as .bak, write each new one atomically; on a failure put the old ones back."""
-    from ..commands.setup import write_atomically
+    from ..settings import write_atomically
 
     before = {path: path.read_text(encoding="utf-8") if path.exists() else None for path in files}
     done: list[Path] = []

@@ -14,6 +14,7 @@ on their own, in the order they happened, between the nearest dated sessions.
 from __future__ import annotations
 
 import csv
+import sys
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from html import escape
@@ -301,3 +302,21 @@ def make_report(db: Path, out: Path, since: date | None = None, titles: Mapping[
     html.write_text(render(data, titles or {}, generated or datetime.now()), encoding="utf-8")
     write_csv(data, out / "reps.csv")
     return html
+
+
+def exercise_titles(programme_path: Path, affected: str) -> dict[str, str]:
+    """Exercise titles from the programme file, so the therapist reads names, not ids."""
+    from ..exercises.catalogue import load_catalogue
+
+    catalogue = load_catalogue(programme_path)
+    return {eid: e.title.format(side=affected, other=other(affected)) for eid, e in catalogue.exercises.items()}
+
+
+def write_report(config, db: Path, out: Path, since: date | None = None) -> Path:
+    """report.html and reps.csv in `out`, exercises named from the config's programme; the HTML's path."""
+    try:
+        titles = exercise_titles(config.programme_path, config["user"]["affected_side"])
+    except UserError as e:  # a broken programme file must not keep the therapist from the numbers
+        print(f"mimicmirror: note: exercise names not available ({e}); using ids", file=sys.stderr)
+        titles = {}
+    return make_report(db, out, since=since, titles=titles)
