@@ -2,7 +2,8 @@
 """Draw the house: which folder of the package imports which, read from the code itself.
 
 Every `import` in device/mimicmirror (also those inside functions: a lazy import
-is still a dependency) is reduced to the folders it connects: a sub-package
+is still a dependency; not those under `if TYPE_CHECKING:`, which never run) is
+reduced to the folders it connects: a sub-package
 (`face/`, `store/`, ...) or a top-level module (`config.py`, `clinical.py`, ...).
 Each folder sits on one floor of `FLOORS`; a folder may import folders on its
 own floor or below, never above, and no folders may import each other round a
@@ -32,6 +33,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
                            "clock", "heard")),
     ("the device config", ("config",)),
     ("the face and its events", ("face", "events")),
+    ("the reflection on the glass", ("reflection",)),
     ("the engine", ("exercises",)),
     ("config and programme together", ("settings", "lastgood")),
     ("the edges", ("edges", "camera", "controls", "display", "store", "sound", "stick", "pipeline", "notify")),
@@ -64,7 +66,12 @@ def imports(path: str, text: str) -> set[str]:
     parts = Path(path).with_suffix("").parts
     package = list(parts[:-1]) if parts[-1] != "__init__" else list(parts[:-1])
     found = set()
-    for node in ast.walk(ast.parse(text, path)):
+    tree = ast.parse(text, path)
+    type_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If) and _is_type_checking(block.test)
+                 for stmt in block.body for n in ast.walk(stmt)}
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == PACKAGE and "." in alias.name:
@@ -82,6 +89,12 @@ def imports(path: str, text: str) -> set[str]:
                 else:  # "from . import x" at the top of the package
                     found.update(a.name for a in node.names)
     return found
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """`if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`): imports a type checker reads, never run."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"
+            or isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def graph(rev: str | None = None) -> dict[str, set[str]]:

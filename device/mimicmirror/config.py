@@ -24,6 +24,8 @@ from .schema import Field, Problems
 # project's config/ folder is a link to this one (one copy only).
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 SYSTEM_CONFIG_DIR = Path("/etc/mimicmirror")
+#: Where the installed service keeps its state (systemd StateDirectory=mimicmirror).
+SERVICE_STATE_DIR = Path("/var/lib/mimicmirror")
 
 
 #: A setting: type, default, allowed values or range, and why it exists (one line per key).

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from .reflection.placement import Placement
 from .sides import Side
+
+if TYPE_CHECKING:   # only a type here: the reflection's folder builds screens, so it sits above this one
+    from .reflection.placement import Placement
 
 
 class ScreenKind(str, Enum):

@@ -17,10 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
+from .config import SERVICE_STATE_DIR
 from .errors import ConfigError
-
-#: Where the installed service keeps its state (systemd StateDirectory=mimicmirror).
-SERVICE_STATE_DIR = Path("/var/lib/mimicmirror")
 
 
 def programme_problems(config_file: str, programme_path: Path, name: object) -> list[str]:

@@ -40,3 +40,9 @@ def test_lazy_and_relative_imports_count(tmp_path):
     text = "from ..clinical import percent\n\ndef f():\n    from ..service.loop import Service\n"
     assert house.imports("store/report.py", text) == {"clinical", "service.loop"}
     assert house.imports("config.py", "from .errors import ConfigError\nfrom . import schema\n") == {"errors", "schema"}
+
+
+def test_an_import_only_a_type_checker_reads_is_no_dependency():
+    text = ("from typing import TYPE_CHECKING\nfrom .sides import Side\n"
+            "if TYPE_CHECKING:\n    from .reflection.placement import Placement\n")
+    assert house.imports("screen.py", text) == {"sides"}

@@ -200,7 +200,7 @@ def calibration_path(config: Any) -> Path:
     Run by hand (no state directory in the environment) on a mirror where the
     service is installed, that is the service's own folder, as for the report.
     """
-    from ..commands.report import SERVICE_STATE_DIR
+    from ..config import SERVICE_STATE_DIR
     from .calibration import FILE_NAME
 
     unset = not (os.environ.get("STATE_DIRECTORY") or os.environ.get("MIMICMIRROR_STATE_DIR"))
