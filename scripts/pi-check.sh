@@ -22,6 +22,8 @@ ROOT=/var/tmp/mimicmirror-pi-root
 REUSE=0
 TOLERANCE=0.005
 MARKER=.mimicmirror-pi-check
+# What Raspberry Pi OS Lite has before the installer runs: Python, systemd, udev, users.
+BASE_PACKAGES=ca-certificates,python3,systemd,udev,passwd,sudo
 SRC_IN_ROOT=/opt/mimicmirror-src
 
 while [ $# -gt 0 ]; do
@@ -70,9 +72,7 @@ make_root() {
         [ -f "$ROOT/$MARKER" ] || die "$ROOT exists and was not made by this script; choose another --root"
         rm -rf --one-file-system "$ROOT"
     fi
-    # What Raspberry Pi OS Lite has before the installer runs: Python, systemd, users.
-    mmdebstrap --quiet --architectures=arm64 --variant=apt \
-        --include=ca-certificates,python3,systemd,passwd,sudo bookworm "$ROOT"
+    mmdebstrap --quiet --architectures=arm64 --variant=apt --include="$BASE_PACKAGES" bookworm "$ROOT"
     touch "$ROOT/$MARKER"
 }
 
@@ -172,7 +172,7 @@ main() {
     in_root python3 -c 'import platform, sys; print(platform.machine(), sys.version.split()[0])'
     stage "apt's numpy, as picamera2 would bring it"
     in_root apt-get update -qq
-    in_root apt-get install -y -qq --no-install-recommends python3-numpy >/dev/null
+    in_root apt-get install -y -qq --no-install-recommends python3-numpy ${BASE_PACKAGES//,/ } >/dev/null
     stage "systemd/install.sh --plain-debian --no-start"
     in_root bash "$SRC_IN_ROOT/systemd/install.sh" --plain-debian --no-start --source "$SRC_IN_ROOT"
     stage "scikit-image for the second bundled face"

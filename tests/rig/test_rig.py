@@ -194,7 +194,11 @@ def test_nobody_at_the_mirror_for_more_than_30_s_pauses_and_resumes(faults):
 def test_the_watchdog_keeps_pinging_through_the_camera_stall(faults):
     pings = [t for t, m in faults.notifications if m == "WATCHDOG=1"]
     gaps = np.diff([RIG_START, *pings])
-    assert gaps.max() <= WATCHDOG_USEC / 2e6 + 1.0
+    # A stall is known only after the camera's time-out (the rig's camera waits that long
+    # for a frame), so the ping due in it may come that much late, depending on where the
+    # stall falls between two pings; still far inside systemd's whole WATCHDOG_USEC.
+    noticed_after = defaults()["camera"]["timeout_seconds"]
+    assert gaps.max() <= WATCHDOG_USEC / 2e6 + noticed_after
     assert any(m == "STATUS=Camera lost, retrying" for _, m in faults.notifications)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..camera.base import CameraError, EndOfFrames, Frame
 from ..camera.latest import LatestFrame
 from ..clock import Clock
+from .analysis_stage import AnalysisStage
 
 log = logging.getLogger("mimicmirror")
 
@@ -31,7 +32,7 @@ class CameraKeeper:
     frame is normal; no frame for `timeout_s`, or any other camera error, is a fault.
     """
 
-    latest: LatestFrame
+    latest: LatestFrame | AnalysisStage   # the stage hands on frames with their analysis
     timeout_s: float
     frame_wait_s: float
     running: bool = False
@@ -70,8 +71,10 @@ class CameraKeeper:
         except Exception as e:
             if not isinstance(e, CameraError):   # a driver's own error: handled like a lost camera
                 e = CameraError("disconnected", f"{type(e).__name__}: {e}")
-            # a short wait with no new frame is normal; the fault is no frame for timeout_s
-            if e.reason == "timeout" and clock.monotonic() - self.last_frame_at < self.timeout_s:
+            # a short wait with no new frame is normal; the fault is no frame for timeout_s.
+            # A frame still being analysed is no camera fault (a hung analysis stops the watchdog).
+            if e.reason == "timeout" and (clock.monotonic() - self.last_frame_at < self.timeout_s
+                                          or self._analysing()):
                 return None, changes
             self.latest.stop()
             self.running = False
@@ -79,6 +82,9 @@ class CameraKeeper:
             return None, changes
         self.last_frame_at = clock.monotonic()
         return frame, changes
+
+    def _analysing(self) -> bool:
+        return isinstance(self.latest, AnalysisStage) and self.latest.busy_for() > 0
 
     def _failed(self, now: float, error: CameraError, changes: list[tuple[bool, str]]) -> None:
         self.failures += 1

@@ -1,10 +1,14 @@
 """The mirror's main loop: frames, presses and time in; screens, records and systemd news out.
 
-Every pass takes the newest camera frame (never waiting long for one),
-analyses it, takes the window's key changes from the display and hands them
-to the buttons, gives the frame and the presses to the engine, lets time pass
-(a tick), queues what the engine asks to record, draws the screen, and then
-waits out the rest of the pass (`pacing`). SIGTERM or SIGINT (shutdown,
+Every pass takes the newest analysed camera frame (never waiting long for
+one: the capture and the face analysis run in threads of their own, see
+`analysis_stage`), takes the window's key changes from the display and hands
+them to the buttons, gives the frame and the presses to the engine, lets time
+pass (a tick), queues what the engine asks to record and draws the screen.
+A pass without a new frame then waits out the rest of its period (`pacing`);
+a pass with one goes straight on, so the loop keeps up with the analysis,
+while drawing stays within `[display] fps`. The engine runs only here, in
+this one thread. SIGTERM or SIGINT (shutdown,
 `systemctl stop`) end the session in progress as "stopped", write it, and
 close everything.
 
@@ -34,6 +38,7 @@ from ..history import History
 from ..records import NeutralCaptured, Record, SessionEnded, SessionStarted
 from ..screen import Screen, ScreenKind
 from ..store.errors import StoreUnavailable
+from .analysis_stage import AnalysedFrame, AnalysisStage
 from .camera_keeper import CameraKeeper
 from .caregiver import Caregiving
 from .pacing import Pacer
@@ -87,6 +92,7 @@ class Service(Caregiving):
         self.records = RecordQueue(self.store, self.clock)
         self._walltime: WallTrust | None = None     # made at the start, from the store's last record
         self.pacer = Pacer(self.config["display"]["fps"], self.clock)
+        self._draw_due = float("-inf")
         self._last_ping = float("-inf")
         self._ready = False
         self._notice: Screen | None = None
@@ -140,7 +146,10 @@ class Service(Caregiving):
         # the camera's news first (lost, or back before its first new frame), then what happened in order
         events: list[Event] = [CameraEvent(self._at(after), ok, reason) for ok, reason in changes]
         timed: list[Event] = []
-        analysis = self._analyse(frame) if frame is not None else None
+        if isinstance(frame, AnalysedFrame):
+            analysis = frame.analysis               # analysed in its own thread (or skipped while idle)
+        else:
+            analysis = self._analyse(frame) if frame is not None else None
         if frame is not None and analysis is not None:
             timed.append(FrameEvent(frame.t, analysis))
             if self.placer is not None:
@@ -156,8 +165,15 @@ class Service(Caregiving):
         steps = [(self._handle(event), self._engine_t) for event in events]
         if self.records.flush():
             self._refresh_history()
-        self.display.show(self._screen(), frame.rgb if frame is not None and self._show_camera else None)
-        self.pacer.wait()
+        # A pass with a new analysed frame goes straight on to the next one, so the loop
+        # keeps up with the analysis; drawing still happens at most `fps` times a second.
+        paced = frame is None or self.camera.latest.lockstep
+        now = self.clock.monotonic()
+        if paced or now >= self._draw_due:
+            self.display.show(self._screen(), frame.rgb if frame is not None and self._show_camera else None)
+            self._draw_due = now + self.pacer.period
+        if paced:
+            self.pacer.wait()
         if self.on_step is not None:
             for step, t in steps:
                 self.on_step(step, t)
@@ -195,7 +211,8 @@ class Service(Caregiving):
             if isinstance(record, NeutralCaptured):
                 self._follow_from_relaxed_frame(record)
             if isinstance(record, (SessionStarted, SessionEnded)):
-                self.analyzer.clear_reference()   # each session measures from its own relaxed frame
+                # each session measures from its own relaxed frame
+                self._with_analyzer(lambda analyzer: analyzer.clear_reference())
             if isinstance(record, SessionStarted):
                 self._session = self._history.sessions_today + 1
                 self._in_session = True
@@ -205,6 +222,8 @@ class Service(Caregiving):
                 self._in_session = False
                 self._session_running(False)
                 log.info("session %d ended (%s)", self._session, record.reason)
+            if isinstance(self.camera.latest, AnalysisStage):
+                self.camera.latest.gate.busy = self._in_session   # every frame counts in a session
 
     def _stamp(self) -> Stamp:
         if self._walltime is None:
@@ -216,8 +235,13 @@ class Service(Caregiving):
         (kept in memory only): from now on, movement is read from the image against it,
         counted from the neutral the engine captured."""
         neutral = {name: SidePair(*values) for name, values in record.measures.items()}
-        if not self.analyzer.set_reference(neutral=neutral):
+        if not self._with_analyzer(lambda analyzer: analyzer.set_reference(neutral=neutral)):
             log.info("relaxed frame not taken: measuring the mesh's landmarks this session")
+
+    def _with_analyzer(self, job: Callable[[Analyzer], Any]) -> Any:
+        """Change the analyzer between two frames (it may be analysing one in its own thread)."""
+        stage = self.camera.latest
+        return stage.between_frames(job) if isinstance(stage, AnalysisStage) else job(self.analyzer)
 
     def _notice_presses(self, presses: list[ButtonEvent]) -> list[ButtonEvent]:
         """While the store's notice is up, a press only takes it away."""
@@ -255,9 +279,15 @@ class Service(Caregiving):
         else:
             self.notifier.status(describe(self.engine.screen, self._session))
         interval = self.notifier.watchdog_interval
-        if interval is not None and now - self._last_ping >= interval and self.camera.healthy(now):
+        if interval is not None and now - self._last_ping >= interval and self.camera.healthy(now) \
+                and self._analysis_moving(interval):
             self.notifier.watchdog()
             self._last_ping = now
+
+    def _analysis_moving(self, interval: float) -> bool:
+        """False while one frame's analysis (in its own thread) has taken longer than a ping period."""
+        stage = self.camera.latest
+        return not isinstance(stage, AnalysisStage) or stage.busy_for() < interval
 
     # -- stopping --------------------------------------------------------------------------
 

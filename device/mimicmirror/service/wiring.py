@@ -18,6 +18,7 @@ from ..camera.latest import LatestFrame
 from ..clock import Clock, SystemClock
 from ..config import Config
 from ..edges import Analyzer, Buttons, Display, Store
+from .analysis_stage import AnalysisStage
 from .camera_keeper import CameraKeeper
 from .loop import Service
 from .systemd import Notifier
@@ -76,7 +77,9 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     offset = calibration.load(calibration_path(config))
     placer = Placer.from_config(config, programme.exercises, (offset.right_mm, offset.up_mm))
     cam = config["camera"]
-    keeper = CameraKeeper(latest, timeout_s=cam["timeout_seconds"], frame_wait_s=1.0 / cam["fps"])
+    # capture thread -> analysis thread -> this loop: each keeps only the newest
+    keeper = CameraKeeper(AnalysisStage(latest, analyzer), timeout_s=cam["timeout_seconds"],
+                          frame_wait_s=1.0 / cam["fps"])
     return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
                    store=store, analyzer=analyzer, notifier=notifier, clock=clock, owned=owned,
                    settings_path=settings_path, mailbox=mailbox, placer=placer)

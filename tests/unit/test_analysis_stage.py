@@ -10,7 +10,7 @@ import numpy as np
 from mimicmirror.camera.latest import LatestFrame
 from mimicmirror.camera.replay import ReplaySource
 from mimicmirror.face.types import FrameAnalysis, Quality
-from mimicmirror.pipeline import AnalysisStage, IdleGate
+from mimicmirror.service.analysis_stage import AnalysisStage, IdleGate
 
 FPS = 30.0
 

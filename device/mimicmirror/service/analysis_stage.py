@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .camera.base import CameraError, Frame
-from .camera.latest import LatestFrame
+from ..camera.base import CameraError, Frame
+from ..camera.latest import LatestFrame
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class AnalysisStage:
         self.gate = gate or IdleGate()
         self.analysed = 0                      # frames that went through the model
         self._analysing = threading.Lock()     # held while the analyzer works on a frame
+        self._busy_since: float | None = None  # real time the current frame's analysis began
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._reset()
@@ -139,6 +141,15 @@ class AnalysisStage:
                 raise self._error
         raise CameraError("timeout", f"no analysed picture for {timeout:g} s")
 
+    def busy_for(self) -> float:
+        """Seconds the analysis has been working on the current frame (0 between frames).
+
+        A hung analysis is not a camera fault: the loop stops pinging systemd's
+        watchdog when this grows too long, so the service is restarted.
+        """
+        since = self._busy_since
+        return 0.0 if since is None else time.monotonic() - since
+
     def between_frames(self, job: Callable[[Any], Any]) -> Any:
         """Run `job(analyzer)` in the caller's thread while no frame is being analysed.
 
@@ -165,7 +176,11 @@ class AnalysisStage:
         if self.gate.wants(frame.t):
             try:
                 with self._analysing:
-                    analysis = self.analyzer.analyze(frame.rgb, frame.t)
+                    self._busy_since = time.monotonic()
+                    try:
+                        analysis = self.analyzer.analyze(frame.rgb, frame.t)
+                    finally:
+                        self._busy_since = None
             except Exception as e:       # a frame the model cannot handle is skipped, not fatal
                 log.warning("frame at %.3f s skipped: %s: %s", frame.t, type(e).__name__, e)
             self.analysed += 1
