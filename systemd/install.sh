@@ -190,6 +190,13 @@ install_unit() {
         run install -m 0644 "$SOURCE_DIR/systemd/$stick_unit" "$UNIT_DIR/$stick_unit"
     done
     run install -m 0644 "$SOURCE_DIR/systemd/$UDEV_RULE" "$UDEV_DIR/$UDEV_RULE"
+    # Reloading and starting need a running systemd (and udevd); an image being
+    # prepared in a chroot has neither, and takes the files at its first boot.
+    if [ "$DRY_RUN" -eq 0 ] && [ ! -d /run/systemd/system ]; then
+        note "systemd is not running here (an image in preparation?): the service starts at the next boot."
+        run systemctl enable "$UNIT"
+        return
+    fi
     run udevadm control --reload-rules
     run systemctl daemon-reload
     run systemctl enable "$UNIT"

@@ -222,8 +222,8 @@ class Service(Caregiving):
                 self._in_session = False
                 self._session_running(False)
                 log.info("session %d ended (%s)", self._session, record.reason)
-            if isinstance(self.camera.latest, AnalysisStage):
-                self.camera.latest.gate.busy = self._in_session   # every frame counts in a session
+            if self._stage is not None:
+                self._stage.gate.busy = self._in_session          # every frame counts in a session
 
     def _stamp(self) -> Stamp:
         if self._walltime is None:
@@ -238,10 +238,16 @@ class Service(Caregiving):
         if not self._with_analyzer(lambda analyzer: analyzer.set_reference(neutral=neutral)):
             log.info("relaxed frame not taken: measuring the mesh's landmarks this session")
 
+    @property
+    def _stage(self) -> AnalysisStage | None:
+        """The analysis thread between the camera and this loop, if the camera has one."""
+        stage = getattr(self.camera, "latest", None)
+        return stage if isinstance(stage, AnalysisStage) else None
+
     def _with_analyzer(self, job: Callable[[Analyzer], Any]) -> Any:
         """Change the analyzer between two frames (it may be analysing one in its own thread)."""
-        stage = self.camera.latest
-        return stage.between_frames(job) if isinstance(stage, AnalysisStage) else job(self.analyzer)
+        stage = self._stage
+        return stage.between_frames(job) if stage is not None else job(self.analyzer)
 
     def _notice_presses(self, presses: list[ButtonEvent]) -> list[ButtonEvent]:
         """While the store's notice is up, a press only takes it away."""
@@ -286,8 +292,8 @@ class Service(Caregiving):
 
     def _analysis_moving(self, interval: float) -> bool:
         """False while one frame's analysis (in its own thread) has taken longer than a ping period."""
-        stage = self.camera.latest
-        return not isinstance(stage, AnalysisStage) or stage.busy_for() < interval
+        stage = self._stage
+        return stage is None or stage.busy_for() < interval
 
     # -- stopping --------------------------------------------------------------------------
 
