@@ -335,3 +335,18 @@ def test_the_service_lines_up_the_bars_saves_the_offset_and_uses_it_at_once(tmp_
     placer.see(analysis(t + 0.1, head_landmarks(eye_px=(320.0, 270.0))), (640, 480))
     placer.place(Screen(ScreenKind.INSTRUCTION))
     assert placer.reflection.eyes[1] == pytest.approx(ring_y, abs=2)
+
+
+def test_a_cue_about_one_side_stands_under_that_sides_bar_beside_the_face(portrait, tmp_path):
+    cue = "Lift the left brow a little more"
+    placed = replace(PRACTICE, cue=cue, cue_side="left", placement=Placement("brow", (BROW, BROW), FACE, PITCH))
+    portrait.show(placed)
+    on = lit_glass(portrait, tmp_path, "placed")
+    portrait.show(replace(placed, placement=None))
+    edges = lit_glass(portrait, tmp_path, "edges")
+    x0, x1 = round(FACE[0]), round(FACE[2])
+    under_left_bar = on[round(BROW) + 200:round(FACE[3]), :x0]      # beside the face, under the left bar
+    assert under_left_bar.any()
+    assert not on[round(BROW) + 200:round(FACE[3]), x1:].any()      # not on the other side
+    bottom = slice(int(0.75 * 1920), int(0.93 * 1920))     # above the footer
+    assert edges[bottom].any() and not on[bottom].any()    # no longer in the bottom band

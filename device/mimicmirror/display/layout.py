@@ -14,7 +14,7 @@ viewer's left. A bar or a cue about the left is drawn on the left.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Protocol
 
 import pygame
@@ -420,6 +420,10 @@ def _words_from(p: Painter, s: Screen, layout: "Layout", width: int, room: int) 
     if p.margin_y + height <= placement.face_box[1] - gap or placement.face_box[3] < p.margin_y:
         return p.margin_y
     below = max([placement.face_box[3]] + [c.y + c.h for c in _placed_columns(p, s, placement)])
+    side_cue = _side_cue_place(p, s, layout)
+    if side_cue is not None:
+        cue_x, cue_y, cue_w, block = side_cue
+        below = max(below, cue_y + block.height(cue_w))
     return round(below) + gap
 
 
@@ -680,6 +684,36 @@ def _fit(p: Painter, s: Screen, names: tuple[str, ...], width: int, room: int) -
     return blocks, height
 
 
+#: A cue about one side stands under that side's bar when there is this much room beside the face.
+SIDE_CUE_MIN_W = 0.2      # of the screen's width
+
+
+def _side_cue_place(p: Painter, s: Screen, layout: "Layout") -> tuple[int, int, int, Text] | None:
+    """Where a cue about one side of the face goes when the bars stand beside the reflection:
+    under that side's bar, between the glass's edge and the face (None: in the bottom band)."""
+    placement = s.placement
+    if placement is None or not s.cue or s.cue_side is None or layout.middle != "bars" or not s.bars:
+        return None
+    gap = BAR_GAP_MM / placement.mm_per_px
+    if s.cue_side == "left":
+        x0, x1 = p.margin_x, placement.face_box[0] - gap
+    else:
+        x0, x1 = placement.face_box[2] + gap, p.w - p.margin_x
+    if x1 - x0 < SIDE_CUE_MIN_W * p.w:
+        return None
+    columns = {c.side: c for c in _placed_columns(p, s, placement)}
+    column = columns.get(s.cue_side)
+    if column is None:
+        return None
+    width = round(x1 - x0)
+    block = Text(p, s.cue, p.px(p.theme.cue_size * 0.6), p.theme.cue, max_lines=5,
+                 align="right" if s.cue_side == "left" else "left")   # towards the face
+    y = round(column.y + column.h + column.reach)
+    if y + block.height(width) > p.h - p.margin_y:
+        return None
+    return round(x0), y, width, block
+
+
 def draw_screen(surface: pygame.Surface, screen: Screen, theme: Theme, text: TextCache) -> None:
     """Paint one screen model onto the logical (unrotated) surface.
 
@@ -708,7 +742,9 @@ def draw_screen(surface: pygame.Surface, screen: Screen, theme: Theme, text: Tex
     top_used = y
     top_end = y if layout.tight else max(y, p.margin_y + top_room)
 
-    blocks, height = _fit(p, screen, layout.bottom, width, bottom_room)
+    side_cue = _side_cue_place(p, screen, layout)
+    bottom_screen = replace(screen, cue="") if side_cue is not None else screen
+    blocks, height = _fit(p, bottom_screen, layout.bottom, width, bottom_room)
     y = p.h - p.margin_y - height
     bottom_start = y if layout.tight else min(y, p.h - p.margin_y - bottom_room)
     # on a tiny screen with long words the bands could meet: the top band's words win
@@ -722,3 +758,6 @@ def draw_screen(surface: pygame.Surface, screen: Screen, theme: Theme, text: Tex
         MIDDLES[layout.middle](p, screen, p.margin_y, p.h - p.margin_y)
     elif layout.middle:
         MIDDLES[layout.middle](p, screen, top_end + p.margin_y, bottom_start - p.margin_y)
+    if side_cue is not None:
+        cue_x, cue_y, cue_w, block = side_cue
+        block.draw(surface, cue_x, cue_y, cue_w)
