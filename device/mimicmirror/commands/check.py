@@ -261,7 +261,8 @@ class Check:
         names = PRESS_NAMES[section["backend"]]
         pump = self.display.pump if self.display is not None else None   # the window's keys, for the buttons
         try:
-            return [self.check_button(buttons, name, names[name.value], pump) for name in ButtonName]
+            return [self.check_button(buttons, name, names[name.value], pump) for name in ButtonName
+                    if name.value in names]             # each physical button (not "both held")
         finally:
             buttons.close()
 
