@@ -10,7 +10,9 @@ a pass with one goes straight on, so the loop keeps up with the analysis,
 while drawing stays within `[display] fps`. The engine runs only here, in
 this one thread. SIGTERM or SIGINT (shutdown,
 `systemctl stop`) end the session in progress as "stopped", write it, and
-close everything.
+close everything. A face analysis that never returns (a native call stuck)
+is seen by a guard thread: the session is ended as "stopped" and written,
+the watchdog pings stop, and systemd restarts the mirror (see `hangwatch`).
 
 Time: the engine's time base is the frames' own timestamps. Button presses
 (and ticks) are timed by the service's clock, so they are moved onto the
@@ -34,6 +36,7 @@ from ..edges import Analyzer, Buttons, Display, Store
 from ..events import ButtonEvent, CameraEvent, Event, FrameEvent, TickEvent
 from ..exercises.engine import Engine, Step
 from ..face.types import FrameAnalysis, SidePair
+from .hangwatch import HangGuard
 from ..history import History
 from ..records import NeutralCaptured, Record, SessionEnded, SessionStarted
 from ..screen import Screen, ScreenKind
@@ -54,6 +57,10 @@ STORE_NOTICE_LINES = ("Earlier practice records could not be read.",
 #: Shown as the service starts with a clock that is not set (see clock.WallTrust).
 CLOCK_NOTICE_TITLE = "The date is not known"
 CLOCK_NOTICE_LINES = ("Practice goes on as usual and is kept; its date is marked unknown.",)
+
+#: A face analysis lasting this long is taken as hung: half the watchdog's ping interval
+#: (systemd kills at twice the interval), and never less than HANG_MIN_S.
+HANG_MIN_S = 5.0
 
 #: Called after each pass with every step the engine took and the engine time it took it at.
 StepCallback = Callable[[Step, float], None]
@@ -81,6 +88,8 @@ class Service(Caregiving):
     settings_path: Any = None
     #: the USB stick unit's notes (stick.mailbox.Mailbox), or None without one
     mailbox: Any = None
+    #: real seconds an analysis may last before it counts as hung (None: from the watchdog interval)
+    hang_limit_s: float | None = None
 
     def __post_init__(self) -> None:
         self._affected = self.config["user"]["affected_side"]
@@ -100,14 +109,21 @@ class Service(Caregiving):
         self._next_mail_check = float("-inf")
         self._quit_allowed = self.config["display"]["driver"] == "window"
         self._show_camera = bool(self.config["display"]["show_camera"])
+        self._lock = threading.RLock()            # records and session state: the loop and the hang guard
+        self._hung = False
+        self._stop: threading.Event | None = None
 
     # -- running ---------------------------------------------------------------------------
 
     def run(self, stop: threading.Event | None = None,
             until: Callable[[Screen], bool] | None = None) -> int:
-        """Run until `stop` is set, SIGTERM/SIGINT arrive, or `until(screen)` says so; 0 when stopped cleanly."""
-        stop = stop or threading.Event()
+        """Run until `stop` is set, SIGTERM/SIGINT arrive, or `until(screen)` says so.
+
+        Returns 0 when stopped cleanly, 1 after a hung analysis (so systemd restarts it).
+        """
+        stop = self._stop = stop or threading.Event()
         clean = False
+        guard = self._guard()
         with _stop_on_signals(stop):
             try:
                 self._begin()
@@ -119,8 +135,37 @@ class Service(Caregiving):
                         break
                 clean = True
             finally:
+                if guard is not None:
+                    guard.stop()
                 self._finish(clean)
-        return 0
+        return 1 if self._hung else 0
+
+    def _guard(self) -> HangGuard | None:
+        """A thread watching the analysis, when systemd's watchdog is on (or a limit is given)."""
+        interval = self.notifier.watchdog_interval
+        limit = self.hang_limit_s
+        if limit is None and interval is not None:
+            limit = max(interval / 2, HANG_MIN_S)
+        stage = self._stage
+        if limit is None or stage is None:
+            return None
+        return HangGuard(stage.busy_for, limit, self._on_hang).start()
+
+    def _on_hang(self, stuck_s: float) -> None:
+        """From the guard's thread: end and keep the session, stop pinging, wait to be restarted."""
+        with self._lock:
+            self._hung = True
+            log.error("the face analysis has not returned for %.0f s; the session is ended and kept, "
+                      "and the mirror waits to be restarted", stuck_s)
+            self.notifier.status("Face analysis stuck: waiting for a restart")
+            if self._in_session:
+                t = max(self._engine_t, self._at(self.clock.monotonic()))
+                self.records.add((SessionEnded(t, "stopped"),), self._stamp())
+                self._in_session = False
+                log.info("session %d stopped", self._session)
+            self.records.flush(now=True)           # the history is refreshed by the next start
+            if self._stop is not None:
+                self._stop.set()                   # should the call ever return, the loop ends
 
     def _begin(self) -> None:
         self.notifier.status("Starting")
@@ -163,8 +208,9 @@ class Service(Caregiving):
         self._check_mailbox()
 
         steps = [(self._handle(event), self._engine_t) for event in events]
-        if self.records.flush():
-            self._refresh_history()
+        with self._lock:
+            if self.records.flush() and not self._hung:
+                self._refresh_history()
         # A pass with a new analysed frame goes straight on to the next one, so the loop
         # keeps up with the analysis; drawing still happens at most `fps` times a second.
         paced = frame is None or self.camera.latest.lockstep
@@ -198,8 +244,10 @@ class Service(Caregiving):
             event = replace(event, t=self._engine_t)
         step = self.engine.handle(event)
         if step.records:
-            self._track_session(step.records)
-            self.records.add(tuple(step.records), self._stamp())
+            with self._lock:
+                if not self._hung:                 # after a hang the session is already ended
+                    self._track_session(step.records)
+                    self.records.add(tuple(step.records), self._stamp())
         for sections in step.settings:
             self._save_settings(sections)
         if step.line_up:
@@ -286,7 +334,7 @@ class Service(Caregiving):
             self.notifier.status(describe(self.engine.screen, self._session))
         interval = self.notifier.watchdog_interval
         if interval is not None and now - self._last_ping >= interval and self.camera.healthy(now) \
-                and self._analysis_moving(interval):
+                and self._analysis_moving(interval) and not self._hung:
             self.notifier.watchdog()
             self._last_ping = now
 
@@ -303,13 +351,14 @@ class Service(Caregiving):
             self.notifier.stopping()
             self.notifier.status("Stopping")
         try:
-            if self._in_session:
-                t = max(self._engine_t, self._at(self.clock.monotonic()))
-                self.records.add((SessionEnded(t, "stopped"),), self._stamp())
-                self._in_session = False
-                log.info("session %d stopped", self._session)
-            if self.records.flush(now=True):
-                self._refresh_history()
+            with self._lock:
+                if self._in_session:
+                    t = max(self._engine_t, self._at(self.clock.monotonic()))
+                    self.records.add((SessionEnded(t, "stopped"),), self._stamp())
+                    self._in_session = False
+                    log.info("session %d stopped", self._session)
+                if self.records.flush(now=True) and not self._hung:
+                    self._refresh_history()
             if self.records:
                 log.error("%d record batches could not be written before stopping", len(self.records))
         finally:
