@@ -314,6 +314,7 @@ def test_a_mistake_in_the_installed_settings_starts_the_last_good_ones_and_logs_
     assert any(line.startswith("WARNING: running with the last settings that passed") for line in lines)
     assert f"INFO: starting with {state / 'last-good' / 'mimicmirror.toml'}" in lines
     assert (state / "last-good" / "mimicmirror.toml").read_text() == good
+    assert "STATUS=Notice: settings not used" in listener.texts()          # the glass says so too
 
 
 # -- logs and status lines -----------------------------------------------------------------------
@@ -551,6 +552,26 @@ def test_with_the_clock_not_set_practice_is_kept_marked_and_the_mirror_says_so_o
         "SELECT started_wall, ended_wall, date_known, end_reason FROM sessions").fetchall()
     assert (date_known, reason) == (0, "stopped")            # kept, marked: its date is not known
     assert started < 100 and ended > SimClock.DEFAULT_WALL_START   # later records carry the right time
+
+
+def test_notices_at_the_start_are_shown_in_turn_each_until_next(tmp_path, listener, analyzer, rig_parts):
+    """A bad settings file and an unset clock at one start: both are said, one after the other."""
+    rig = make_rig(tmp_path, analyzer, Notifier(listener.path), clock=SimClock(wall_start=0.0))
+    rig_parts.append(rig)
+    problem = "/etc/mimicmirror/mimicmirror.toml: [user] daily_sessions = 9: must be a whole number from 1 to 6"
+    rig.service.add_notice("Settings not used", (problem, "The mirror uses the last settings that worked."))
+    shown = []
+    rig.at(1.0, lambda: shown.append(rig.service.shown.title))
+    rig.screenshot(1.0, tmp_path / "settings.png")
+    rig.press(1.5)
+    rig.at(2.5, lambda: shown.append(rig.service.shown.title))
+    rig.press(3.0)
+    rig.at(4.0, lambda: shown.append(rig.service.shown.kind))
+    assert rig.run(4.5) == 0
+    listener.settle()
+    assert shown == ["Settings not used", "The date is not known", ScreenKind.ATTRACT]   # then the mirror's own
+    assert "STATUS=Notice: settings not used" in listener.texts()
+    assert lit_pixels(tmp_path / "settings.png") > 500
 
 
 def _jump_run(tmp_path: Path, name: str, jump: float) -> list:

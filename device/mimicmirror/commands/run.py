@@ -46,4 +46,8 @@ def run(args: argparse.Namespace) -> int:
         if chosen.fallback:
             log.warning("%s", chosen.fallback)
     log.info("starting with %s", chosen.config.path or "the standard settings")
-    return build_service(chosen.config, first_start=first_start).run()
+    service = build_service(chosen.config, first_start=first_start)
+    if chosen.glass_lines:                       # the file and its first problem, calmly, on the glass
+        from ..service.loop import SETTINGS_NOTICE_S, SETTINGS_NOTICE_TITLE
+        service.add_notice(SETTINGS_NOTICE_TITLE, chosen.glass_lines, SETTINGS_NOTICE_S)
+    return service.run()

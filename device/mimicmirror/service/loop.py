@@ -57,6 +57,9 @@ STORE_NOTICE_LINES = ("Earlier practice records could not be read.",
 #: Shown as the service starts with a clock that is not set (see clock.WallTrust).
 CLOCK_NOTICE_TITLE = "The date is not known"
 CLOCK_NOTICE_LINES = ("Practice goes on as usual and is kept; its date is marked unknown.",)
+#: Shown as the service starts on its last good (or standard) settings (see lastgood.py).
+SETTINGS_NOTICE_TITLE = "Settings not used"
+SETTINGS_NOTICE_S = 60.0
 
 #: A face analysis lasting this long is taken as hung: half the watchdog's ping interval
 #: (systemd kills at twice the interval), and never less than HANG_MIN_S.
@@ -106,6 +109,7 @@ class Service(Caregiving):
         self._ready = False
         self._notice: Screen | None = None
         self._notice_until = 0.0
+        self._queued: list[tuple[Screen, float]] = []      # notices waiting their turn on the glass
         self._next_mail_check = float("-inf")
         self._quit_allowed = self.config["display"]["driver"] == "window"
         self._show_camera = bool(self.config["display"]["show_camera"])
@@ -171,15 +175,12 @@ class Service(Caregiving):
         self.notifier.status("Starting")
         self._walltime = WallTrust(self.clock, self.store.last_wall)
         if not self._walltime.date_known:
-            self._notice = Screen(kind=ScreenKind.NOTICE, title=CLOCK_NOTICE_TITLE, lines=CLOCK_NOTICE_LINES,
-                                  footer="NEXT: continue")
-            self._notice_until = self.clock.monotonic() + STORE_NOTICE_S
+            self.add_notice(CLOCK_NOTICE_TITLE, CLOCK_NOTICE_LINES)
         if self.store.notice:
             log.warning("%s", self.store.notice)
             # the glass gets a short, calm version; the file name is for the caregiver's log
-            self._notice = Screen(kind=ScreenKind.NOTICE, title="Practice history set aside",
-                                  lines=STORE_NOTICE_LINES, footer="NEXT: continue")
-            self._notice_until = self.clock.monotonic() + STORE_NOTICE_S
+            self.add_notice("Practice history set aside", STORE_NOTICE_LINES)
+        self._next_notice()
         self._refresh_history()
         self._session_running(False)     # a session cut short by a restart is not running any more
 
@@ -297,12 +298,24 @@ class Service(Caregiving):
         stage = self._stage
         return stage.between_frames(job) if stage is not None else job(self.analyzer)
 
+    def add_notice(self, title: str, lines: tuple[str, ...], seconds: float = STORE_NOTICE_S) -> None:
+        """A calm notice for the glass as the mirror starts; several are shown in turn,
+        each until NEXT is pressed or `seconds` have passed."""
+        self._queued.append((Screen(kind=ScreenKind.NOTICE, title=title, lines=lines, footer="NEXT: continue"),
+                             seconds))
+
+    def _next_notice(self) -> None:
+        if self._notice is None and self._queued:
+            screen, seconds = self._queued.pop(0)
+            self._show_notice(screen, seconds)
+
     def _notice_presses(self, presses: list[ButtonEvent]) -> list[ButtonEvent]:
-        """While the store's notice is up, a press only takes it away."""
+        """While a notice is up, a press only takes it away (and shows the next, if any)."""
         if self._notice is None:
             return presses
         if presses or self.clock.monotonic() >= self._notice_until:
             self._notice = None
+            self._next_notice()
             return []
         return presses
 

@@ -169,6 +169,11 @@ class VirtualPerson:
     def _press(self, at: float, button: str) -> None:
         self._presses.append(Press(at, button, SHORT_PRESS_S))
 
+    def press(self, at: float, button: str = "next") -> None:
+        """Press a button at monotonic time `at` (for notices of the service's own, which the engine does not show)."""
+        with self._lock:
+            self._press(at, button)
+
     def take_presses(self, now: float) -> list[Press]:
         """Presses that are due by `now`, in order (each handed out once)."""
         with self._lock:

@@ -122,16 +122,26 @@ class SoakService:
         notifier = Notifier.from_env({"NOTIFY_SOCKET": soak.notify_path, "WATCHDOG_USEC": str(WATCHDOG_USEC)})
         service = build_service(config, clock=soak.clock, camera=camera, buttons=buttons, display=display,
                                 notifier=notifier, analyzer=soak.analysis)
+        if settings.glass_lines:
+            from ..service.loop import SETTINGS_NOTICE_S, SETTINGS_NOTICE_TITLE
+            service.add_notice(SETTINGS_NOTICE_TITLE, settings.glass_lines, SETTINGS_NOTICE_S)
         service.store._conn = _FullDisk(service.store._conn, soak)
         service.hang_limit_s = KILL_AFTER_S / 2
         stop = threading.Event()
         why: list[str] = []
         idle_since = [soak.now()]
 
+        read: list[Any] = [None]
+
         def on_step(step: Any, t: float) -> None:
             soak.count_records(step.records)
             if soak.person is not None:
-                soak.person.see(service.engine.screen, soak.clock.monotonic())
+                now = soak.clock.monotonic()
+                shown = service.shown                     # what is on the glass
+                soak.person.see(shown, now)
+                if shown is not service.engine.screen and shown is not read[0]:
+                    read[0] = shown                       # a notice of the service's own: read, then NEXT
+                    soak.person.press(now + soak.scenario.person.read_seconds)
 
         def until(screen: Any) -> bool:
             self.passes += 1
