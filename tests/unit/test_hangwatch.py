@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from mimicmirror.hangwatch import HangGuard
+from mimicmirror.service.hangwatch import HangGuard
 
 
 class Busy:

@@ -4,6 +4,7 @@
 - `wiring`: `build_service`, one back-end per edge from the config.
 - `camera_keeper`: a lost camera noticed, shown calmly and reopened with back-off.
 - `record_queue`: records kept in order while the store cannot take them.
+- `hangwatch`: a face analysis that never returns, seen by a guard thread; the session kept.
 - `systemd`: journald log lines, the notify socket (READY, WATCHDOG, STATUS).
 
 The loop sees each part only through its Protocol in `mimicmirror.edges`
