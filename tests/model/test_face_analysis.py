@@ -8,7 +8,7 @@ import pytest
 
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.landmarks import LandmarkDetector
-from mimicmirror.face.measures import MEASURE_NAMES, UNITS, movement, symmetry
+from mimicmirror.face.measures import MEASURE_NAMES, UNITS, movement
 
 from real_faces import FACES, face, rep_symmetry
 
@@ -161,20 +161,6 @@ def test_a_face_too_far_away_is_not_scored(still):
     result = still.analyze(small)
     assert result.face
     assert not result.quality.ok and result.quality.reason == "face_too_small", result.quality
-
-
-def test_symmetry_is_the_weaker_over_the_stronger_movement():
-    assert symmetry(0.02, 0.08, 0.01) == (0.25, "left")
-    assert symmetry(0.08, 0.02, 0.01) == (0.25, "right")
-    assert symmetry(-0.05, -0.10, 0.01) == (0.5, "left")      # closing movements too
-
-
-def test_a_side_moving_the_wrong_way_counts_as_not_moving():
-    assert symmetry(0.06, -0.02, 0.01) == (0.0, "right")
-
-
-def test_movement_below_the_noise_floor_has_no_symmetry():
-    assert symmetry(0.004, -0.003, 0.01) == (None, None)
 
 
 def test_fast_landmark_reading_matches_the_model_output_field_by_field():

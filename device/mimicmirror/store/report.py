@@ -22,7 +22,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Mapping
 
-from ..clinical import WEEK, percent, rolling_means, week_start
+from ..clinical import WEEK, Flag, percent, rolling_means, week_start
 from ..errors import UserError
 from ..sides import other
 from . import svg
@@ -151,7 +151,7 @@ def overview_table(data: Data, titles: Mapping[str, str]) -> str:
         first_week_end = reps[0].day + timedelta(days=WEEK)
         early = [r for r in reps if r.day < first_week_end]
         late = [r for r in reps if r.day >= last_week_start]
-        overactive = sum('overactivity' in r.flags for r in reps)
+        overactive = sum(Flag.OVERACTIVITY in r.flags for r in reps)
         sym = lambda rs: _mean_or_dash([r.symmetry for r in rs if r.symmetry is not None])
         moved = lambda rs: _mean_or_dash([v for r in rs if (v := r.moved(r.affected)) is not None],
                                          lambda v: f"{v:.3f}")

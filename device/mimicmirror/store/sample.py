@@ -14,6 +14,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from ..clinical import Flag, symmetry
 from ..records import CueGiven, ExerciseDone, NeutralCaptured, RepDone, SessionEnded, SessionStarted
 from ..sides import Side, other
 from .db import Store
@@ -69,13 +70,12 @@ def _session(store: Store, rng: random.Random, wall: float, affected: Side, stro
             t += 9
             moved = {strong: healthy * rng.gauss(1.0, 0.08),
                      affected: max(0.0, healthy * share * rng.gauss(1.0, 0.15))}
-            sym = min(moved.values()) / max(moved.values())
-            weaker = min(moved, key=moved.get)
+            sym, weaker = symmetry(moved["left"], moved["right"], 0.0, direction=1)
             overactive = moved[strong] > 1.5 * moved[affected]
             symmetries.append(sym)
             records.append(RepDone(t, exercise, rep, moved["left"], moved["right"], sym, weaker,
                                    hold_s=round(rng.uniform(2.0, 4.0), 2), hold_target_s=4.0,
-                                   flags=("overactivity",) if overactive else ()))
+                                   flags=(Flag.OVERACTIVITY,) if overactive else ()))
             if overactive and rep % 2 == 0:
                 records.append(CueGiven(t, exercise, "overactivity", "Smaller movements"))
             if overactive and rep == reps and rng.random() < 0.3:
