@@ -350,3 +350,18 @@ def test_a_cue_about_one_side_stands_under_that_sides_bar_beside_the_face(portra
     assert not on[round(BROW) + 200:round(FACE[3]), x1:].any()      # not on the other side
     bottom = slice(int(0.75 * 1920), int(0.93 * 1920))     # above the footer
     assert edges[bottom].any() and not on[bottom].any()    # no longer in the bottom band
+
+
+def test_landmarks_that_make_no_sense_leave_the_bars_where_they_were():
+    placer = Placer(mounting_from(make_config()), {"raise_brows": "brow"})
+    t = 0.0
+    for _ in range(5):
+        t += 1 / 15
+        placer.see(analysis(t, head_landmarks()), (640, 480))
+        shown = placer.place(replace(PRACTICE, phase=Phase.REST))
+    broken = head_landmarks()
+    broken[468] = np.nan
+    placer.see(analysis(t + 0.1, broken), (640, 480))
+    placer.see(analysis(t + 0.2, np.zeros((478, 3))), (640, 480))     # every point in one place
+    after = placer.place(replace(PRACTICE, phase=Phase.REST))
+    assert after.placement == shown.placement

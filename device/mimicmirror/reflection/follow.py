@@ -123,19 +123,37 @@ class Placer:
                 self._rest = None
             return
         landmarks = np.asarray(pixels, dtype=float)
+        if landmarks.ndim != 2 or landmarks.shape[0] < 478 or not np.isfinite(landmarks).all():
+            log.debug("reflection skipped at %.3f s: landmarks unusable", t)
+            return
         try:
             gap = float(np.median(self._gaps)) if len(self._gaps) >= LEARN_MIN else None
             depth_now, gap_now = depth_of(self.mounting, landmarks, frame_px, gap_mm=gap)
             depth = float(np.median(self._depths)) if self._depths else depth_now
-            self._reflection = reflect(self.mounting, landmarks, frame_px, gap_mm=gap, depth_mm=depth)
+            reflection = reflect(self.mounting, landmarks, frame_px, gap_mm=gap, depth_mm=depth)
+            if not (np.isfinite(reflection.face_box).all() and 0 < reflection.distance_mm < 5000):
+                raise ValueError(f"no sensible reflection (eyes {reflection.distance_mm:.0f} mm from the glass)")
+            self._reflection = reflection
             self._pending = (gap_now, depth_now) if analysis.quality.ok else None
-        except (ValueError, FloatingPointError, IndexError) as e:   # a degenerate face: keep the last place
+        except (ValueError, FloatingPointError, IndexError, ZeroDivisionError) as e:   # keep the last place
             log.debug("reflection skipped at %.3f s: %s", t, e)
             return
         self._seen_t = t
 
     def place(self, screen: Screen) -> Screen:
-        """The screen with its bars' placement, when it is a practice screen and a face is there."""
+        """The screen with its bars' placement, when it is a practice screen and a face is there.
+
+        Anything unexpected leaves the screen as the engine made it (bars at the edges): the
+        mirror goes on, and the journal says why.
+        """
+        try:
+            return self._place(screen)
+        except Exception as e:
+            log.warning("bars left at the edges: %s: %s", type(e).__name__, e)
+            self.follower.reset()
+            return screen
+
+    def _place(self, screen: Screen) -> Screen:
         if self.mounting is None:
             return screen
         relaxed = _relaxed(screen)
