@@ -7,7 +7,9 @@ irises: the yardstick. The two alternate (ABAB, then BABA) so load from other
 processes hits both alike. The ratio is taken per second of video (30
 frames, so each holds one of the face counts made once a second) and the
 median of those is printed: a burst of load from elsewhere spoils one second,
-not the figure.
+not the figure. Time is this process's CPU time (all its threads: MediaPipe
+runs its graph in threads of its own), which other processes' load does not
+stretch the way it stretches wall-clock time on a busy machine.
 
     .venv/bin/python benchmarks/analyze_clip.py [CLIP] [--max-faces N]
 
@@ -45,7 +47,7 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None) -> dict[str, float
             order = ("ours", "bare") if index % 2 else ("bare", "ours")
             done = False
             for name in order:
-                t0 = time.perf_counter()
+                t0 = time.process_time()
                 ok, bgr = caps[name].read()
                 if not ok:
                     done = True
@@ -55,7 +57,7 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None) -> dict[str, float
                     bare.process(rgb)
                 else:
                     _frame_dict(f"{clip}#{index}", ours.analyze(rgb, index / fps), None)
-                times[name].append(time.perf_counter() - t0)
+                times[name].append(time.process_time() - t0)
             if done:
                 break
             index += 1

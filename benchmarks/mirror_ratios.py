@@ -65,22 +65,23 @@ def quiet_logs() -> None:
 
 # -- the yardstick ------------------------------------------------------------------------------
 
-def bare_fps(clip: Path) -> float:
+def bare_fps(clip: Path) -> tuple[float, float]:
+    """Frames a second over the whole clip, and CPU seconds (all threads) per frame."""
     from mediapipe.python.solutions import face_mesh
 
     mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
     cap = cv2.VideoCapture(str(clip))
-    n, t0 = 0, time.perf_counter()
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
     while True:
         ok, bgr = cap.read()
         if not ok:
             break
         mesh.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
         n += 1
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     cap.release()
     mesh.close()
-    return n / seconds
+    return n / seconds, cpu / n
 
 
 # -- the service on a recording ------------------------------------------------------------------
@@ -142,8 +143,8 @@ class Stamps:
             LatestFrame._deliver, Display.show, keeper_cls.poll = deliver, show, poll
 
 
-def loop_on_clip(clip: Path, display: dict | None = None) -> tuple[float, list[float]]:
-    """Loop fps over a whole recording (every frame analysed) and each frame's latency to the screen."""
+def loop_on_clip(clip: Path, display: dict | None = None) -> tuple[float, float, list[float]]:
+    """Loop fps over a whole recording (every frame analysed), CPU seconds per frame, each frame's latency."""
     from mimicmirror.camera.latest import LatestFrame
     from mimicmirror.camera.replay import ReplaySource
     from mimicmirror.service import build_service
@@ -154,10 +155,10 @@ def loop_on_clip(clip: Path, display: dict | None = None) -> tuple[float, list[f
         service = build_service(config, camera=camera)
         stamps = Stamps()
         with stamps.watching():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             service.run()
-            seconds = time.perf_counter() - t0
-    return stamps.frames / seconds, stamps.latency
+            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return stamps.frames / seconds, cpu / max(1, stamps.frames), stamps.latency
 
 
 def rig_loop() -> tuple[float, list[float], list[np.ndarray]]:
@@ -332,15 +333,21 @@ def main() -> None:
     print(f"1. analyze / bare model (per second of video)     {a['ratio']:6.3f}"
           f"   (medians {a['ours'] * 1000:.2f} vs {a['bare'] * 1000:.2f} ms a frame)")
 
-    loop, bare, latency = [], [], []
+    loop, bare, loop_cpu, bare_cpu, latency = [], [], [], [], []
     for _ in range(reps):
-        bare.append(bare_fps(clip))
-        fps, lat = loop_on_clip(clip, {"rotation": args.rotation})
+        fps, cpu = bare_fps(clip)
+        bare.append(fps)
+        bare_cpu.append(cpu)
+        fps, cpu, lat = loop_on_clip(clip, {"rotation": args.rotation})
         loop.append(fps)
+        loop_cpu.append(cpu)
         latency += lat
     lf, bf = statistics.mean(loop), statistics.mean(bare)
     print(f"2. loop fps / bare fps, replayed clip             {lf / bf:6.3f}   ({lf:.1f} vs {bf:.1f} fps,"
           f" rotation {args.rotation})")
+    lc, bc = statistics.mean(loop_cpu), statistics.mean(bare_cpu)
+    print(f"   CPU per frame, bare / loop (all threads)       {bc / lc:6.3f}   ({lc * 1000:.2f} vs "
+          f"{bc * 1000:.2f} ms)")
     rig_fps, rig_lat, sample = rig_loop()
     rig_bare = bare_fps_frames(sample)
     print(f"   loop fps / bare fps, rig (lockstep)            {rig_fps / rig_bare:6.3f}   ({rig_fps:.1f} vs "
