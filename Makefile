@@ -30,7 +30,7 @@ check: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/analysis_overhead.py
+	$(BIN)/python benchmarks/mirror_ratios.py
 
 clean:
 	rm -rf $(VENV) build device/*.egg-info .pytest_cache

@@ -38,8 +38,8 @@ def main() -> None:
     from mimicmirror.face.analyzer import Analyzer
 
     clip = frames(args.face, args.frames)
-    bare = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=2, refine_landmarks=True)
-    ours = Analyzer(static=False, max_faces=2)
+    bare = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+    ours = Analyzer(static=False)   # one face, as the mirror tracks
     for rgb in clip[:5]:  # warm both up
         bare.process(rgb)
         ours.analyze(rgb)
