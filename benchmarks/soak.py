@@ -41,16 +41,18 @@ def main() -> int:
     from mimicmirror.sim.soak import Soak
     from mimicmirror.sim.soak_plan import plan_days
 
-    configure_logging(level=logging.WARNING)
+    configure_logging(level=logging.INFO)      # the journal's level: the soak counts these lines
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.WARNING)      # ... and prints only warnings here
     started = time.monotonic()
     result = Soak(plan_days(args.days, seed=args.seed), args.out).run()
     real = time.monotonic() - started
 
-    print(f"{'day':>3} {'RSS MB':>7} {'fds':>4} {'DB kB':>6} {'WAL kB':>7} {'written kB':>10} "
+    print(f"{'day':>3} {'RSS MB':>7} {'fds':>4} {'DB kB':>6} {'WAL kB':>7} {'written kB':>10} {'commits':>7} "
           f"{'journal':>7} {'passes':>7} {'sessions':>8} {'real s':>6}")
     for d in result.days:
         print(f"{d.day:>3} {d.rss_kb / 1024:>7.1f} {d.fds:>4} {d.db_bytes / 1024:>6.0f} {d.wal_bytes / 1024:>7.0f} "
-              f"{d.written_bytes / 1024:>10.0f} {d.journal_lines:>7} {d.loop_passes:>7} {d.sessions:>8} "
+              f"{d.written_bytes / 1024:>10.0f} {d.commits:>7} {d.journal_lines:>7} {d.loop_passes:>7} {d.sessions:>8} "
               f"{d.seconds:>6.1f}")
     ok = True
     settled = result.days[WARM_UP_DAYS:] if len(result.days) > WARM_UP_DAYS else result.days[-1:]
@@ -64,11 +66,13 @@ def main() -> int:
     per_day = [d.written_bytes for d in result.days]
     mean_written = sum(per_day) / len(per_day)
     journal = sum(d.journal_lines for d in result.days) / len(result.days)
+    commits = sum(d.commits for d in result.days) / len(result.days)
     sessions = sum(d.sessions for d in result.days) / len(result.days)
     daily = mean_written + journal * JOURNAL_BYTES_PER_LINE
     years = CARD_BYTES * CARD_CYCLES / daily / 365
     print(f"written to storage per day: {mean_written / 1e6:.2f} MB (database and WAL; {sessions:.1f} sessions, "
-          f"{mean_written / max(sessions, 1e-9) / 1e3:.0f} kB a session); journal {journal:.0f} lines "
+          f"{mean_written / max(sessions, 1e-9) / 1e3:.0f} kB a session, {commits:.0f} synced commits, "
+          f"{mean_written / max(commits, 1e-9) / 1e3:.1f} kB each); journal {journal:.0f} lines "
           f"(~{journal * JOURNAL_BYTES_PER_LINE / 1e3:.0f} kB)")
     print(f"SD card: {daily / 1e6:.2f} MB a day; a 32 GB card taking {CARD_CYCLES} writes per cell lasts "
           f"~{years:,.0f} years of this ({years / 10:,.0f} at a tenth of the cycles)")

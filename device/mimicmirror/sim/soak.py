@@ -159,6 +159,7 @@ class DayFigures:
     loop_passes: int
     sessions: int
     seconds: float              # real seconds the day took
+    commits: int = 0            # database transactions committed (each one synced to storage)
 
 
 @dataclass
@@ -192,6 +193,7 @@ class Soak:
         self.person: Any = None          # the session's virtual person while one is at the mirror
         self.person_visit: Visit | None = None
         self.person_start = 0.0
+        self.commits = 0                 # database transactions committed so far
 
     # -- the world the camera sees ----------------------------------------------------------
 
@@ -316,7 +318,7 @@ class Soak:
                 self.result.reps += 1
 
     def measure_day(self, day: int, passes: int, started_real: float, written_before: int,
-                    lines_before: int, sessions_before: int) -> None:
+                    lines_before: int, sessions_before: int, commits_before: int = 0) -> None:
         db = self.out / "state" / "mimicmirror.db"
         wal = db.with_name(db.name + "-wal")
         self.result.days.append(DayFigures(
@@ -324,7 +326,8 @@ class Soak:
             wal_bytes=wal.stat().st_size if wal.exists() else 0,
             written_bytes=storage_bytes_written() - written_before,
             journal_lines=self.lines.count - lines_before, loop_passes=passes,
-            sessions=self.result.started - sessions_before, seconds=time.monotonic() - started_real))
+            sessions=self.result.started - sessions_before, seconds=time.monotonic() - started_real,
+            commits=self.commits - commits_before))
 
     def _check_database(self) -> None:
         db = self.out / "state" / "mimicmirror.db"

@@ -71,7 +71,10 @@ class _FullDisk:
         if sql.startswith("BEGIN IMMEDIATE") and any(
                 i.kind == "disk_full" and i.at <= s < i.at + i.seconds for i in self._soak.incidents):
             raise sqlite3.OperationalError("database or disk is full")
-        return self._conn.execute(sql, *args)
+        result = self._conn.execute(sql, *args)
+        if sql.startswith("COMMIT"):
+            self._soak.commits += 1            # one synced write of the WAL (synchronous=FULL)
+        return result
 
 
 class SoakService:
@@ -85,6 +88,7 @@ class SoakService:
         self.written = _written()
         self.lines = soak.lines.count
         self.sessions = 0
+        self.commits = 0
         self.done_incidents: set[int] = set()
 
     def run_until(self, end: float) -> str | None:
@@ -201,13 +205,15 @@ class SoakService:
 
     def _end_day(self) -> None:
         soak = self.soak
-        soak.measure_day(self.day, self.passes, self.day_started, self.written, self.lines, self.sessions)
+        soak.measure_day(self.day, self.passes, self.day_started, self.written, self.lines, self.sessions,
+                         self.commits)
         self.day += 1
         self.passes = 0
         self.day_started = time.monotonic()
         self.written = _written()
         self.lines = soak.lines.count
         self.sessions = soak.result.started
+        self.commits = soak.commits
 
     def _supervise(self, stop: threading.Event, ended: threading.Event, why: list[str]) -> None:
         """systemd's side of the notify socket: note every message; end a start whose pings stop."""
