@@ -14,14 +14,16 @@ from pathlib import Path
 import numpy as np
 
 from mimicmirror.sound.chimes import NOTES, RATE, chime
+from mimicmirror.sound.speakers import CHANNELS
 
 #: A match this close to the chime's own shape is the chime (speech and other chimes stay far below).
 MATCH = 0.8
 
 
 def read_raw(path: Path) -> np.ndarray:
-    """SDL's disk driver output: the device's raw 16-bit mono samples."""
-    return np.frombuffer(Path(path).read_bytes(), dtype="<i2").astype(np.float64)
+    """SDL's disk driver output (the device's raw 16-bit stereo frames) as the left channel's samples."""
+    data = np.frombuffer(Path(path).read_bytes(), dtype="<i2")
+    return data[:len(data) // CHANNELS * CHANNELS].reshape(-1, CHANNELS)[:, 0].astype(np.float64)
 
 
 def _correlate(signal: np.ndarray, template: np.ndarray) -> np.ndarray:

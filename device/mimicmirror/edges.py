@@ -20,6 +20,7 @@ import numpy as np
 
 from .events import ButtonEvent, KeyChange
 from .face.types import FrameAnalysis, SidePair
+from .heard import Heard
 from .history import History
 from .records import Record
 from .screen import Screen
@@ -82,5 +83,17 @@ class Analyzer(Protocol):
                       neutral: Mapping[str, SidePair] | None = None) -> bool: ...
 
     def clear_reference(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Sound(Protocol):
+    """What the loop needs from the sound edge (sound.Announcer over a speaker)."""
+
+    def hear(self, items: Sequence[Heard], t: float) -> None:
+        """Play what one engine step at time t asks for: chimes and words, a new clip cutting a stale one."""
+
+    def prepare(self, texts: Sequence[str], background: bool = True) -> object:
+        """Render what may be said before it is needed (once: later starts find it cached)."""
 
     def close(self) -> None: ...

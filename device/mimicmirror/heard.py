@@ -27,6 +27,12 @@ class Heard:
     cue: str
     chime: str | None = None
     text: str = ""
+    parts: tuple[str, ...] = ()   # the text in the glass's own pieces (heading, lines), each spoken
+                                  # from its own cache file; empty = the text is one piece
+
+    @property
+    def spoken(self) -> tuple[str, ...]:
+        return self.parts or ((self.text,) if self.text else ())
 
     def __post_init__(self) -> None:
         if self.chime is not None and self.chime not in CHIMES:

@@ -25,18 +25,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="a device config to start from (its programme file is used too)")
     p.add_argument("--no-screenshots", action="store_true", help="do not write the screen PNGs")
+    p.add_argument("--language", metavar="CODE", help="the language shown and spoken (default: en, or the config's)")
+    p.add_argument("--sound", choices=("voice", "chimes", "off"),
+                   help="what is heard (recorded, then listed with its times; default: voice)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import config as config_mod
     from ..service import configure_logging
-    from ..sim.rig import Rig
+    from ..sim.rig import RIG_START, Rig
     from ..sim.scenario import load_scenario
-    from ..sim.summary import format_placements, format_summary, placement_errors, summarise
+    from ..sim.summary import format_heard, format_placements, format_summary, placement_errors, summarise
 
     scenario = load_scenario(args.scenario)
-    base = config_mod.load(args.config) if args.config else None
+    overrides: dict = {}
+    if args.language:
+        overrides["user"] = {"language": args.language}
+    if args.sound:
+        overrides["sound"] = {"mode": args.sound}
+    if args.config:
+        base = config_mod.load(args.config, overrides)
+    else:
+        base = config_mod.Config(config_mod.validate(overrides, "the command line"), None,
+                                 config_mod.defaults().programme_path) if overrides else None
     windowed = not args.headless and bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     configure_logging()
     chosen = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in scenario.setup.items())
@@ -53,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
     print()
     if result.placed is not None:
         print(format_placements(placement_errors(result.placements, result.placed), result.placed))
+        print()
+    spoken = format_heard(result.sound_log, RIG_START)
+    if spoken:
+        print(spoken)
         print()
     print(f"{result.seconds / 60:.1f} simulated minutes; database: {result.db_path}")
     if result.screenshots:

@@ -33,6 +33,7 @@ from .feedback import Overactivity
 from .neutral import NeutralCapture
 from .reps import EPS
 from .flow import Handlers
+from .hearing import Hearing
 from .results import ExerciseResult
 from .settings_menu import MenuChoices, ProgrammeChoice, SettingsHandlers
 from .states import STATES, State, StateSpec, check_handlers
@@ -90,6 +91,17 @@ class Engine(Handlers, SettingsHandlers):
         self.prompt_after_s = float(config["idle"]["prompt_after_seconds"])
         self.blank_after_s = float(config["idle"]["blank_after_seconds"])
         self.settings_now = {s: dict(v) for s, v in config.sections.items()}
+        self.hearing = Hearing({**{self.cue_text(c): c for c in programme.cues},
+                                **{q.cue.format(side=self.affected, strong=self.strong): "synkinesis"
+                                   for q in programme.quiet.values()}})
+
+    def spoken_texts(self) -> tuple[str, ...]:
+        """What the mirror may say mid-repetition (the coaching cues, each exercise's first line),
+        to render before it is first needed; everything else is rendered when first said."""
+        quiet = (q.cue.format(side=self.affected, strong=self.strong) for q in self.programme.quiet.values())
+        first_lines = (self.fmt(e.cues[0]) for e in self.programme.exercises)
+        texts = (*(self.cue_text(c) for c in self.programme.cues), *quiet, *first_lines)
+        return tuple(dict.fromkeys(t for t in texts if t))
 
     # ------------------------------------------------------------------ public
 
@@ -121,6 +133,7 @@ class Engine(Handlers, SettingsHandlers):
     def handle(self, event: Event) -> Step:
         """Take one event; return the screen to show now and the records to store."""
         self.out = Outbox()
+        before = self.screen
         dt = self.timing.step_to(event.t)
         self.timing.advance(dt, self.cue, self.in_session)
         if isinstance(event, CameraEvent):
@@ -131,6 +144,7 @@ class Engine(Handlers, SettingsHandlers):
             self._on_frame(event.analysis)
         self._check_timers()
         self.screen = self._render()
+        self.out.heard.extend(self.hearing(before, self.screen))
         return self.out.step(self.screen)
 
     def progress(self) -> tuple[int, int] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
+from ..heard import Heard
 from ..records import Record
 from ..screen import Screen
 
@@ -26,6 +27,8 @@ class Step:
     settings: tuple[Mapping[str, Mapping[str, Any]], ...] = ()
     #: the caregiver asked (on the settings menu) to line the cues up with the reflection
     line_up: tuple[bool, ...] = ()
+    #: what should be heard now: chimes and the glass's words (exercises/hearing.py)
+    heard: tuple[Heard, ...] = ()
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Outbox:
     records: list[Record] = field(default_factory=list)
     settings: list[Mapping[str, Mapping[str, Any]]] = field(default_factory=list)
     line_up: list[bool] = field(default_factory=list)
+    heard: list[Heard] = field(default_factory=list)
 
     def step(self, screen: Screen) -> Step:
         """The frozen step: each list becomes the `Step` field of the same name."""

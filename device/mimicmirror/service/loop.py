@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator, Sequence
 from ..camera.base import Frame
 from ..clock import Clock, Stamp, WallTrust
 from ..config import Config
-from ..edges import Analyzer, Buttons, Display, Store
+from ..edges import Analyzer, Buttons, Display, Sound, Store
 from ..events import ButtonEvent, CameraEvent, Event, FrameEvent, TickEvent
 from ..exercises.engine import Engine, Step
 from ..face.types import FrameAnalysis, SidePair
@@ -82,6 +82,8 @@ class Service(Caregiving):
     analyzer: Analyzer
     notifier: Notifier
     clock: Clock
+    #: plays what the engine's steps say should be heard (sound.Announcer); None: silent
+    sound: Sound | None = None
     on_step: StepCallback | None = None
     #: puts a practice screen's bars beside the face's reflection (None: they stay at the edges)
     placer: Any = None
@@ -209,6 +211,10 @@ class Service(Caregiving):
         self._check_mailbox()
 
         steps = [(self._handle(event), self._engine_t) for event in events]
+        if self.sound is not None:   # first: a cue heard late is a cue missed with closed eyes
+            for step, t in steps:
+                if step.heard:
+                    self.sound.hear(step.heard, t)
         with self._lock:
             if self.records.flush() and not self._hung:
                 self._refresh_history()

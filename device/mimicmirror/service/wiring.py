@@ -17,7 +17,7 @@ from ..camera.base import FrameSource
 from ..camera.latest import LatestFrame
 from ..clock import Clock, SystemClock
 from ..config import Config
-from ..edges import Analyzer, Buttons, Display, Store
+from ..edges import Analyzer, Buttons, Display, Sound, Store
 from .analysis_stage import AnalysisStage
 from .camera_keeper import CameraKeeper
 from .loop import Service
@@ -27,7 +27,7 @@ from .systemd import Notifier
 def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSource | LatestFrame | None = None,
                   buttons: Buttons | None = None, display: Display | None = None, store: Store | None = None,
                   notifier: Notifier | None = None, analyzer: Analyzer | None = None, first_start: bool = False,
-                  settings_path: Any = None, mailbox: Any = None) -> Service:
+                  settings_path: Any = None, mailbox: Any = None, sound: Sound | None = None) -> Service:
     """One implementation of each edge, from the config unless handed in.
 
     `camera` may be a FrameSource or an already wrapped LatestFrame (the rig
@@ -68,6 +68,10 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
                                                 load_catalogue(config.programme_path).programmes.items()))
         choices = dataclasses.replace(choices, line_up=bool(config["mirror"]["place_cues"]))
         engine = Engine(programme, config, choices=choices, first_start=first_start)
+        if sound is None:
+            from ..sound import open_sound
+            sound = own(open_sound(config["sound"], config["user"]["language"]))
+            sound.prepare(engine.spoken_texts())   # in the background; once, later starts find them cached
         if mailbox is None and (os.environ.get("STATE_DIRECTORY") or os.environ.get("MIMICMIRROR_STATE_DIR")):
             from ..stick.mailbox import Mailbox
             mailbox = Mailbox(config.state_path("stick"))
@@ -81,7 +85,7 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     keeper = CameraKeeper(AnalysisStage(latest, analyzer), timeout_s=cam["timeout_seconds"],
                           frame_wait_s=1.0 / cam["fps"])
     return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
-                   store=store, analyzer=analyzer, notifier=notifier, clock=clock, owned=owned,
+                   store=store, analyzer=analyzer, notifier=notifier, clock=clock, sound=sound, owned=owned,
                    settings_path=settings_path, mailbox=mailbox, placer=placer)
 
 

@@ -324,9 +324,11 @@ class FakePicamera2:
                     world.advance_to(deadline)
                     self._orphan_jobs += 1     # the real job stays queued after its future times out
                     raise TimeoutError()
+                request = self._request(index, period)   # made first: making it is the simulation's cost
                 world.advance_to(arrival)
+                if world.now >= arrival + period - _EPS:
+                    continue   # the clock moved on past this frame (a clock paced by a sound card): take a newer one
                 self._last_index = index
-                request = self._request(index, period)
                 self._held += 1
                 if self._orphan_jobs == 0:
                     return request

@@ -9,16 +9,25 @@
   PNG screenshot at every new screen and at the scenario's named checkpoints.
 - systemd: a real datagram socket as $NOTIFY_SOCKET, recording READY,
   WATCHDOG and STATUS with their (simulated) times.
+- Sound: the real announcer (chimes, speech from the cache) on a recording
+  speaker that keeps what it was asked to play; or, with `audio`, on
+  pygame-ce's real mixer through SDL's `disk` driver, which writes every
+  sample a person would have heard to a file.
 - Time: a simulated clock that the camera moves on frame by frame, so a
   ten-minute session runs in a couple of minutes with identical results.
+  With `audio` the clock may not run ahead of the sound card: SDL's disk
+  driver plays in real time, so the session does too, and a sound the
+  engine decided at time t is found in the file where the file was at t.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +35,7 @@ from typing import Any, Sequence
 
 from ..clock import SimClock
 from ..settings import save
+from ..sound.speakers import CHANNELS
 from ..config import Config, defaults, validate
 from ..events import ButtonEvent, KeyChange
 from ..service.caregiver import STICK_NOTICE_TITLE
@@ -61,6 +71,51 @@ class RigResult:
     stick_outcomes: list[Any] = field(default_factory=list)
     placements: list[tuple[float, str, Any]] = field(default_factory=list)  # (time, exercise, Placement) drawn
     placed: Any = None     # where the person stood (`stand.Placed`), when the scenario says
+    sound_log: list = field(default_factory=list)    # what was played, with the engine's time (sound.Said)
+    heard_screens: list[tuple[float, Screen]] = field(default_factory=list)  # the screen of each step that spoke
+    played: list = field(default_factory=list)       # the recording speaker's history (sound.Played)
+    audio: Path | None = None                        # SDL's disk driver output: raw 16-bit stereo frames
+    audio_anchor: tuple[float, float] | None = None  # (clock time, seconds into the audio file) at one moment
+
+
+class AudioPacedClock(SimClock):
+    """A simulated clock locked to the sound card's file, as a real clock is to a real speaker.
+
+    SDL's disk driver writes samples at the pace a real device plays them.
+    At the first move of the clock, its time and the file's length are taken
+    as one moment (`anchor`). After that, moving the clock to t waits until
+    the file holds the sound up to t; and a loop that fell behind finds the
+    clock at the file's present instead (the camera's frames in between are
+    missed, as a busy Pi misses them). So sim time is the speaker's time.
+    """
+
+    def __init__(self, audio: Path, start: float, rate: int) -> None:
+        super().__init__(start=start)
+        self.audio = audio
+        self.bytes_per_s = 2 * CHANNELS * rate
+        self.anchor: tuple[float, float] | None = None
+
+    def _paced(self, t: float) -> float:
+        """The time to move to: `t` once the file has reached it, or the file's present if later."""
+        if self.anchor is None:
+            self.anchor = (self.monotonic(), self._file_seconds())
+            return t
+        want = self.anchor[1] + (t - self.anchor[0])
+        while (now := self._file_seconds()) < want:
+            time.sleep(0.002)
+        return max(t, self.anchor[0] + (now - self.anchor[1]))
+
+    def _file_seconds(self) -> float:
+        try:
+            return self.audio.stat().st_size / self.bytes_per_s
+        except FileNotFoundError:
+            return 0.0
+
+    def advance(self, seconds: float) -> float:
+        return super().advance_to(self._paced(self.monotonic() + max(0.0, seconds)))
+
+    def advance_to(self, t: float) -> float:
+        return super().advance_to(self._paced(max(self.monotonic(), float(t))))
 
 
 def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
@@ -85,11 +140,12 @@ class Rig:
     """Runs one scenario end to end through `mimicmirror.service`."""
 
     def __init__(self, scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
-                 base_config: Config | None = None, screenshots: bool = True):
+                 base_config: Config | None = None, screenshots: bool = True, audio: Path | None = None):
         self.scenario = scenario
         self.out_dir = Path(out_dir)
         self.driver = driver
         self.take_screenshots = screenshots
+        self.audio = Path(audio) if audio is not None else None
         self.config = rig_config(scenario, self.out_dir, driver=driver, base=base_config)
 
     def run(self) -> RigResult:
@@ -101,6 +157,7 @@ class Rig:
         from ..display.renderer import open_display
         from ..exercises.catalogue import load_programme
         from ..service import build_service
+        from ..sound import RATE, MixerSpeaker, RecordingSpeaker, open_sound
         from .faces import load_face
         from .fake_picamera2 import Fault, FakePicamera2
         from .warp import ExerciseWarper
@@ -115,7 +172,15 @@ class Rig:
             stale.unlink()
         result = RigResult(self.scenario, self.out_dir, db_path)
 
-        clock = SimClock(start=RIG_START)
+        if self.audio is not None:
+            self.audio.unlink(missing_ok=True)
+            os.environ["SDL_DISKAUDIOFILE"] = str(self.audio)
+            clock: SimClock = AudioPacedClock(self.audio, RIG_START, RATE)
+            speaker = MixerSpeaker(driver="disk")
+        else:
+            clock = SimClock(start=RIG_START)
+            speaker = RecordingSpeaker(clock)
+        sound = open_sound(self.config["sound"], self.config["user"]["language"], speaker=speaker)
         programme = load_programme(self.config.programme_path, self.scenario.programme)
         person = VirtualPerson(self.scenario, ExerciseWarper(load_face(self.scenario.face)), RIG_START,
                                cues=dict(programme.cues), menu_wants=menu_wants(self.scenario, self.config))
@@ -123,6 +188,8 @@ class Rig:
         result.settings_path = settings_path
         shutil.rmtree(settings_path.parent, ignore_errors=True)   # a fresh device has no settings yet
         settings_path.parent.mkdir()
+        if self.config.programme_path != defaults().programme_path:   # the settings sit beside their programme
+            shutil.copy(self.config.programme_path, settings_path.parent / "exercises.toml")
         mailbox = Mailbox(self.out_dir / "stick-mailbox")
         shutil.rmtree(mailbox.folder, ignore_errors=True)
         mailbox = Mailbox(mailbox.folder)
@@ -149,7 +216,8 @@ class Rig:
             save(self.config.sections, settings_path)
         service = build_service(self.config, clock=clock, camera=camera, buttons=buttons,
                                 display=display, notifier=notifier, first_start=self.scenario.fresh_device,
-                                settings_path=settings_path, mailbox=mailbox)
+                                settings_path=settings_path, mailbox=mailbox, sound=sound)
+        sound.prepare(service.engine.spoken_texts(), background=False)
         last_key: list[Any] = [None]
 
         ended = [False]   # the session has ended (set once, from the records as they come)
@@ -172,6 +240,8 @@ class Rig:
 
         def on_step(step: Any, t: float) -> None:
             result.records.extend(step.records)
+            if step.heard:
+                result.heard_screens.append((t, step.screen))
             ended[0] = ended[0] or any(isinstance(r, SessionEnded) for r in step.records)
             shown = service.shown
             key = (shown.kind, shown.exercise_id, shown.title, shown.phase, shown.cue, shown.warning, shown.choice,
@@ -211,12 +281,16 @@ class Rig:
             result.exit_status = service.run(until=until)
         finally:
             _drain(listener, clock, result.notifications)
-            for part in (buttons, display, notifier):
+            for part in (buttons, display, notifier, sound):
                 part.close()
             listener.close()
             shutil.rmtree(sock_dir, ignore_errors=True)
             FakePicamera2.world = None
         result.seconds = clock.monotonic() - RIG_START
+        result.sound_log = list(sound.log)
+        result.played = list(getattr(speaker, "history", []))
+        if self.audio is not None:
+            result.audio, result.audio_anchor = self.audio, clock.anchor
         return result
 
 

@@ -95,4 +95,16 @@ def format_placements(errors: list[PlacementError], placed: Any) -> str:
         lines.append(f"{e.exercise_id:24s} {e.feature:13s} {e.left_mm:+6.1f} {e.right_mm:+6.1f}")
     if not errors:
         lines.append("(no practice screen had its bars beside the face)")
+
+
+def format_heard(sound_log: Iterable, start: float | None = None) -> str:
+    """What the mirror said and chimed, one line each with its time in the session (sound.Said entries)."""
+    entries = list(sound_log)
+    if not entries:
+        return ""
+    origin = entries[0].t if start is None else start
+    lines = ["heard (time, chime, words):"]
+    for said in entries:
+        chime = f"[{said.chime}]" if said.chime else ""
+        lines.append(f"{said.t - origin:7.1f} s  {chime:9s} {said.text}".rstrip())
     return "\n".join(lines)

@@ -26,7 +26,8 @@ def speech_for(section: Mapping[str, Any], language: str) -> Speech:
 def open_sound(section: Mapping[str, Any], language: str, speaker: Speaker | None = None) -> Announcer:
     """The announcer for these settings; `speaker` replaces the mixer (the rig's or a test's)."""
     mode = section["mode"]
+    threaded = speaker is None   # the device's own speaker: never let the loop wait for a clip
     if speaker is None:
         speaker = (open_mixer() if mode != "off" else None) or SilentSpeaker()
     speech = speech_for(section, language) if mode == "voice" else None
-    return Announcer(speaker, mode, section["volume"], speech)
+    return Announcer(speaker, mode, section["volume"], speech, threaded=threaded)

@@ -15,8 +15,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-#: The mixer's sample rate (espeak-ng speaks at 22050 Hz too, so nothing is resampled).
-RATE = 22050
+#: The samples' rate: what HDMI and USB audio play natively (espeak-ng's 22050 Hz is converted once).
+RATE = 48000
 
 #: Per chime: its notes as (frequency in Hz, start in s, length in s, loudness 0..1).
 NOTES = MappingProxyType({

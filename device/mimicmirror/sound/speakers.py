@@ -8,7 +8,7 @@
 
 All play on one channel: a new clip stops the one still sounding, because a
 stale "hold it" over a fresh "let go" would tell a person with closed eyes
-the wrong thing.
+the wrong thing. Only the soft count ticks of a long hold sound over it.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from .chimes import RATE
 
 log = logging.getLogger("mimicmirror.sound")
 
-#: Samples per mixer buffer: about 23 ms at 22050 Hz, the latency of a new clip.
+#: Sample frames per mixer buffer: about 11 ms at 48 kHz, the latency of a new clip.
 BUFFER = 512
+#: The device is opened in stereo (HDMI and most USB speakers are); clips are mono, on both sides.
+CHANNELS = 2
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Clip:
     name: str
     samples: np.ndarray
     volume: float = 1.0
+    overlay: bool = False   # a soft count tick: sounds over the words instead of cutting them off
 
     @property
     def seconds(self) -> float:
@@ -45,7 +48,7 @@ class Speaker(Protocol):
     """What the service needs from a speaker."""
 
     def play(self, clip: Clip) -> None:
-        """Start `clip` now, stopping whatever is still playing."""
+        """Start `clip` now, stopping whatever is still playing (an overlay clip stops nothing)."""
 
     def close(self) -> None: ...
 
@@ -95,20 +98,25 @@ class MixerSpeaker:
         if driver:   # SDL reads the driver from the environment; only for this opening
             os.environ["SDL_AUDIODRIVER"] = driver
         try:
-            # allowedchanges=0: SDL converts to whatever the device wants; we always hand it RATE mono.
-            pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=BUFFER, allowedchanges=0)
+            # allowedchanges=0: SDL converts to whatever the device wants; we always hand it RATE stereo.
+            pygame.mixer.init(frequency=RATE, size=-16, channels=CHANNELS, buffer=BUFFER, allowedchanges=0)
         finally:
             if driver and before is None:
                 os.environ.pop("SDL_AUDIODRIVER", None)
             elif driver:
                 os.environ["SDL_AUDIODRIVER"] = before
-        pygame.mixer.set_num_channels(1)
+        pygame.mixer.set_num_channels(2)
         self._channel = pygame.mixer.Channel(0)
+        self._overlay = pygame.mixer.Channel(1)
 
     def play(self, clip: Clip) -> None:
-        sound = self._pygame.sndarray.make_sound(np.ascontiguousarray(clip.samples, dtype=np.int16))
+        mono = np.asarray(clip.samples, dtype=np.int16)
+        sound = self._pygame.sndarray.make_sound(np.ascontiguousarray(np.column_stack([mono] * CHANNELS)))
         sound.set_volume(clip.volume)
-        self._channel.play(sound)   # replaces the clip still playing on the one channel
+        if clip.overlay:
+            self._overlay.play(sound)
+        else:
+            self._channel.play(sound)   # replaces the clip still playing on the main channel
 
     def busy(self) -> bool:
         return bool(self._channel.get_busy())
