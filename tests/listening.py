@@ -18,6 +18,8 @@ from mimicmirror.sound.speakers import CHANNELS
 
 #: A match this close to the chime's own shape is the chime (speech and other chimes stay far below).
 MATCH = 0.8
+#: The part of a chime listened for: its start, which sounds before a newer clip can cut it off.
+HEAD_S = 0.35
 
 
 def read_raw(path: Path) -> np.ndarray:
@@ -44,7 +46,7 @@ def dominant_hz(samples: np.ndarray) -> float:
 
 def find_chime(samples: np.ndarray, name: str) -> list[float]:
     """Start times (s from the recording's first sample) of every `name` chime in the samples."""
-    template = chime(name).astype(np.float64)
+    template = chime(name).astype(np.float64)[:int(HEAD_S * RATE)]
     if len(samples) < len(template):
         return []
     score = _correlate(samples, template)
@@ -57,7 +59,7 @@ def find_chime(samples: np.ndarray, name: str) -> list[float]:
             window = samples[j:j + int(0.1 * RATE)]
             if abs(dominant_hz(window) - first_note) < 30:
                 found.append(j / RATE)
-            i = j + len(template)   # one chime at a time: its own fading tail looks like it
+            i = j + len(chime(name))   # one chime at a time: its own fading tail looks like it
         else:
             i += 1
     return found
