@@ -96,11 +96,12 @@ def test_the_same_clip_skips_the_same_frames_every_time():
 
 
 class PacedSource:
-    """A camera that delivers a frame every 1/FPS seconds of real time (all with a face)."""
+    """A camera that delivers a frame every 1/FPS seconds of real time, with a face from `scene_face_from`."""
 
     def __init__(self) -> None:
         self.index = 0
         self.next_at = time.monotonic()
+        self.scene_face_from = float("-inf")
 
     def start(self) -> None: ...
 
@@ -113,8 +114,10 @@ class PacedSource:
         time.sleep(max(0.0, self.next_at - time.monotonic()))
         self.index += 1
         rgb = np.zeros((4, 4, 3), np.uint8)
-        rgb[0, 0] = 255
-        return Frame(rgb, time.monotonic())
+        t = time.monotonic()
+        if t >= self.scene_face_from:
+            rgb[0, 0] = 255
+        return Frame(rgb, t)
 
 
 def test_a_slow_analysis_takes_the_newest_frame_and_nothing_queues():
@@ -125,7 +128,7 @@ def test_a_slow_analysis_takes_the_newest_frame_and_nothing_queues():
     try:
         deadline = time.monotonic() + 1.5
         while time.monotonic() < deadline:
-            got.append(stage.get(1.0))
+            got.append(stage.get(5.0))
     finally:
         stage.stop()
     times = [f.t for f in got]
@@ -148,7 +151,7 @@ def test_the_analysis_runs_in_its_own_thread_while_the_loop_works():
     stage = AnalysisStage(LatestFrame(PacedSource()), analyzer)
     stage.start()
     try:
-        stage.get(2.0)
+        stage.get(5.0)
     finally:
         stage.stop()
     assert threads == {"face-analysis"}
@@ -164,7 +167,7 @@ def test_every_frame_mode_hands_every_frame_of_a_recording_to_the_loop_in_order(
         from mimicmirror.camera.base import EndOfFrames
         while True:
             try:
-                got.append(stage.get(2.0))
+                got.append(stage.get(5.0))
             except EndOfFrames:
                 break
     finally:
@@ -190,10 +193,35 @@ def test_the_loop_changes_the_analyzer_only_between_frames():
     stage = AnalysisStage(LatestFrame(PacedSource()), analyzer)
     stage.start()
     try:
-        stage.get(2.0)
+        stage.get(5.0)
         for _ in range(10):
             overlaps.append(stage.between_frames(lambda a: inside.is_set()))
             time.sleep(0.01)
     finally:
         stage.stop()
     assert overlaps == [False] * 10
+
+
+def test_the_service_idles_with_nobody_at_the_mirror_and_wakes_for_a_face(tmp_path):
+    """The real loop, a camera at 30 frames a second in real time, nobody there for 2.5 s, then a face."""
+    from mimicmirror import config as config_mod
+    from mimicmirror.service import build_service
+
+    config = config_mod.load(config_mod.DEFAULTS_DIR / "mimicmirror.toml", {
+        "camera": {"fps": 30}, "buttons": {"backend": "none"}, "display": {"driver": "dummy", "width": 320,
+                                                                            "height": 568},
+        "store": {"path": str(tmp_path / "mimicmirror.db")}})
+    analyzer = MarkerAnalyzer()
+    camera = PacedSource()
+    start = camera.next_at
+    camera.scene_face_from = start + 2.5
+    service = build_service(config, camera=LatestFrame(camera), analyzer=analyzer)
+    stop = threading.Event()
+    timer = threading.Timer(3.5, stop.set)
+    timer.start()
+    service.run(stop)
+    idle = [t for t in analyzer.seen if start + 1.5 <= t < start + 2.5]
+    awake = [t for t in analyzer.seen if t >= start + 2.5]
+    assert len(idle) <= 3                                # two a second (one may straddle the edge)
+    assert awake and awake[0] - (start + 2.5) <= 0.5 + 0.25  # one idle period, a frame, a busy machine
+    assert len(awake) >= 10                              # then every frame it can get
