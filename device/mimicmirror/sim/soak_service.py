@@ -134,6 +134,7 @@ class SoakService:
         stop = threading.Event()
         why: list[str] = []
         idle_since = [soak.now()]
+        finished = [False]
 
         read: list[Any] = [None]
 
@@ -173,7 +174,8 @@ class SoakService:
                 idle_since[0] = now
             elif now - idle_since[0] >= _idle_run():
                 self._skip(now)
-            return now >= end
+            finished[0] = now >= end
+            return finished[0]
 
         service.on_step = on_step
         ended = threading.Event()          # the process is gone (the supervisor's own signal)
@@ -187,6 +189,8 @@ class SoakService:
             soak.analysis.released.clear()
             for part in (buttons, display, notifier):
                 part.close()
+        if not why and not finished[0]:       # SIGTERM or Ctrl-C stopped the service: the soak ends too
+            raise KeyboardInterrupt("the soak was stopped")
         return why[0] if why else None
 
     def _skip(self, now: float) -> None:
