@@ -283,6 +283,20 @@ def test_the_text_cache_is_bounded():
     assert cache.hits == 1
 
 
+def test_closing_the_display_lets_go_of_its_font_files():
+    """Every font size drawn holds the font file open, for as long as the display is referenced."""
+    def open_files() -> int:
+        return len(list(Path("/proc/self/fd").iterdir()))
+
+    before = open_files()
+    display = open_display(PORTRAIT)
+    for screen in SAMPLES.values():
+        display.show(screen)
+    assert open_files() > before + 1                 # several sizes of the font are open
+    display.close()
+    assert open_files() == before                    # though `display` itself is still referenced
+
+
 def test_keys_come_out_as_named_changes_and_escape_asks_to_quit(portrait):
     pygame.event.clear()
     for key, kind in ((pygame.K_n, pygame.KEYDOWN), (pygame.K_n, pygame.KEYUP),

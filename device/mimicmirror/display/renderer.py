@@ -138,6 +138,7 @@ class Display:
         return changes
 
     def close(self) -> None:
+        self.text.clear()            # fonts hold their files open: a display opened again must not add more
         pygame.display.quit()
 
 

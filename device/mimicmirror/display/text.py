@@ -37,6 +37,11 @@ class TextCache:
     def __len__(self) -> int:
         return len(self._lines)
 
+    def clear(self) -> None:
+        """Let go of every font and rendered line (each open font holds its file open)."""
+        self._fonts.clear()
+        self._lines.clear()
+
     def font(self, size: int) -> pygame.font.Font:
         font = self._fonts.get(size)
         if font is None:
