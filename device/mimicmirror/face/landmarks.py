@@ -62,10 +62,36 @@ class LandmarkDetector:
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an HxWx3 uint8 RGB image, got {rgb.shape} {rgb.dtype}")
         h, w = rgb.shape[:2]
-        result = self._mesh.process(rgb)
-        faces = result.multi_face_landmarks or []
+        faces = self._run(rgb)
         scale = np.array([w, h, w], dtype=np.float64)
         return [_xyz(face) * scale for face in faces]
+
+    def _run(self, rgb: np.ndarray) -> list:
+        """The graph's face landmark lists for one image.
+
+        `FaceMesh.process` does the same, but also builds a new namedtuple class
+        (through `eval`) for every image, which costs about a tenth of the
+        model's time here. mediapipe is pinned (pyproject.toml), so its graph
+        is driven directly the way `process` does it; `process` stays the
+        fallback should its inner names ever change.
+        """
+        mesh = self._mesh
+        graph = getattr(mesh, "_graph", None)
+        outputs = getattr(mesh, "_graph_outputs", None)
+        if graph is None or outputs is None or not hasattr(mesh, "_simulated_timestamp"):
+            return list(self._mesh.process(rgb).multi_face_landmarks or [])
+        from mediapipe.python import packet_creator, packet_getter
+        from mediapipe.python._framework_bindings import image_frame
+
+        outputs.clear()
+        mesh._simulated_timestamp += 33333      # as process(): a 30 fps stream
+        packet = packet_creator.create_image_frame(rgb, image_format=image_frame.ImageFormat.SRGB)
+        graph.add_packet_to_input_stream(stream="image", packet=packet.at(mesh._simulated_timestamp))
+        graph.wait_until_idle()
+        found = outputs.get("multi_face_landmarks")
+        if found is None or found.is_empty():
+            return []
+        return list(packet_getter.get_proto_list(found))
 
     def close(self) -> None:
         self._mesh.close()
