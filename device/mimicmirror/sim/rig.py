@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..clock import SimClock
 from ..settings import save
@@ -201,10 +201,10 @@ class Rig:
                              lockstep=True, read_timeout=cam["timeout_seconds"])
         pins = MockFactory()
         btn = self.config["buttons"]
-        buttons = _PressingButtons(
+        buttons = PressingButtons(
             GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
                         btn["debounce_seconds"], clock, pin_factory=pins),
-            pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, person, clock)
+            pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, lambda: person, clock)
         display = open_display(self.config["display"])
         sock_dir = Path(tempfile.mkdtemp(prefix="mm-notify-"))
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -318,16 +318,23 @@ class Rig:
         (out / MARKER).write_text("Written by the Mimic Mirror virtual rig; safe to delete.\n")
 
 
-class _PressingButtons:
-    """The production buttons, with the person's fingers on the mock pins."""
+class PressingButtons:
+    """The production buttons, with the fingers of whoever is at the mirror on the mock pins.
 
-    def __init__(self, buttons: Any, pins: Any, numbers: dict[str, int], person: VirtualPerson, clock: SimClock):
+    `person` is asked at every poll, because in the soak people come and go
+    (None: nobody at the mirror, so nothing is pressed; a held button still
+    lets go on time).
+    """
+
+    def __init__(self, buttons: Any, pins: Any, numbers: dict[str, int],
+                 person: Callable[[], VirtualPerson | None], clock: SimClock):
         self.buttons, self.pins, self.numbers, self.person, self.clock = buttons, pins, numbers, person, clock
         self._releases: list[tuple[float, int]] = []
 
     def events(self, keys: Sequence[KeyChange] = ()) -> list[ButtonEvent]:
         now = self.clock.monotonic()
-        for press in self.person.take_presses(now):
+        person = self.person()
+        for press in person.take_presses(now) if person is not None else ():
             self.pins.pin(self.numbers[press.button]).drive_low()     # pulled up: pressed = low
             self._releases.append((press.at + press.hold, self.numbers[press.button]))
         for at, number in [r for r in self._releases if r[0] <= now]:

@@ -33,29 +33,6 @@ def settings_text(state: Path, good: bool) -> str:
     return text if good else text.replace('affected_side = "left"', 'affected_side = "lef"')
 
 
-class _Fingers:
-    """The production buttons, pressed on their mock pins by whoever is at the mirror."""
-
-    def __init__(self, buttons: Any, pins: Any, numbers: dict[str, int], soak: Any) -> None:
-        self.buttons, self.pins, self.numbers, self.soak = buttons, pins, numbers, soak
-        self._releases: list[tuple[float, int]] = []
-
-    def events(self, keys: Any = ()) -> list:
-        now = self.soak.clock.monotonic()
-        if self.soak.person is not None:
-            for press in self.soak.person.take_presses(now):
-                self.pins.pin(self.numbers[press.button]).drive_low()
-                self._releases.append((press.at + press.hold, self.numbers[press.button]))
-        for at, number in [r for r in self._releases if r[0] <= now]:
-            self.pins.pin(number).drive_high()
-            self._releases.remove((at, number))
-        return self.buttons.events(keys)
-
-    def close(self) -> None:
-        self.buttons.close()
-        self.pins.close()
-
-
 class _FullDisk:
     """The store's SQLite connection, whose write transactions fail with SQLite's own
     "database or disk is full" while the plan says the disk is full."""
@@ -102,6 +79,7 @@ class SoakService:
         from ..display.renderer import open_display
         from ..service import Notifier, build_service
         from .fake_picamera2 import FakePicamera2, Fault
+        from .rig import PressingButtons
         from .soak import WATCHDOG_USEC
 
         soak = self.soak
@@ -119,9 +97,10 @@ class SoakService:
         camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=FakePicamera2),
                              lockstep=True, read_timeout=cam["timeout_seconds"])
         pins = MockFactory()
-        buttons = _Fingers(GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
-                                       btn["debounce_seconds"], soak.clock, pin_factory=pins),
-                           pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, soak)
+        buttons = PressingButtons(GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
+                                              btn["debounce_seconds"], soak.clock, pin_factory=pins),
+                                  pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]},
+                                  lambda: soak.person, soak.clock)
         display = open_display(config["display"])
         notifier = Notifier.from_env({"NOTIFY_SOCKET": soak.notify_path, "WATCHDOG_USEC": str(WATCHDOG_USEC)})
         service = build_service(config, clock=soak.clock, camera=camera, buttons=buttons, display=display,
