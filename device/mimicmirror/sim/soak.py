@@ -169,7 +169,7 @@ class SoakResult:
     reps: int = 0               # RepDone records the engines emitted
     restarts: list[tuple[int, str]] = field(default_factory=list)     # (day, why)
     starts: list[tuple[int, str]] = field(default_factory=list)       # (day, settings: file / last good / defaults)
-    notifications: list[tuple[float, float, str]] = field(default_factory=list)   # (sim t, real t, message)
+    notifications: collections.Counter[str] = field(default_factory=collections.Counter)   # READY=1: n, ...
     db_sessions: list[tuple] = field(default_factory=list)            # (seq, end_reason, reps) from the DB
     hang_gap_s: float | None = None   # real seconds without WATCHDOG around the hang
     analysis_hits: int = 0
@@ -301,14 +301,18 @@ class Soak:
     def next_visit_after(self, s: float) -> float | None:
         return next((v.start for v in self.visits if v.start > s), None)
 
-    def drain(self) -> None:
+    def drain(self) -> list[tuple[float, str]]:
+        """The notify socket's new messages with their real arrival time (only counted, not kept:
+        a month of pings would grow the soak's own memory)."""
+        out = []
         while True:
             try:
                 data = self.listener.recv(4096)
             except BlockingIOError:
-                return
+                return out
             for line in data.decode().splitlines():
-                self.result.notifications.append((self.now(), time.monotonic(), line))
+                self.result.notifications[line.split("=", 1)[0]] += 1
+                out.append((time.monotonic(), line))
 
     def count_records(self, records: list) -> None:
         for r in records:

@@ -203,9 +203,7 @@ class SoakService:
         soak = self.soak
         last_ping = None
         while not ended.wait(0.05):
-            before = len(soak.result.notifications)
-            soak.drain()
-            for _, real, message in soak.result.notifications[before:]:
+            for real, message in soak.drain():
                 if message == "WATCHDOG=1":
                     if last_ping is not None and real - last_ping > KILL_AFTER_S / 2:
                         soak.result.hang_gap_s = max(soak.result.hang_gap_s or 0.0, real - last_ping)
