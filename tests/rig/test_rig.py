@@ -80,8 +80,8 @@ def test_every_exercise_gets_the_programmes_repetitions(demo):
     assert ended == "completed"
 
 
-def test_symmetry_is_close_to_the_imposed_one(demo):
-    results, _ = summarise(demo.records, demo.scenario)
+def test_symmetry_is_close_to_what_the_simulated_face_truly_moved(demo):
+    results, _ = summarise(demo.records, demo.scenario, demo.truths)
     tolerance = demo.scenario.symmetry_tolerance
     measured = [r for r in results if r.truth_symmetry is not None]
     assert {r.exercise_id for r in measured} == set(demo.scenario.exercises)
@@ -92,7 +92,7 @@ def test_symmetry_is_close_to_the_imposed_one(demo):
 
 def test_a_clearly_weaker_left_side_is_reported_as_the_weaker_side(demo):
     """Where the left moves at most 80 % of the right: a 10 % difference is within the model's noise."""
-    results, _ = summarise(demo.records, demo.scenario)
+    results, _ = summarise(demo.records, demo.scenario, demo.truths)
     clear = [r for r in results if r.truth_symmetry is not None and r.truth_symmetry <= 0.8]
     assert len(clear) >= 3
     for r in clear:

@@ -132,7 +132,7 @@ group = "mimic"
 title = "Raise your eyebrows"
 part = "brow"
 kind = "tracked"
-moves = [{ measure = "brow_height", direction = 1, target = 0.05 }]
+moves = [{ measure = "brow_height", direction = 1, target = 0.055 }]
 reps = 5
 hold_seconds = 3
 side = "both"
@@ -146,7 +146,7 @@ side = "both"
     ('reps = 5', 'reps = 0', r"\[exercises.raise_brows\] reps = 0: must be a whole number from 1 to 50"),
     ('measure = "brow_height"', 'measure = "brow_lift"',
      r"\[exercises.raise_brows\] moves\[0\].measure = 'brow_lift': must be one of"),
-    ('direction = 1, target = 0.05', 'direction = 2, target = 0.05',
+    ('direction = 1, target = 0.055', 'direction = 2, target = 0.055',
      r"\[exercises.raise_brows\] moves\[0\].direction = 2: must be one of 1, -1"),
     ('side = "both"', 'side = "middle"',
      r"\[exercises.raise_brows\] side = 'middle': must be one of 'both', 'affected'"),

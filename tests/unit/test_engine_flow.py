@@ -455,14 +455,15 @@ def test_the_session_summary_compares_with_the_last_weeks_and_names_the_gain():
     d = Driver.of(prog, history)
     d.to_practice()
     for _ in range(2):
-        d.rep(prog.exercises[0], 0.8, 1.0, hold_frames=46)   # left 0.04 IID: twice last week's
+        d.rep(prog.exercises[0], 0.8, 1.0, hold_frames=46)   # left 0.8 targets: twice last week's
     d.press("next")
     s = d.screen
     assert s.kind is ScreenKind.SESSION_SUMMARY and s.title == "Session complete"
     row = s.rows[0]
     assert (row.reps, row.symmetry, row.weaker) == (2, 0.8, "left")
     assert (row.symmetry_7d, row.symmetry_28d, row.trend) == (0.6, 0.5, (0.4, 0.5, 0.6))
-    assert row.affected_movement == pytest.approx(0.04) and row.affected_first_week == 0.01
+    target = prog.exercises[0].moves[0].target
+    assert row.affected_movement == pytest.approx(0.8 * target) and row.affected_first_week == 0.01
     assert s.sentence == "Your left brow moved more than last week."
     assert d.of_type(SessionEnded)[-1].reason == "completed"
     d.tick(45)

@@ -132,7 +132,8 @@ def test_rep_records_carry_the_movement_in_iid_and_the_symmetry_of_the_signal():
     d, ex = brows()
     d.rep(ex, 0.6, 1.0, hold_frames=46)
     rep = d.of_type(RepDone)[-1]
-    assert rep.peak_left == pytest.approx(0.6 * 0.05) and rep.peak_right == pytest.approx(0.05)
+    target = ex.moves[0].target
+    assert rep.peak_left == pytest.approx(0.6 * target) and rep.peak_right == pytest.approx(target)
     assert rep.symmetry == 0.6 and rep.weaker == "left"
 
 

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     rig = Rig(scenario, args.out, driver="window" if windowed else "dummy", base_config=base,
               screenshots=not args.no_screenshots)
     result = rig.run()
-    results, ended = summarise(result.records, scenario)
+    results, ended = summarise(result.records, scenario, result.truths)
     print()
     print(format_summary(results, ended))
     print()

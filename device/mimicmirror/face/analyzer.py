@@ -128,10 +128,12 @@ class Analyzer:
             seen = measure_all(motion.follow(rgb, px, points))
         except ValueError:
             return None
-        return {name: seen[name] if name in MESH_MEASURES else
-                SidePair(neutral[name].left + seen[name].left - ref[name].left,
-                         neutral[name].right + seen[name].right - ref[name].right)
-                for name in seen}
+        out: dict[str, SidePair] = {}
+        for name, now in seen.items():
+            base = neutral.get(name, ref[name])
+            out[name] = now if name in MESH_MEASURES else SidePair(
+                base.left + now.left - ref[name].left, base.right + now.right - ref[name].right)
+        return out
 
     def close(self) -> None:
         self.detector.close()

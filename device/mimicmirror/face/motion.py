@@ -34,10 +34,10 @@ from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, R
                       UPPER_LIP_INNER)
 
 #: Scale of the working patch: pixels per inter-iris distance.
-PATCH_IID_PX = 40.0
+PATCH_IID_PX = 64.0
 #: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
-WINDOW_IID = 0.2
-#: Pyramid levels: at 40 px/IID, level 2 follows movements up to about half an IID.
+WINDOW_IID = 0.18
+#: Pyramid levels: at 64 px/IID, level 2 follows movements up to about a third of an IID.
 LEVELS = 2
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
 CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)

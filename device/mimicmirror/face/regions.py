@@ -42,6 +42,6 @@ FOREHEAD = 10
 CHIN = 152
 #: Face edge at the cheekbones, for yaw.
 FACE_EDGE: Mapping[Side, int] = {"right": 234, "left": 454}
-#: Points no expression moves much (nose bridge and dorsum, inner eye corners,
+#: Points no expression moves much (nose bridge and dorsum, eye corners,
 #: forehead, glabella): a frame is aligned onto the relaxed frame on these.
-RIGID: tuple[int, ...] = (168, 6, 197, 195, 4, 133, 362, 10, 151, 9)
+RIGID: tuple[int, ...] = (168, 6, 197, 195, 4, 133, 362, 33, 263, 10, 151, 9)

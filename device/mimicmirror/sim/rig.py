@@ -46,6 +46,7 @@ from ..screen import Screen, ScreenKind
 from .person import VirtualPerson
 from .scenario import Scenario
 from .stick import fresh_stick, plug_in
+from .truth import true_symmetries
 
 #: The rig's watchdog: as the unit file asks (WatchdogSec=30), pings every 15 s.
 WATCHDOG_USEC = 30_000_000
@@ -76,6 +77,8 @@ class RigResult:
     played: list = field(default_factory=list)       # the recording speaker's history (sound.Played)
     audio: Path | None = None                        # SDL's disk driver output: raw 16-bit stereo frames
     audio_anchor: tuple[float, float] | None = None  # (clock time, seconds into the audio file) at one moment
+    # exercise -> (symmetry, weaker side) of what the warp truly moved (see `truth`)
+    truths: dict[str, tuple[float | None, str | None]] = field(default_factory=dict)
 
 
 class AudioPacedClock(SimClock):
@@ -182,7 +185,9 @@ class Rig:
             speaker = RecordingSpeaker(clock)
         sound = open_sound(self.config["sound"], self.config["user"]["language"], speaker=speaker)
         programme = load_programme(self.config.programme_path, self.scenario.programme)
-        person = VirtualPerson(self.scenario, ExerciseWarper(load_face(self.scenario.face)), RIG_START,
+        warper = ExerciseWarper(load_face(self.scenario.face))
+        result.truths = dict(true_symmetries(warper, self.scenario, programme))
+        person = VirtualPerson(self.scenario, warper, RIG_START,
                                cues=dict(programme.cues), menu_wants=menu_wants(self.scenario, self.config))
         settings_path = self.out_dir / "etc" / "mimicmirror.toml"
         result.settings_path = settings_path

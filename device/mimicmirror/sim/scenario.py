@@ -171,7 +171,7 @@ HAPPENING_FIELDS = {
 }
 EXPECT_FIELDS = {
     "cues": Field(dict, {}, "cue -> the exercise ids where it must be given (and nowhere else)"),
-    "symmetry_tolerance": Field(float, 0.15, "how far a measured symmetry may be from the imposed one", min=0),
+    "symmetry_tolerance": Field(float, 0.15, "how far a measured symmetry may be from the true one", min=0),
 }
 KIND_OF = {"fault": FAULTS, "press": ("next", "repeat", "next_long")}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean, median
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..records import CueGiven, ExerciseDone, Record, RepDone, SessionEnded
 from .scenario import Scenario
@@ -20,12 +20,18 @@ class ExerciseResult:
     skipped: bool = False
     ended_early: str | None = None
     cues: list[str] = field(default_factory=list)
-    truth_symmetry: float | None = None  # what the scenario imposed
+    truth_symmetry: float | None = None  # what the simulated face truly moved (or the scenario imposed)
     truth_weaker: str | None = None
 
 
-def summarise(records: Iterable[Record], scenario: Scenario | None = None) -> tuple[list[ExerciseResult], str | None]:
-    """Exercise results in session order, and how the session ended."""
+def summarise(records: Iterable[Record], scenario: Scenario | None = None,
+              truths: Mapping[str, tuple[float | None, str | None]] | None = None,
+              ) -> tuple[list[ExerciseResult], str | None]:
+    """Exercise results in session order, and how the session ended.
+
+    The truth per exercise is `truths` (what the warp moved, from the rig) where
+    given, else the amplitude ratio the scenario imposed.
+    """
     results: dict[str, ExerciseResult] = {}
     ended = None
     for r in records:
@@ -42,13 +48,15 @@ def summarise(records: Iterable[Record], scenario: Scenario | None = None) -> tu
     if scenario is not None:
         for eid, res in results.items():
             movement = scenario.exercises.get(eid)
-            if movement is not None:
+            if truths is not None and eid in truths:
+                res.truth_symmetry, res.truth_weaker = truths[eid]
+            elif movement is not None:
                 res.truth_symmetry, res.truth_weaker = movement.truth_symmetry, movement.weaker
     return list(results.values()), ended
 
 
 def format_summary(results: list[ExerciseResult], ended: str | None) -> str:
-    lines = [f"{'exercise':24s} {'reps':>4s} {'symmetry':>8s} {'imposed':>8s}  {'weaker':7s} cues"]
+    lines = [f"{'exercise':24s} {'reps':>4s} {'symmetry':>8s} {'true':>8s}  {'weaker':7s} cues"]
     for r in results:
         sym = "-" if r.symmetry is None else f"{r.symmetry:.2f}"
         truth = "-" if r.truth_symmetry is None else f"{r.truth_symmetry:.2f}"

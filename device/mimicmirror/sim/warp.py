@@ -101,6 +101,43 @@ class ExerciseWarper:
                 sy -= cover * self._v[1]
         return cv2.remap(self.neutral, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
+    def moved_landmarks(self, actions: Iterable[tuple[str, float, float]]) -> np.ndarray:
+        """The neutral face's (478, 2) pixel landmarks where the rendered actions put them.
+
+        This is the ground truth a measurement is judged by: the smooth field moves
+        each landmark by its value there, and a closing lid moves the upper lid
+        margin down by its share of the fissure (the lower lid stays). An imposed
+        amplitude ratio is not exactly the ratio of the measures' movements: the
+        field mixes neighbouring control points differently on each side of a real face.
+        """
+        field = np.zeros((*self._grid_shape, 2), np.float32)
+        lids = {"left": 0.0, "right": 0.0}
+        for action, left, right in actions:
+            if action == LID_ACTION:
+                lids["left"] += left
+                lids["right"] += right
+                continue
+            field_left, field_right = self._basis(action)
+            field += left * field_left + right * field_right
+        # The field as rendered: the coarse grid resized to full size (pixel-centre aligned).
+        pts = self.landmarks.astype(np.float32)
+        gx = ((pts[:, 0] + 0.5) / GRID_STEP - 0.5).reshape(-1, 1)
+        gy = ((pts[:, 1] + 0.5) / GRID_STEP - 0.5).reshape(-1, 1)
+        moved = self.landmarks + cv2.remap(field, gx, gy, cv2.INTER_LINEAR,
+                                           borderMode=cv2.BORDER_REPLICATE).reshape(-1, 2)
+        for side in SIDES:
+            amount = min(lids[side], 1.0)
+            if amount <= 0:
+                continue
+            upper = self._face_pts[list(LIDS[side]["upper"])]
+            lower = self._face_pts[list(LIDS[side]["lower"])]
+            lower = lower[np.argsort(lower[:, 0])]
+            for i in LIDS[side]["upper"][1:-1]:       # the corners stay
+                x, y = self._face_pts[i]
+                drop = amount * max(float(np.interp(x, lower[:, 0], lower[:, 1])) - y, 0.0)
+                moved[i] += drop * self.iid * self._v
+        return moved
+
     def _full_size(self, field: np.ndarray) -> np.ndarray:
         h, w = self.neutral.shape[:2]
         size = (self._grid_shape[1] * GRID_STEP, self._grid_shape[0] * GRID_STEP)
