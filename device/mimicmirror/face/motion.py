@@ -36,7 +36,7 @@ from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, R
 #: Scale of the working patch: pixels per inter-iris distance.
 PATCH_IID_PX = 64.0
 #: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
-WINDOW_IID = 0.18
+WINDOW_IID = 0.15
 #: Pyramid levels: at 64 px/IID, level 2 follows movements up to about a third of an IID.
 LEVELS = 2
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
