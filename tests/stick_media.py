@@ -75,32 +75,29 @@ def loop_device(image: Path, read_only: bool = False) -> Iterator[Path]:
 @contextlib.contextmanager
 def mounted_fat(image: Path, options: str = "") -> Iterator[Path]:
     """The image loop-mounted as vfat (skips on machines whose kernel cannot mount FAT)."""
-    target = image.with_suffix(".mnt")
-    target.mkdir()
     opts = "loop" + (f",{options}" if options else "")
-    result = subprocess.run(["mount", "-t", "vfat", "-o", opts, str(image), str(target)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        target.rmdir()
-        pytest.skip(f"cannot mount FAT here ({result.stderr.strip().splitlines()[0] if result.stderr else ''})")
-    try:
+    with _mounted(["-t", "vfat", "-o", opts, str(image)], image.with_suffix(".mnt"), "cannot mount FAT here") as target:
         yield target
-    finally:
-        subprocess.run(["umount", "--lazy", str(target)], capture_output=True)
-        target.rmdir()
 
 
 @contextlib.contextmanager
 def mounted_tmpfs(folder: Path, kib: int) -> Iterator[Path]:
     """A small kernel file system, for the mounted-folder code's real ENOSPC and EROFS."""
-    folder.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(folder)],
-                            capture_output=True, text=True)
+    with _mounted(["-t", "tmpfs", "-o", f"size={kib}k", "tmpfs"], folder, "cannot mount here") as target:
+        yield target
+
+
+@contextlib.contextmanager
+def _mounted(source: list[str], target: Path, cannot: str) -> Iterator[Path]:
+    """`mount SOURCE... TARGET` on a folder made for it, unmounted and removed after; where this
+    machine cannot mount it, the test is skipped with `cannot` and the mount's first complaint."""
+    target.mkdir()
+    result = subprocess.run(["mount", *source, str(target)], capture_output=True, text=True)
     if result.returncode != 0:
-        folder.rmdir()
-        pytest.skip(f"cannot mount here ({result.stderr.strip()})")
+        target.rmdir()
+        pytest.skip(f"{cannot} ({result.stderr.strip().splitlines()[0] if result.stderr.strip() else ''})")
     try:
-        yield folder
+        yield target
     finally:
-        subprocess.run(["umount", "--lazy", str(folder)], capture_output=True)
-        folder.rmdir()
+        subprocess.run(["umount", "--lazy", str(target)], capture_output=True)
+        target.rmdir()

@@ -9,6 +9,7 @@ systemd sees.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -21,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pygame
 import pytest
@@ -482,8 +484,10 @@ SCRIPT = (4.0, 7.0, 10.0, 13.0)       # NEXT: start, greeting, instruction, (gui
 SCRIPT_S = 16.0
 
 
-def scripted_run(tmp_path: Path, name: str) -> tuple[list, list]:
-    """A scripted start of a session on the rig, with a fresh analyzer: (screens, stored rows)."""
+@contextlib.contextmanager
+def scripted(tmp_path: Path, name: str, jump: float | None = None) -> Iterator[Rig]:
+    """A scripted start of a session on a rig of its own with a fresh analyzer, run to its end;
+    with `jump`, the wall clock jumps by that many seconds mid-way. Closed after."""
     folder = tmp_path / name
     folder.mkdir()
     with Analyzer(static=False) as fresh:
@@ -491,12 +495,20 @@ def scripted_run(tmp_path: Path, name: str) -> tuple[list, list]:
         try:
             for t in SCRIPT:
                 rig.press(t)
+            if jump is not None:
+                rig.at(8.0, lambda: rig.clock.jump_wall(jump))
             rig.run(SCRIPT_S)
-            rows = [row for table in ("sessions", "reps", "exercises", "neutral_captures", "cues")
-                    for row in rig.store._conn.execute(f"SELECT * FROM {table} ORDER BY id")]
+            yield rig
         finally:
             rig.store.close()
             rig.display.close()
+
+
+def scripted_run(tmp_path: Path, name: str) -> tuple[list, list]:
+    """The scripted start of a session: (screens, stored rows)."""
+    with scripted(tmp_path, name) as rig:
+        rows = [row for table in ("sessions", "reps", "exercises", "neutral_captures", "cues")
+                for row in rig.store._conn.execute(f"SELECT * FROM {table} ORDER BY id")]
     return rig.screens, rows
 
 
@@ -576,23 +588,12 @@ def test_notices_at_the_start_are_shown_in_turn_each_until_next(tmp_path, listen
 
 def _jump_run(tmp_path: Path, name: str, jump: float) -> list:
     """The scripted start of a session, the wall clock jumping by `jump` s mid-way; rows without wall times."""
-    folder = tmp_path / name
-    folder.mkdir()
-    with Analyzer(static=False) as fresh:
-        rig = make_rig(folder, fresh, Notifier(None), fps=10)
-        try:
-            for t in SCRIPT:
-                rig.press(t)
-            rig.at(8.0, lambda: rig.clock.jump_wall(jump))
-            rig.run(SCRIPT_S)
-            conn = rig.store._conn
-            return (conn.execute("SELECT started_t, end_reason FROM sessions").fetchall()
-                    + conn.execute("SELECT t FROM neutral_captures").fetchall()
-                    + conn.execute("SELECT exercise_id, t, reps, skipped FROM exercises").fetchall()
-                    + conn.execute("SELECT exercise_id, t, hold_s, peak_left, peak_right FROM reps").fetchall())
-        finally:
-            rig.store.close()
-            rig.display.close()
+    with scripted(tmp_path, name, jump) as rig:
+        conn = rig.store._conn
+        return (conn.execute("SELECT started_t, end_reason FROM sessions").fetchall()
+                + conn.execute("SELECT t FROM neutral_captures").fetchall()
+                + conn.execute("SELECT exercise_id, t, reps, skipped FROM exercises").fetchall()
+                + conn.execute("SELECT exercise_id, t, hold_s, peak_left, peak_right FROM reps").fetchall())
 
 
 def test_a_wall_clock_jump_during_a_session_changes_no_duration(tmp_path):

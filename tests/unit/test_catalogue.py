@@ -158,12 +158,7 @@ side = "both"
 def test_a_bad_exercise_is_one_line_naming_file_exercise_and_key(tmp_path, old, new, message):
     assert BROWS in TEXT
     path = write(tmp_path, TEXT.replace(BROWS, BROWS.replace(old, new, 1)))
-    with pytest.raises(ConfigError) as err:
-        load_programme(path, "standard")
-    text = str(err.value)
-    assert "\n" not in text
-    assert text.startswith(f"{path}: ")
-    assert re.search(message, text), text
+    refused_in_one_line(path, message)
 
 
 @pytest.mark.parametrize("old, new, message", [
@@ -187,10 +182,17 @@ def test_a_bad_exercise_is_one_line_naming_file_exercise_and_key(tmp_path, old, 
 def test_a_bad_rule_or_programme_is_one_line_naming_file_table_and_key(tmp_path, old, new, message):
     assert old in TEXT
     path = write(tmp_path, TEXT.replace(old, new, 1))
+    refused_in_one_line(path, message)
+
+
+def refused_in_one_line(path: Path, message: str) -> None:
+    """Loading the programme fails with one line that starts with the file's name and says `message`."""
     with pytest.raises(ConfigError) as err:
         load_programme(path, "standard")
-    assert "\n" not in str(err.value)
-    assert re.search(message, str(err.value)), str(err.value)
+    text = str(err.value)
+    assert "\n" not in text
+    assert text.startswith(f"{path}: ")
+    assert re.search(message, text), text
 
 
 def test_a_file_that_is_not_toml_names_the_file(tmp_path):

@@ -9,6 +9,7 @@ and settings are checked byte for byte afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -90,12 +92,26 @@ def test_the_report_lands_whole_in_a_dated_folder_on_a_fat_stick(tmp_path, devic
     assert device_files(device) == before
 
 
-def test_on_a_fat_sticks_block_device_the_report_is_saved_in_place(tmp_path, device):
+@contextlib.contextmanager
+def on_its_block_device(image: Path) -> Iterator[ImageStick]:
     """What the Pi's FAT stick unit does: mtools on the partition's device node, nothing mounted."""
+    with loop_device(image) as partition:
+        yield ImageStick(partition)
+
+
+@contextlib.contextmanager
+def loop_mounted(image: Path) -> Iterator[FolderStick]:
+    """The stick mounted by the kernel, written through the mounted-folder code."""
+    with mounted_fat(image) as folder:
+        yield FolderStick(folder)
+
+
+@pytest.mark.parametrize("attach", [on_its_block_device, loop_mounted], ids=["block device", "loop-mounted"])
+def test_on_a_fat_stick_the_kernel_shows_the_report_is_saved_in_place(tmp_path, device, attach):
     stick = make_fat(tmp_path / "stick.img")
     config = load(device)
-    with loop_device(stick) as partition:
-        result = save_report(ImageStick(partition), config, config.state_path(config["store"]["path"]), DAY)
+    with attach(stick) as media:
+        result = save_report(media, config, config.state_path(config["store"]["path"]), DAY)
     assert result.kind == o.SAVED
     assert listing(stick, FOLDER) == ["report.html", "reps.csv"]
     assert fsck_clean(stick)
@@ -187,17 +203,7 @@ def test_nothing_to_report_leaves_the_stick_as_it_was(tmp_path, device):
     assert digest(stick) == before
 
 
-# -- the same on a mounted stick ----------------------------------------------------------
-
-def test_on_a_loop_mounted_fat_stick_the_report_is_saved(tmp_path, device):
-    stick = make_fat(tmp_path / "stick.img")
-    config = load(device)
-    with mounted_fat(stick) as folder:
-        result = save_report(FolderStick(folder), config, config.state_path(config["store"]["path"]), DAY)
-    assert result.kind == o.SAVED
-    assert listing(stick, FOLDER) == ["report.html", "reps.csv"]
-    assert fsck_clean(stick)
-
+# -- a mounted stick that fills up or turns read-only -------------------------------------
 
 def test_a_mounted_stick_that_fills_up_or_is_read_only_says_which(tmp_path, device):
     """The mounted-folder code meets the kernel's own ENOSPC and EROFS (on tmpfs where FAT cannot mount)."""
