@@ -31,7 +31,7 @@ PACKAGE_DIR = Path("device") / PACKAGE
 FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("words and numbers", ("__init__", "errors", "sides", "schema", "clinical", "records", "screen", "history",
                            "clock", "heard")),
-    ("the device config", ("config",)),
+    ("the device config and its words", ("config", "language")),
     ("the face and its events", ("face", "events")),
     ("the reflection on the glass", ("reflection",)),
     ("the engine", ("exercises",)),

@@ -24,6 +24,8 @@ from .schema import Field, Problems
 # project's config/ folder is a link to this one (one copy only).
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 SYSTEM_CONFIG_DIR = Path("/etc/mimicmirror")
+#: The languages with a catalogue of words (texts/<code>.toml, see language.py).
+LANGUAGES: tuple[str, ...] = tuple(sorted(p.stem for p in (DEFAULTS_DIR / "texts").glob("*.toml")))
 #: Where the installed service keeps its state (systemd StateDirectory=mimicmirror).
 SERVICE_STATE_DIR = Path("/var/lib/mimicmirror")
 
@@ -38,7 +40,7 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
                              choices=("left", "right")),
         "programme": Key(str, "standard", "which programme of exercises.toml to run"),
         "daily_sessions": Key(int, 3, "sessions a day to aim for", min=1, max=6),
-        "language": Key(str, "en", "language of everything the mirror shows and says", choices=("en",)),
+        "language": Key(str, "en", "language of everything the mirror shows and says", choices=LANGUAGES),
         "name": Key(str, "", "first name for the greeting (optional)"),
     },
     "session": {

@@ -21,12 +21,13 @@ from .config import SERVICE_STATE_DIR
 from .errors import ConfigError
 
 
-def programme_problems(config_file: str, programme_path: Path, name: object) -> list[str]:
-    """The config naming a programme the programme file lacks, then every mistake in that file."""
-    from .config import read_toml
+def programme_problems(config_file: str, programme_path: Path, name: object, language: object = "en") -> list[str]:
+    """The config naming a programme the programme file lacks, then every mistake in that file
+    (and in the words of the config's language)."""
+    from .config import LANGUAGES, read_toml
     from .exercises.catalogue import catalogue_problems
 
-    found = catalogue_problems(programme_path)
+    found = catalogue_problems(programme_path, language if language in LANGUAGES else "en")
     try:
         tables = read_toml(programme_path).get("programmes")
     except ConfigError:
@@ -45,7 +46,8 @@ def config_problems(path: Path) -> list[str]:
     data = read_toml(path)
     user = data.get("user") if isinstance(data.get("user"), dict) else {}
     return problems(data, str(path)) + programme_problems(
-        str(path), programme_path_for(path), user.get("programme", SCHEMA["user"]["programme"].default))
+        str(path), programme_path_for(path), user.get("programme", SCHEMA["user"]["programme"].default),
+        user.get("language", SCHEMA["user"]["language"].default))
 
 
 def database_path(config) -> Path:
@@ -105,7 +107,8 @@ def checked_text(answers: Mapping[str, Mapping[str, Any]], out: Path) -> str:
 
     file = str(out)
     validate(answers, file)
-    mistakes = programme_problems(file, programme_path_for(out), answers["user"]["programme"])
+    mistakes = programme_problems(file, programme_path_for(out), answers["user"]["programme"],
+                                  answers["user"]["language"])
     if mistakes:
         raise ConfigError(mistakes[0])
     text = render(answers)

@@ -104,3 +104,21 @@ def test_the_sound_log_matches_the_screens(heard):
     chimes = [s.chime for s in heard.sound_log if s.chime in ("hold", "release")]
     assert chimes == ["hold", "release"] * 2
 
+
+
+def test_in_german_with_voice_every_spoken_word_is_on_the_glass_at_that_moment(tmp_path):
+    base, scenario = eyes_closed_setup(tmp_path, "voice")
+    german = config.Config(config.validate({**{s: dict(v) for s, v in base.sections.items()},
+                                            "user": {**base["user"], "language": "de"}}),
+                           base.path, base.programme_path)
+    result = Rig(scenario, tmp_path / "out", base_config=german, screenshots=False).run()
+    screens = dict(result.heard_screens)
+    spoken = [s for s in result.sound_log if s.text]
+    assert [s.text for s in spoken if s.chime == "hold"] == ["Sanft halten"] * 2
+    assert [s.text for s in spoken if s.chime == "release"] == ["Jetzt langsam lösen"] * 2
+    for said in spoken:
+        screen = screens[said.t]
+        shown = " ".join((screen.title, *screen.lines, screen.cue, screen.sentence, screen.warning))
+        for piece in said.text.replace(".", "\n").split("\n"):
+            assert piece.strip() in shown, (said.text, shown)
+    assert len(result.played) == len({s.t for s in result.sound_log})   # one clip per step that spoke or chimed

@@ -129,8 +129,6 @@ def write(tmp_path: Path, text: str) -> Path:
 
 BROWS = """[exercises.raise_brows]
 group = "mimic"
-title = "Raise your eyebrows"
-part = "brow"
 kind = "tracked"
 moves = [{ measure = "brow_height", direction = 1, target = 0.055 }]
 reps = 5
@@ -153,6 +151,8 @@ side = "both"
     ('kind = "tracked"\nmoves', 'kind = "guided"\nmoves',
      r"\[exercises.raise_brows\] moves: not used by a guided exercise"),
     ('reps = 5', 'reps = 5\nquiet = ["cheek"]', r"\[exercises.raise_brows\] quiet: unknown quiet measure 'cheek'"),
+    ('reps = 5', 'reps = 5\ntitle = "Brows up"',
+     r"\[exercises.raise_brows\] title: the words are in the language files"),
     ('group = "mimic"', 'group = "mime"', r"\[exercises.raise_brows\] group = 'mime': must be one of"),
 ])
 def test_a_bad_exercise_is_one_line_naming_file_exercise_and_key(tmp_path, old, new, message):
@@ -172,9 +172,6 @@ def test_a_bad_exercise_is_one_line_naming_file_exercise_and_key(tmp_path, old, 
      r"\[rules\] overactivity_ratio = 'high': must be a number from 1 to 10"),
     ('start_threshold = 0.35', 'start_threshold = 0.1',
      r"\[rules\] thresholds must satisfy release_threshold < start_threshold"),
-    ('cue = "Keep your eye soft"', 'cue = "Keep your {eye} soft"',
-     r"\[quiet.eye_opening\] cue = 'Keep your \{eye\} soft': unknown placeholder \{eye\}"),
-    ('fatigue = "Good work.', 'tiredness = "Good work.', r"\[cues\] unknown key tiredness"),
     ('[flow]', '[pace]', r"unknown table \[pace\]"),
     ('exercises = [\n    "massage_mouth_to_ear", "raise_brows"', 'exercises = [\n    "massage_mouth_to_ear", "massage_mouth_to_ear", "raise_brows"',
      r"\[programmes.gentle\] exercises: an exercise is listed twice"),
@@ -206,18 +203,57 @@ def test_a_missing_file_names_the_file(tmp_path):
         load_programme(tmp_path / "nope.toml", "standard")
 
 
-def test_a_placeholder_with_a_format_spec_is_refused_at_load_not_mid_session(tmp_path):
-    import re
+def with_texts(tmp_path: Path, old: str = "", new: str = "", language: str = "en") -> Path:
+    """The shipped programme file with the shipped language files beside it, one text changed."""
+    from mimicmirror.language import TEXTS_DIR
 
-    from mimicmirror.config import defaults
-    from mimicmirror.errors import ConfigError
-    from mimicmirror.exercises.catalogue import load_catalogue
+    (tmp_path / "texts").mkdir()
+    for lang in TEXTS_DIR.glob("*.toml"):
+        text = lang.read_text()
+        if lang.stem == language and old:
+            assert old in text
+            text = text.replace(old, new, 1)
+        (tmp_path / "texts" / lang.name).write_text(text)
+    return write(tmp_path, TEXT)
 
-    text = defaults().programme_path.read_text().replace('relax = "Relax"', 'relax = "Relax {side:d}"')
-    bad = tmp_path / "exercises.toml"
-    bad.write_text(text)
-    with pytest.raises(ConfigError, match=re.escape("write the placeholder plainly, as {side}")):
-        load_catalogue(bad)
+
+@pytest.mark.parametrize("old, new, message", [
+    ('relax = "Relax"', 'relax = "Relax {side:d}"', "write the placeholder plainly, as {side}"),
+    ('eye_opening = "Keep your eye soft"', 'eye_opening = "Keep your {eye} soft"',
+     "unknown placeholder {eye}"),
+    ('fatigue = "Good work.', 'tiredness = "Good work.', "[cues] unknown key tiredness"),
+    ('part = "brow"', 'part = "{side} brow"', "[exercises.raise_brows] part = '{side} brow': unknown placeholder"),
+])
+def test_a_bad_text_is_refused_at_load_in_one_line_naming_the_language_file(tmp_path, old, new, message):
+    path = with_texts(tmp_path, old, new)
+    with pytest.raises(ConfigError) as err:
+        load_catalogue(path)
+    assert "\n" not in str(err.value) and str(err.value).startswith(str(tmp_path / "texts" / "en.toml"))
+    assert message in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('hold = "Sanft halten"\n', '', "[cues] hold is missing"),
+    ('one_side_first = "Zuerst {side}."', 'one_side_first = "Zuerst die schwache Seite."',
+     "[screen] one_side_first = 'Zuerst die schwache Seite.': placeholders must be {side}, as in en.toml"),
+    ('[exercises.close_eyes]\ntitle = "Augen schließen"\n', '[exercises.close_eyes]\n',
+     "[exercises.close_eyes] title is missing"),
+])
+def test_a_missing_or_half_translated_text_is_one_line_at_load(tmp_path, old, new, message):
+    path = with_texts(tmp_path, old, new, language="de")
+    with pytest.raises(ConfigError) as err:
+        load_catalogue(path, "de")
+    assert "\n" not in str(err.value) and str(err.value).startswith(str(tmp_path / "texts" / "de.toml"))
+    assert message in str(err.value), str(err.value)
+
+
+def test_the_words_come_from_the_users_language(tmp_path):
+    german = load_programme(SHIPPED, "standard", "de")
+    english = load_programme(SHIPPED, "standard", "en")
+    assert german.cues["hold"] == "Sanft halten" and english.cues["hold"] == "Hold it gently"
+    assert [e.id for e in german.exercises] == [e.id for e in english.exercises]
+    assert german.exercises[0].title != english.exercises[0].title
+    assert german.quiet["eye_opening"].cue == "Das Auge locker lassen"
 
 
 def test_a_programme_entry_that_is_not_an_id_is_one_line(tmp_path):

@@ -106,7 +106,7 @@ def test_every_mistake_in_both_files_is_listed_not_only_the_first(tmp_path):
     text = (config.DEFAULTS_DIR / "exercises.toml").read_text()
     for old, new in (("[exercises.frown]\n", "[exercises.frown]\nrepetitions = 3\n"),
                      ("overactivity_ratio = 1.5", "overactivity_ratio = 20"),
-                     ('cue = "Keep your eye soft"', 'cue = "Keep your {eye} soft"')):
+                     ('min_seconds = 0.5               # longer than a blink', 'min_seconds = 99')):
         assert old in text
         text = text.replace(old, new, 1)
     programme.write_text(text)
@@ -116,7 +116,6 @@ def test_every_mistake_in_both_files_is_listed_not_only_the_first(tmp_path):
     assert lines[:2] == [f"{cfg}: [user] daily_sessions = 9: must be a whole number from 1 to 6",
                          f"{cfg}: [session] max_minutes = 40: must be a number from 2 to 30"]
     assert lines[2] == f"{programme}: [rules] overactivity_ratio = 20: must be a number from 1 to 10"
-    assert lines[3].startswith(f"{programme}: [quiet.eye_opening] cue = 'Keep your {{eye}} soft': "
-                               "unknown placeholder {eye}")
+    assert lines[3].startswith(f"{programme}: [quiet.eye_opening] min_seconds = 99: must be a number")
     assert lines[4].startswith(f"{programme}: [exercises.frown] unknown key repetitions")
     assert lines[5:] == ["5 problems found"]

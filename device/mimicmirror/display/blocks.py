@@ -102,6 +102,13 @@ class Text:
                 lines = text_cache.wrap(self.text, size, width)
             if len(lines) <= goal:
                 break
+        # Still too long (a language with longer words, a long cue in half a line): smaller, down to
+        # the smallest readable size, rather than cut a word off.
+        least = min(size, self.painter.theme.min_text_px)
+        while size > least and (self.max_lines and len(lines) > self.max_lines
+                                or any(text_cache.width(line, size) > width for line in lines)):
+            size = max(least, round(size * 0.93))
+            lines = text_cache.wrap(self.text, size, width)
         if self.max_lines and len(lines) > self.max_lines:
             lines = lines[:self.max_lines]
             while lines[-1] and text_cache.width(lines[-1] + "…", size) > width:

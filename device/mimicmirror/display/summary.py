@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Mapping
 
 import pygame
 
@@ -48,7 +49,7 @@ def _rows(p: Painter, s: Screen, top: int, bottom: int) -> None:
         rect = pygame.Rect(area.x + col * (col_w + gap), round(area.y + r * row_h), col_w, round(row_h))
         draw_row(p, rect, row, full, size)
     if len(shown) < n:
-        more = p.text.render(f"and {n - len(shown)} more", floor, t.dim)
+        more = p.text.render(t.words["more_rows"].format(n=n - len(shown)), floor, t.dim)
         p.surface.blit(more, more.get_rect(midbottom=(area.centerx, area.bottom)))
 
 
@@ -61,14 +62,14 @@ def _result(p: Painter, s: Screen, top: int, bottom: int) -> None:
     t, row = p.theme, s.rows[0]
     width = p.w - 2 * p.margin_x
     label, body = p.px(t.label), p.px(t.body)
-    blocks: list = [Text(p, "symmetry today", label, t.dim),
+    blocks: list = [Text(p, t.words["symmetry_today"], label, t.dim),
                      Text(p, percent(row.symmetry), p.px(t.title * 1.4), t.good),
                      _Bar(p, row, round(min(width * 0.8, p.h)), max(14, body // 3))]
-    history = _comparison(row, words=True)
+    history = _comparison(row, t.words, spelled_out=True)
     if history:
         blocks += [Gap(body // 2), Text(p, history, body, t.soft, max_lines=3)]
     if len(row.trend) > 1:
-        blocks += [Gap(body // 2), Text(p, f"the last {len(row.trend)} days", label, t.dim),
+        blocks += [Gap(body // 2), Text(p, t.words["last_days"].format(n=len(row.trend)), label, t.dim),
                    _Spark(p, row.trend, round(min(width * 0.8, p.h)), round(body * 1.6))]
     height = sum(b.height(width) for b in blocks)
     y = top + max(0, (bottom - top - height) // 2)
@@ -116,7 +117,9 @@ def draw_row(p: Painter, rect: pygame.Rect, row: SummaryRow, full: bool, size: i
     small = max(t.min_text_px, round(size * 0.8))
     line_h = p.text.line_height(size)
     measured = row.symmetry is not None and not row.skipped
-    note = "skipped" if row.skipped else (f"{row.reps} rep{'s' if row.reps != 1 else ''}" if row.reps else "done")
+    words = t.words
+    note = words["skipped"] if row.skipped else (
+        words["one_rep" if row.reps == 1 else "reps"].format(n=row.reps) if row.reps else words["done"])
     note_img = p.text.render(note, size if full else small, t.soft if measured and full else t.dim)
     title = Text(p, row.title, size, t.dim if row.skipped else t.text, align="left", min_scale=1.0,
                  max_lines=1 if full or rect.height < 2.4 * line_h else 2)
@@ -149,26 +152,27 @@ def draw_row(p: Painter, rect: pygame.Rect, row: SummaryRow, full: bool, size: i
         spark = pygame.Rect(0, 0, spark_w, round(line_h * 0.75))
         spark.midright = (rect.right, cy)
         widgets.sparkline(p.surface, spark, row.trend, t)
-    words = _comparison(row) if full else ""
-    if words:
-        Text(p, words, small, t.dim, max_lines=1, align="left").draw(
+    history = _comparison(row, t.words) if full else ""
+    if history:
+        Text(p, history, small, t.dim, max_lines=1, align="left").draw(
             p.surface, rect.x, y + line_h + round(line_h * 0.1), rect.width)
 
 
-def _comparison(row: SummaryRow, words: bool = False) -> str:
+def _comparison(row: SummaryRow, words: Mapping[str, str], spelled_out: bool = False) -> str:
     """The row's history in words: the 7- and 28-day means, and the affected side against
-    week one; `words` spells it out for a screen with room."""
+    week one; `spelled_out` for a screen with room."""
     parts = []
+    mean = words["last_days_mean" if spelled_out else "days_mean"]
     if row.symmetry_7d is not None:
-        parts.append(f"{'last ' if words else ''}7 days {percent(row.symmetry_7d)}")
+        parts.append(mean.format(n=7, percent=percent(row.symmetry_7d)))
     if row.symmetry_28d is not None:
-        parts.append(f"{'last ' if words else ''}28 days {percent(row.symmetry_28d)}")
+        parts.append(mean.format(n=28, percent=percent(row.symmetry_28d)))
     line = " · ".join(parts)
     if row.affected_movement is not None and row.affected_first_week:
         change = row.affected_movement / row.affected_first_week - 1
-        more = "more" if change >= 0 else "less"
-        if words:
-            line += f"\nThe affected side moved {percent(abs(change))} {more} than in week 1"
+        if spelled_out:
+            line += "\n" + words["week1_more" if change >= 0 else "week1_less"].format(percent=percent(abs(change)))
         else:
-            line += f" · weak side {'+' if change >= 0 else '−'}{percent(abs(change))} vs week 1"
+            signed = f"{'+' if change >= 0 else '−'}{percent(abs(change))}"
+            line += " · " + words["week1_short"].format(change=signed)
     return line.strip(" ·\n")

@@ -9,7 +9,7 @@ narrow portrait screens, so titles stay big without running off the sides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from ..screen import Phase
@@ -74,15 +74,32 @@ class Theme:
     # how many rendered strings the text cache keeps
     text_cache_size: int = 384
 
-    # phrases the display adds itself
+    # phrases the display adds itself (English here; `in_language` puts a catalogue's in)
     side_names: Mapping[str, str] = field(default_factory=lambda: {"left": "LEFT", "right": "RIGHT"})
     affected_label: str = "affected"
     phase_words: Mapping[Phase, str] = field(default_factory=lambda: {
         Phase.REST: "Rest", Phase.MOVE: "Move", Phase.HOLD: "Hold", Phase.RELEASE: "Let go"})
+    words: Mapping[str, str] = field(default_factory=lambda: dict(ENGLISH_WORDS))
+
+    def in_language(self, display: Mapping[str, str]) -> "Theme":
+        """This theme with a language catalogue's [display] words (language.py)."""
+        return replace(self, side_names={"left": display["left"], "right": display["right"]},
+                       affected_label=display["affected"],
+                       phase_words={p: display[p.value] for p in Phase}, words=dict(display))
 
     def unit(self, width: int, height: int) -> float:
         """The length every text size is a fraction of."""
         return min(height, width * self.unit_max_widths)
 
+
+#: The words the results draw, as in texts/en.toml [display] (the same keys in every language).
+ENGLISH_WORDS: Mapping[str, str] = {
+    "symmetry_today": "symmetry today", "last_days": "the last {n} days", "more_rows": "and {n} more",
+    "skipped": "skipped", "done": "done", "one_rep": "{n} rep", "reps": "{n} reps",
+    "days_mean": "{n} days {percent}", "last_days_mean": "last {n} days {percent}",
+    "week1_more": "The affected side moved {percent} more than in week 1",
+    "week1_less": "The affected side moved {percent} less than in week 1",
+    "week1_short": "weak side {change} vs week 1",
+}
 
 MIRROR = Theme()

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from ..config import read_toml
 from ..errors import ConfigError
+from ..language import REFERENCE, Language, load_language, texts_dir_for
 from ..face.measures import UNITS
 from ..schema import Problems
 from ..sides import Side, other
@@ -127,6 +128,7 @@ class Catalogue:
     cues: Mapping[str, str]
     exercises: Mapping[str, Exercise]
     programmes: Mapping[str, "Programme"]
+    language: Any = None     # language.Language: the words the exercises and cues came from
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ class Programme:
     cues: Mapping[str, str]
     #: one line saying who the programme is for (shown in the settings menu)
     for_whom: str = ""
+    #: the words of the frame and the names of the sides (exercises and cues carry their own)
+    language: Language | None = None
 
     @property
     def tracked(self) -> bool:
@@ -278,13 +282,52 @@ def _programme(found: Problems, name: str, data: Any, catalogue: Catalogue,
         return None
     return Programme(name=name, title=raw["title"], path=catalogue.path, exercises=exercises,
                      rules=catalogue.rules, flow=catalogue.flow, quiet=catalogue.quiet,
-                     cues=catalogue.cues, for_whom=raw["for_whom"])
+                     cues=catalogue.cues, for_whom=raw["for_whom"], language=catalogue.language)
 
 
-def _catalogue(path: Path) -> tuple[Catalogue, Problems]:
-    """The whole programme file, checked to the end: what is right, and every mistake."""
+#: An exercise's words: they come from the language catalogue (texts/<language>.toml).
+TEXT_KEYS = ("title", "part", "cues", "assist", "caution", "passage")
+
+
+def _with_words(found: Problems, data: dict[str, Any], lang: Language) -> None:
+    """Put the language's words into the programme's tables, where the fields check them."""
+    exercises = data.get("exercises") if isinstance(data.get("exercises"), dict) else {}
+    for eid, table in exercises.items():
+        if not isinstance(table, dict):
+            continue
+        for key in TEXT_KEYS:
+            if key in table:
+                found.add(f"exercises.{eid}", f"{key}: the words are in the language files "
+                                              f"(texts/{REFERENCE}.toml and the others, [exercises.{eid}])")
+        words = lang.exercises.get(eid)
+        if words is None:
+            found.add(None, f"[exercises.{eid}] has no words in {lang.path}")
+            words = lang.exercises[next(iter(lang.exercises))]
+        table.update({k: list(v) if isinstance(v, tuple) else v for k, v in vars(words).items() if v != ""})
+    if "cues" in data:
+        found.add(None, f"[cues]: the cue words are in the language files (texts/{REFERENCE}.toml, [cues])")
+    for key in lang.cues:
+        if key not in CUE_IDS:
+            raise ConfigError(f"{lang.path}: [cues] unknown key {key} (known: {', '.join(CUE_IDS)})")
+    for key in CUE_IDS:
+        if key not in lang.cues:
+            raise ConfigError(f"{lang.path}: [cues] {key} is missing")
+    data["cues"] = dict(lang.cues)
+    quiet = data.get("quiet") if isinstance(data.get("quiet"), dict) else {}
+    for name, table in quiet.items():
+        if isinstance(table, dict):
+            if "cue" in table:
+                found.add(f"quiet.{name}", f"cue: the words are in the language files (texts/{REFERENCE}.toml, [quiet])")
+            if name in lang.quiet:
+                table["cue"] = lang.quiet[name]
+
+
+def _catalogue(path: Path, language: str = REFERENCE) -> tuple[Catalogue, Problems]:
+    """The whole programme file in `language`, checked to the end: what is right, and every mistake."""
     found = Problems(path)
     data = read_toml(path)
+    lang = load_language(language, texts_dir_for(path))
+    _with_words(found, data, lang)
     found.tables(data, TOP_LEVEL)
     for key in ("exercises", "programmes"):
         if not isinstance(data.get(key), dict) or not data[key]:
@@ -303,7 +346,7 @@ def _catalogue(path: Path) -> tuple[Catalogue, Problems]:
             exercises[eid] = exercise
     quiet_ok = {name: rule for name, rule in quiet.items() if rule is not None}
     cat = Catalogue(path, rules, flow, MappingProxyType(quiet_ok), MappingProxyType(cues),
-                    MappingProxyType(exercises), MappingProxyType({}))
+                    MappingProxyType(exercises), MappingProxyType({}), lang)
     programme_tables = data.get("programmes") if isinstance(data.get("programmes"), dict) else {}
     programmes = {}
     for name, table in programme_tables.items():
@@ -313,24 +356,24 @@ def _catalogue(path: Path) -> tuple[Catalogue, Problems]:
     return replace(cat, programmes=MappingProxyType(programmes)), found
 
 
-def catalogue_problems(path: Path | str) -> list[str]:
-    """Every mistake in the programme file, one line each (an unreadable file is one line)."""
+def catalogue_problems(path: Path | str, language: str = REFERENCE) -> list[str]:
+    """Every mistake in the programme file (and its words), one line each."""
     try:
-        return _catalogue(Path(path))[1].lines
+        return _catalogue(Path(path), language)[1].lines
     except ConfigError as e:
         return list(e.problems)
 
 
-def load_catalogue(path: Path | str) -> Catalogue:
-    """Read and validate the whole programme file; the first mistake is raised."""
-    cat, found = _catalogue(Path(path))
+def load_catalogue(path: Path | str, language: str = REFERENCE) -> Catalogue:
+    """Read and validate the whole programme file, in `language`; the first mistake is raised."""
+    cat, found = _catalogue(Path(path), language)
     found.raise_first()
     return cat
 
 
-def load_programme(path: Path | str, name: str) -> Programme:
-    """The named programme from the file; a one-line ConfigError when anything is wrong."""
-    cat = load_catalogue(path)
+def load_programme(path: Path | str, name: str, language: str = REFERENCE) -> Programme:
+    """The named programme from the file, in `language`; a one-line ConfigError when anything is wrong."""
+    cat = load_catalogue(path, language)
     if name not in cat.programmes:
         raise ConfigError(f"{cat.path}: no programme {name!r} (known: {', '.join(cat.programmes)})")
     return cat.programmes[name]

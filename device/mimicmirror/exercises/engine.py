@@ -24,6 +24,7 @@ from ..config import Config
 from ..events import ButtonEvent, ButtonName, CameraEvent, Event, FrameEvent
 from ..face.types import FrameAnalysis, Measures
 from ..history import History
+from ..language import REFERENCE, load_language
 from ..records import CueGiven
 from ..screen import Screen
 from ..sides import Side, other
@@ -79,6 +80,8 @@ class Engine(Handlers, SettingsHandlers):
     def reconfigure(self, programme: Programme, config: Config) -> None:
         """Take (new) settings: at start, and after the settings menu saved them (never in a session)."""
         self.programme = programme
+        # the words of the frame (headings, footers, sentences) in the programme's language
+        self.words = (programme.language or load_language(REFERENCE)).words
         self.rules = programme.rules
         self.flow = programme.flow
         self.affected: Side = config["user"]["affected_side"]
@@ -92,13 +95,14 @@ class Engine(Handlers, SettingsHandlers):
         self.blank_after_s = float(config["idle"]["blank_after_seconds"])
         self.settings_now = {s: dict(v) for s, v in config.sections.items()}
         self.hearing = Hearing({**{self.cue_text(c): c for c in programme.cues},
-                                **{q.cue.format(side=self.affected, strong=self.strong): "synkinesis"
+                                **{q.cue.format(side=self.say(self.affected), strong=self.say(self.strong)): "synkinesis"
                                    for q in programme.quiet.values()}})
 
     def spoken_texts(self) -> tuple[str, ...]:
         """What the mirror may say mid-repetition (the coaching cues, each exercise's first line),
         to render before it is first needed; everything else is rendered when first said."""
-        quiet = (q.cue.format(side=self.affected, strong=self.strong) for q in self.programme.quiet.values())
+        quiet = (q.cue.format(side=self.say(self.affected), strong=self.say(self.strong))
+                 for q in self.programme.quiet.values())
         first_lines = (self.fmt(e.cues[0]) for e in self.programme.exercises)
         texts = (*(self.cue_text(c) for c in self.programme.cues), *quiet, *first_lines)
         return tuple(dict.fromkeys(t for t in texts if t))
@@ -152,10 +156,14 @@ class Engine(Handlers, SettingsHandlers):
         return (self.index + 1, len(self.programme.exercises)) if self.spec.in_exercise else None
 
     def cue_text(self, cue_id: str) -> str:
-        return self.programme.cues[cue_id].format(side=self.affected, strong=self.strong)
+        return self.programme.cues[cue_id].format(side=self.say(self.affected), strong=self.say(self.strong))
 
     def fmt(self, text: str) -> str:
-        return text.format(side=self.affected, other=self.strong)
+        return text.format(side=self.say(self.affected), other=self.say(self.strong))
+
+    def say(self, side: Side) -> str:
+        """A side in the user's language ("left", "links")."""
+        return self.programme.language.side(side) if self.programme.language is not None else side
 
     # ------------------------------------------------------------------ the table at work
 

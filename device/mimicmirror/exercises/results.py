@@ -9,13 +9,12 @@ reps suggest the palsy is on the other side than the one configured.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from ..clinical import named_weaker, percent
 from ..history import History
 from ..screen import SummaryRow
 from ..sides import Side, other
-from . import texts
 from .catalogue import Exercise, Rules
 
 
@@ -44,8 +43,9 @@ def summary_row(ex: Exercise, title: str, result: ExerciseResult, history: Histo
                       skipped=result.skipped)
 
 
-def exercise_sentence(result: ExerciseResult, rules: Rules) -> str:
-    """Whether the sides moved evenly in this exercise, in one sentence."""
+def exercise_sentence(result: ExerciseResult, rules: Rules, texts: Any, say: Callable[[Side], str]) -> str:
+    """Whether the sides moved evenly in this exercise, in one sentence (`texts`: the language's
+    words, `say`: a side in that language)."""
     if result.skipped:
         return texts.EXERCISE_SENTENCE_SKIPPED
     if result.symmetry is None or result.weaker is None:
@@ -53,11 +53,12 @@ def exercise_sentence(result: ExerciseResult, rules: Rules) -> str:
     weaker = named_weaker(result.symmetry, result.weaker, rules.even_from)
     if weaker is None:
         return texts.EXERCISE_SENTENCE_EVEN
-    return texts.EXERCISE_SENTENCE_SIDES.format(weaker=weaker, stronger=other(weaker),
+    return texts.EXERCISE_SENTENCE_SIDES.format(weaker=say(weaker), stronger=say(other(weaker)),
                                                 percent=percent(result.symmetry))
 
 
-def side_check(results: Mapping[str, ExerciseResult], affected: Side, rules: Rules) -> str:
+def side_check(results: Mapping[str, ExerciseResult], affected: Side, rules: Rules, texts: Any,
+               say: Callable[[Side], str]) -> str:
     """A gentle hint when today's reps suggest the palsy is on the other side."""
     uneven = [r.weaker for r in results.values()
               if not r.skipped and r.weaker is not None and r.symmetry is not None
@@ -67,11 +68,12 @@ def side_check(results: Mapping[str, ExerciseResult], affected: Side, rules: Rul
     unaffected = other(affected)
     if uneven.count(unaffected) / len(uneven) < rules.side_check_share:
         return ""
-    return texts.SIDE_CHECK.format(side=unaffected)
+    return texts.SIDE_CHECK.format(side=say(unaffected))
 
 
 def session_sentence(results: Mapping[str, ExerciseResult], exercises: Mapping[str, Exercise],
-                     history: History, affected: Side, rules: Rules) -> str:
+                     history: History, affected: Side, rules: Rules, texts: Any,
+                     say: Callable[[Side], str]) -> str:
     """One plain sentence: the clearest gain of the affected side over last week."""
     done = {eid: r for eid, r in results.items() if not r.skipped}
     if not done:
@@ -87,5 +89,5 @@ def session_sentence(results: Mapping[str, ExerciseResult], exercises: Mapping[s
         if gain >= rules.better_from and (best is None or gain > best[0]):
             best = (gain, eid)
     if best is not None:
-        return texts.SESSION_SENTENCE_BETTER.format(side=affected, part=exercises[best[1]].part)
-    return texts.SESSION_SENTENCE_KEPT.format(side=affected) if compared else texts.SESSION_SENTENCE_FIRST
+        return texts.SESSION_SENTENCE_BETTER.format(side=say(affected), part=exercises[best[1]].part)
+    return texts.SESSION_SENTENCE_KEPT.format(side=say(affected)) if compared else texts.SESSION_SENTENCE_FIRST

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..screen import Phase, Screen, ScreenKind, SideBar
 from ..sides import SIDES, Side
-from . import texts
 from .reps import EPS
 from .results import exercise_sentence, session_sentence, side_check, summary_row
 
@@ -25,46 +24,46 @@ def idle(e: Engine) -> Screen:
 
 
 def attract(e: Engine) -> Screen:
-    return Screen(ScreenKind.ATTRACT, title=texts.ATTRACT_TITLE, lines=texts.ATTRACT_LINES,
-                  footer=texts.FOOTERS[ScreenKind.ATTRACT])
+    return Screen(ScreenKind.ATTRACT, title=e.words.ATTRACT_TITLE, lines=e.words.ATTRACT_LINES,
+                  footer=e.words.FOOTERS[ScreenKind.ATTRACT])
 
 
 def camera(e: Engine) -> Screen:
     """The camera is away: a calm notice, and how to end the session if one is running."""
-    lines = texts.CAMERA_LINES.get(e.timing.camera or "", texts.CAMERA_LINES[""])
+    lines = e.words.CAMERA_LINES.get(e.timing.camera or "", e.words.CAMERA_LINES[""])
     if e.in_session:
-        lines = (*lines, texts.CAMERA_IN_SESSION)
-    footer = texts.FOOTERS["camera_in_session" if e.in_session else "camera_idle"]
-    return Screen(ScreenKind.NOTICE, title=texts.CAMERA_TITLE, lines=lines, footer=footer)
+        lines = (*lines, e.words.CAMERA_IN_SESSION)
+    footer = e.words.FOOTERS["camera_in_session" if e.in_session else "camera_idle"]
+    return Screen(ScreenKind.NOTICE, title=e.words.CAMERA_TITLE, lines=lines, footer=footer)
 
 
 def paused(e: Engine) -> Screen:
-    lines = texts.PAUSED_BY_BUTTON if e.timing.paused == "button" else texts.PAUSED_NO_FACE
-    return Screen(ScreenKind.PAUSED, title=texts.PAUSED_TITLE, lines=lines,
-                  progress=e.progress(), footer=texts.FOOTERS[ScreenKind.PAUSED])
+    lines = e.words.PAUSED_BY_BUTTON if e.timing.paused == "button" else e.words.PAUSED_NO_FACE
+    return Screen(ScreenKind.PAUSED, title=e.words.PAUSED_TITLE, lines=lines,
+                  progress=e.progress(), footer=e.words.FOOTERS[ScreenKind.PAUSED])
 
 
 def greeting(e: Engine) -> Screen:
     k = e.history.sessions_today + e.sessions_since_history + 1
-    lines = [texts.SESSION_OF.format(k=k, n=e.daily) if k <= e.daily
-             else texts.SESSION_EXTRA.format(k=k)]
+    lines = [e.words.SESSION_OF.format(k=k, n=e.daily) if k <= e.daily
+             else e.words.SESSION_EXTRA.format(k=k)]
     done = e.history.sessions_yesterday
     if done is not None and done < e.daily:
-        lines.append(texts.YESTERDAY_SHORT.format(done=done, n=e.daily))
-    lines.append(texts.SMALL_AND_SLOW)
-    title = texts.GREETING_TITLE_NAMED.format(name=e.name) if e.name else texts.GREETING_TITLE
+        lines.append(e.words.YESTERDAY_SHORT.format(done=done, n=e.daily))
+    lines.append(e.words.SMALL_AND_SLOW)
+    title = e.words.GREETING_TITLE_NAMED.format(name=e.name) if e.name else e.words.GREETING_TITLE
     return Screen(ScreenKind.GREETING, title=title, lines=tuple(lines), warning=e.cue_text("stop"),
                   countdown=e.timing.left(e.flow.greeting_seconds),
                   countdown_total=e.flow.greeting_seconds,
-                  footer=texts.FOOTERS[ScreenKind.GREETING])
+                  footer=e.words.FOOTERS[ScreenKind.GREETING])
 
 
 def neutral(e: Engine) -> Screen:
     cap = e.neutral_capture
-    return Screen(ScreenKind.NEUTRAL, title=texts.NEUTRAL_TITLE, lines=texts.NEUTRAL_LINES,
-                  cue=texts.KEEP_STILL if cap.retries else "", warning=e.warning,
+    return Screen(ScreenKind.NEUTRAL, title=e.words.NEUTRAL_TITLE, lines=e.words.NEUTRAL_LINES,
+                  cue=e.words.KEEP_STILL if cap.retries else "", warning=e.warning,
                   countdown=round(max(0.0, e.neutral_s - cap.span), 2),
-                  countdown_total=e.neutral_s, footer=texts.FOOTERS[ScreenKind.NEUTRAL])
+                  countdown_total=e.neutral_s, footer=e.words.FOOTERS[ScreenKind.NEUTRAL])
 
 
 def _side_line(e: Engine) -> tuple[str, ...]:
@@ -72,23 +71,23 @@ def _side_line(e: Engine) -> tuple[str, ...]:
     if run.side is None:
         return ()
     if len(run.sides) == 1:
-        return (texts.ONE_SIDE_ONLY.format(side=run.side),)
-    template = texts.ONE_SIDE_FIRST if run.index == 0 else texts.ONE_SIDE_NOW
-    return (template.format(side=run.side),)
+        return (e.words.ONE_SIDE_ONLY.format(side=e.say(run.side)),)
+    template = e.words.ONE_SIDE_FIRST if run.index == 0 else e.words.ONE_SIDE_NOW
+    return (template.format(side=e.say(run.side)),)
 
 
 def instruction(e: Engine) -> Screen:
     ex = e.exercise
     lines = [*_side_line(e), *(e.fmt(c) for c in ex.cues)]
     if ex.assist:
-        lines.append(texts.ASSIST.format(assist=e.fmt(ex.assist)))
+        lines.append(e.words.ASSIST.format(assist=e.fmt(ex.assist)))
     return Screen(ScreenKind.INSTRUCTION, title=e.fmt(ex.title), lines=tuple(lines),
                   cue=e.cue.text if e.cue.showing else "", cue_side=e.run.side,
                   warning=e.fmt(ex.caution) or e.cue_text("stop"),
                   countdown=e.timing.left(e.flow.instruction_seconds),
                   countdown_total=e.flow.instruction_seconds,
                   reps_target=ex.reps, progress=e.progress(),
-                  footer=texts.FOOTERS[ScreenKind.INSTRUCTION])
+                  footer=e.words.FOOTERS[ScreenKind.INSTRUCTION])
 
 
 def _phase_cue(e: Engine) -> tuple[str, Side | None]:
@@ -130,7 +129,7 @@ def practice(e: Engine) -> Screen:
                   countdown=round(cycle.hold_left, 2) if holding else None,
                   countdown_total=ex.hold_seconds if holding else None,
                   rep=e.run.set_reps, reps_target=ex.reps, bars=_bars(e),
-                  progress=e.progress(), footer=texts.FOOTERS[ScreenKind.PRACTICE])
+                  progress=e.progress(), footer=e.words.FOOTERS[ScreenKind.PRACTICE])
 
 
 def guided(e: Engine) -> Screen:
@@ -139,14 +138,14 @@ def guided(e: Engine) -> Screen:
                   lines=tuple(e.fmt(c) for c in ex.cues), passage=ex.passage,
                   warning=e.fmt(ex.caution), countdown=e.timing.left(ex.seconds),
                   countdown_total=ex.seconds, progress=e.progress(),
-                  footer=texts.FOOTERS[ScreenKind.GUIDED])
+                  footer=e.words.FOOTERS[ScreenKind.GUIDED])
 
 
 def rest_break(e: Engine) -> Screen:
-    return Screen(ScreenKind.NOTICE, title=texts.BREAK_TITLE, lines=(e.cue_text("break"),),
+    return Screen(ScreenKind.NOTICE, title=e.words.BREAK_TITLE, lines=(e.cue_text("break"),),
                   cue_side=e.strong, countdown=e.timing.left(e.rules.break_seconds),
                   countdown_total=e.rules.break_seconds, progress=e.progress(),
-                  footer=texts.FOOTERS["break"])
+                  footer=e.words.FOOTERS["break"])
 
 
 def exercise_summary(e: Engine) -> Screen:
@@ -154,10 +153,10 @@ def exercise_summary(e: Engine) -> Screen:
     result = e.results[ex.id]
     return Screen(ScreenKind.EXERCISE_SUMMARY, title=e.fmt(ex.title),
                   rows=(summary_row(ex, e.fmt(ex.title), result, e.history),),
-                  sentence=exercise_sentence(result, e.rules),
+                  sentence=exercise_sentence(result, e.rules, e.words, e.say),
                   cue=e.cue.text, cue_side=e.cue.side, rep=result.reps,
                   reps_target=ex.reps * len(e.run.sides), progress=e.progress(),
-                  footer=texts.FOOTERS[ScreenKind.EXERCISE_SUMMARY])
+                  footer=e.words.FOOTERS[ScreenKind.EXERCISE_SUMMARY])
 
 
 def session_summary(e: Engine) -> Screen:
@@ -165,7 +164,8 @@ def session_summary(e: Engine) -> Screen:
     rows = tuple(summary_row(by_id[eid], e.fmt(by_id[eid].title), r, e.history)
                  for eid, r in e.results.items())
     return Screen(ScreenKind.SESSION_SUMMARY,
-                  title=texts.SUMMARY_TITLE_BY_REASON.get(e.end_reason, texts.SUMMARY_TITLE),
-                  rows=rows, sentence=session_sentence(e.results, by_id, e.history, e.affected, e.rules),
-                  warning=side_check(e.results, e.affected, e.rules),
-                  footer=texts.FOOTERS[ScreenKind.SESSION_SUMMARY])
+                  title=e.words.SUMMARY_TITLE_BY_REASON.get(e.end_reason, e.words.SUMMARY_TITLE),
+                  rows=rows,
+                  sentence=session_sentence(e.results, by_id, e.history, e.affected, e.rules, e.words, e.say),
+                  warning=side_check(e.results, e.affected, e.rules, e.words, e.say),
+                  footer=e.words.FOOTERS[ScreenKind.SESSION_SUMMARY])

@@ -149,13 +149,19 @@ class Caregiving:
             return
         try:
             config = load(path)
-            programme = load_programme(config.programme_path, config["user"]["programme"])
+            programme = load_programme(config.programme_path, config["user"]["programme"],
+                                       config["user"]["language"])
         except UserError as e:
             log.error("new settings not used: %s", e)
             return
         self.config = config
         self._affected = config["user"]["affected_side"]
         self.engine.reconfigure(programme, config)
+        if getattr(self.display, "theme", None) is not None and programme.language is not None:
+            self.display.theme = self.display.theme.in_language(programme.language.display)
+        if self.sound is not None:
+            from ..sound import retune
+            retune(self.sound, config["sound"], config["user"]["language"])
         self._refresh_history()
 
     def _session_running(self, running: bool) -> None:

@@ -48,9 +48,12 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
         if store is None:
             from ..store.db import Store as SqliteStore
             store = own(SqliteStore.open(config.state_path(config["store"]["path"])))
+        from ..exercises.catalogue import load_catalogue, load_programme
+        programme = load_programme(config.programme_path, config["user"]["programme"], config["user"]["language"])
         if display is None:
             from ..display.renderer import open_display
-            display = own(open_display(config["display"]))
+            from ..display.theme import MIRROR
+            display = own(open_display(config["display"], theme=MIRROR.in_language(programme.language.display)))
         if buttons is None:
             from ..controls.buttons import open_buttons
             buttons = own(open_buttons(config["buttons"], clock, display=display))
@@ -60,10 +63,8 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             analyzer = own(MeshAnalyzer(static=False))
         if notifier is None:
             notifier = own(Notifier.from_env())
-        from ..exercises.catalogue import load_catalogue, load_programme
         from ..exercises.engine import Engine
         from ..exercises.settings_menu import MenuChoices, ProgrammeChoice
-        programme = load_programme(config.programme_path, config["user"]["programme"])
         choices = MenuChoices.from_schema(tuple(ProgrammeChoice(name, p.title, p.for_whom) for name, p in
                                                 load_catalogue(config.programme_path).programmes.items()))
         choices = dataclasses.replace(choices, line_up=bool(config["mirror"]["place_cues"]))

@@ -158,6 +158,7 @@ class Rig:
         from ..camera.picamera import PicameraSource
         from ..controls.buttons import GpioButtons
         from ..display.renderer import open_display
+        from ..display.theme import MIRROR
         from ..exercises.catalogue import load_programme
         from ..service import build_service
         from ..sound import RATE, MixerSpeaker, RecordingSpeaker, open_sound
@@ -184,7 +185,8 @@ class Rig:
             clock = SimClock(start=RIG_START)
             speaker = RecordingSpeaker(clock)
         sound = open_sound(self.config["sound"], self.config["user"]["language"], speaker=speaker)
-        programme = load_programme(self.config.programme_path, self.scenario.programme)
+        programme = load_programme(self.config.programme_path, self.scenario.programme,
+                                   self.config["user"]["language"])
         warper = ExerciseWarper(load_face(self.scenario.face))
         result.truths = dict(true_symmetries(warper, self.scenario, programme))
         person = VirtualPerson(self.scenario, warper, RIG_START,
@@ -210,7 +212,7 @@ class Rig:
             GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
                         btn["debounce_seconds"], clock, pin_factory=pins),
             pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, lambda: person, clock)
-        display = open_display(self.config["display"])
+        display = open_display(self.config["display"], theme=MIRROR.in_language(programme.language.display))
         sock_dir = Path(tempfile.mkdtemp(prefix="mm-notify-"))
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         listener.bind(str(sock_dir / "notify"))

@@ -14,7 +14,7 @@ from .chimes import RATE, chime
 from .speakers import Clip, MixerSpeaker, Played, RecordingSpeaker, SilentSpeaker, Speaker, open_mixer
 from .speech import Speech, cache_dir
 
-__all__ = ["MODES", "RATE", "Announcer", "Clip", "MixerSpeaker", "Played", "RecordingSpeaker", "Said",
+__all__ = ["retune", "MODES", "RATE", "Announcer", "Clip", "MixerSpeaker", "Played", "RecordingSpeaker", "Said",
            "SilentSpeaker", "Speaker", "Speech", "cache_dir", "chime", "open_sound", "speech_for"]
 
 
@@ -31,3 +31,10 @@ def open_sound(section: Mapping[str, Any], language: str, speaker: Speaker | Non
         speaker = (open_mixer() if mode != "off" else None) or SilentSpeaker()
     speech = speech_for(section, language) if mode == "voice" else None
     return Announcer(speaker, mode, section["volume"], speech, threaded=threaded)
+
+
+def retune(announcer: Announcer, section: Mapping[str, Any], language: str) -> None:
+    """New sound settings or a new language, saved on the glass: the next clip follows them."""
+    announcer.mode = section["mode"]
+    announcer.volume = section["volume"]
+    announcer.speech = speech_for(section, language) if section["mode"] == "voice" else None

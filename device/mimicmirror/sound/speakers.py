@@ -97,6 +97,8 @@ class MixerSpeaker:
         before = os.environ.get("SDL_AUDIODRIVER")
         if driver:   # SDL reads the driver from the environment; only for this opening
             os.environ["SDL_AUDIODRIVER"] = driver
+        if pygame.mixer.get_init():   # opened before (another driver): start afresh on the one asked for
+            pygame.mixer.quit()
         try:
             # allowedchanges=0: SDL converts to whatever the device wants; we always hand it RATE stereo.
             pygame.mixer.init(frequency=RATE, size=-16, channels=CHANNELS, buffer=BUFFER, allowedchanges=0)
