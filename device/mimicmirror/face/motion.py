@@ -6,7 +6,7 @@ this module follows the measured landmarks through the image itself.
 
 - The current frame is aligned onto the relaxed frame by a similarity
   (rotation, scale, shift) fitted to points that expressions do not move
-  (nose bridge, inner eye corners, forehead), so head roll and distance
+  (nose bridge, eye corners, forehead), so head roll and distance
   drop out before any motion is read.
 - Only a small patch around the face is warped, at about `PATCH_IID_PX`
   pixels per inter-iris distance, in grey: the cost stays a small fraction
