@@ -115,6 +115,22 @@ def analyzer():
         yield a
 
 
+@contextlib.contextmanager
+def ready_process(args: list[str], env: dict[str, str], listener: NotifyListener,
+                  since: float = 0.0) -> Iterator[subprocess.Popen]:
+    """The mirror as a process of its own, handed over once it has said READY=1 on the notify
+    socket; whatever happens in the test, it does not outlive it."""
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert listener.wait_for(lambda m: m == "READY=1", timeout=120, alive=lambda: proc.poll() is None,
+                                 since=since), "never became ready"
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
 # -- the rig: every edge real, time simulated ------------------------------------------------------
 
 @dataclass
@@ -291,18 +307,10 @@ def test_a_mistake_in_the_installed_settings_starts_the_last_good_ones_and_logs_
                STATE_DIRECTORY=str(state), GPIOZERO_PIN_FACTORY="mock")
 
     def start_and_stop() -> tuple[str, str]:
-        begun = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "mimicmirror", "run"], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        try:
-            assert listener.wait_for(lambda m: m == "READY=1", timeout=120, alive=lambda: proc.poll() is None,
-                                     since=begun), "never became ready"
+        with ready_process([sys.executable, "-m", "mimicmirror", "run"], env, listener,
+                           since=time.monotonic()) as proc:
             proc.send_signal(signal.SIGTERM)
             out, err = proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
         assert proc.returncode == 0 and "Traceback" not in err, err
         return out, err
 
@@ -400,21 +408,13 @@ def test_sigterm_mid_session_exits_0_with_the_session_ended_and_written(tmp_path
     script = tmp_path / "finger.py"
     script.write_text(FINGER)
     env = dict(os.environ, NOTIFY_SOCKET=listener.path, WATCHDOG_USEC="2000000", GPIOZERO_PIN_FACTORY="mock")
-    proc = subprocess.Popen([sys.executable, str(script), str(cfg)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        running = lambda: proc.poll() is None  # noqa: E731
-        assert listener.wait_for(lambda m: m == "READY=1", timeout=120, alive=running), "never became ready"
+    with ready_process([sys.executable, str(script), str(cfg)], env, listener) as proc:
         deadline = time.monotonic() + 120
         while not sessions(db) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
         assert sessions(db) and sessions(db)[-1][1] is None, "no session in progress"
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0, err
     assert sessions(db)[-1][1] == "stopped"
     listener.settle()

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -158,11 +158,11 @@ def test_a_write_protected_stick_says_so_and_nothing_changes(tmp_path, device):
     assert device_files(device)["mimicmirror.db"] == before["mimicmirror.db"]
 
 
-class PulledOutAfterFirstFile:
-    """A real stick that disappears (its image is gone) once the first report file is on it."""
+class GoneAfterFirstFile:
+    """A real stick that goes away (`away` takes it) once the first report file is on it."""
 
-    def __init__(self, stick: ImageStick) -> None:
-        self.stick, self.label, self.writes = stick, stick.label, 0
+    def __init__(self, stick: ImageStick | FolderStick, away: Callable[[], object]) -> None:
+        self.stick, self.label, self.writes, self.away = stick, stick.label, 0, away
 
     def __getattr__(self, name):
         return getattr(self.stick, name)
@@ -170,14 +170,14 @@ class PulledOutAfterFirstFile:
     def write(self, name: str, data: bytes) -> None:
         self.stick.write(name, data)
         self.writes += 1
-        self.stick.image.rename(self.stick.image.with_suffix(".away"))
+        self.away()
 
 
 def test_a_stick_pulled_out_mid_copy_says_so_and_nothing_on_the_device_changes(tmp_path, device):
     stick = make_fat(tmp_path / "stick.img")
     before = device_files(device)
     config = load(device)
-    pulled = PulledOutAfterFirstFile(ImageStick(stick))
+    pulled = GoneAfterFirstFile(ImageStick(stick), lambda: stick.rename(stick.with_suffix(".away")))   # its image is gone
 
     result = save_report(pulled, config, config.state_path(config["store"]["path"]), DAY)
 
@@ -399,21 +399,6 @@ def test_a_write_protected_stick_is_mounted_read_only_and_says_so(tmp_path, devi
     assert digest(image) == before
 
 
-class UnmountedAfterFirstFile:
-    """A mounted stick whose file system goes away (lazily unmounted) once the first file is on it."""
-
-    def __init__(self, stick: FolderStick) -> None:
-        self.stick, self.label, self.writes = stick, stick.label, 0
-
-    def __getattr__(self, name):
-        return getattr(self.stick, name)
-
-    def write(self, name: str, data: bytes) -> None:
-        self.stick.write(name, data)
-        self.writes += 1
-        subprocess.run(["umount", "--lazy", str(self.stick.root)], check=True)
-
-
 @pytest.mark.skipif(shutil.which("mkfs.ext2") is None, reason="e2fsprogs is not installed")
 def test_a_mounted_stick_pulled_out_mid_copy_says_so_and_nothing_on_the_device_changes(tmp_path, device,
                                                                                       monkeypatch):
@@ -425,7 +410,8 @@ def test_a_mounted_stick_pulled_out_mid_copy_says_so_and_nothing_on_the_device_c
     with loop_device(ext2_stick(tmp_path / "stick.img")) as partition:
         try:
             with mount.mounted(partition) as folder:
-                pulled = UnmountedAfterFirstFile(FolderStick(folder))
+                pulled = GoneAfterFirstFile(FolderStick(folder),     # its file system lazily unmounted
+                                            lambda: subprocess.run(["umount", "--lazy", str(folder)], check=True))
                 result = save_report(pulled, config, config.state_path(config["store"]["path"]), DAY)
         except mount.MountError as e:
             pytest.skip(f"cannot mount here: {e}")
