@@ -99,13 +99,21 @@ class Engine(Handlers, SettingsHandlers):
                                    for q in programme.quiet.values()}})
 
     def spoken_texts(self) -> tuple[str, ...]:
-        """What the mirror may say mid-repetition (the coaching cues, each exercise's first line),
-        to render before it is first needed; everything else is rendered when first said."""
-        quiet = (q.cue.format(side=self.say(self.affected), strong=self.say(self.strong))
-                 for q in self.programme.quiet.values())
-        first_lines = (self.fmt(e.cues[0]) for e in self.programme.exercises)
-        texts = (*(self.cue_text(c) for c in self.programme.cues), *quiet, *first_lines)
-        return tuple(dict.fromkeys(t for t in texts if t))
+        """What the mirror may say, to render before it is needed: the coaching cues first, then
+        every text of the language with this person's sides and name (numbers and results are
+        rendered when first said)."""
+        fill = {"side": self.say(self.affected), "other": self.say(self.strong),
+                "strong": self.say(self.strong), "name": self.name}
+        quiet = (q.cue.format(**fill) for q in self.programme.quiet.values())
+        first = [*(self.cue_text(c) for c in self.programme.cues), *quiet,
+                 *(self.fmt(e.cues[0]) for e in self.programme.exercises)]
+        rest = [self.words.ASSIST.format(assist=self.fmt(e.assist)) for e in self.programme.exercises if e.assist]
+        for text in (self.programme.language.all_texts() if self.programme.language is not None else ()):
+            try:
+                rest.append(text.format(**fill))
+            except (KeyError, IndexError, ValueError):
+                continue
+        return tuple(dict.fromkeys(t.strip() for t in (*first, *rest) if t.strip()))
 
     # ------------------------------------------------------------------ public
 

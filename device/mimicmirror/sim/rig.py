@@ -224,7 +224,7 @@ class Rig:
         service = build_service(self.config, clock=clock, camera=camera, buttons=buttons,
                                 display=display, notifier=notifier, first_start=self.scenario.fresh_device,
                                 settings_path=settings_path, mailbox=mailbox, sound=sound)
-        sound.prepare(service.engine.spoken_texts(), background=False)
+        sound.prepare(service.engine.spoken_texts())   # in the background, as on the device
         last_key: list[Any] = [None]
 
         ended = [False]   # the session has ended (set once, from the records as they come)
