@@ -70,10 +70,12 @@ class Hearing:
     def _practice(self, before: Screen, after: Screen) -> tuple[Heard, ...]:
         out: list[Heard] = []
         cue_changed = after.cue != before.cue
-        if after.phase != before.phase and after.phase is Phase.HOLD:
-            out.append(Heard("hold", "hold", after.cue))
-        elif after.phase != before.phase and after.phase is Phase.RELEASE:
-            out.append(Heard("release", "release", after.cue))
+        if after.phase != before.phase and after.phase in (Phase.HOLD, Phase.RELEASE):
+            # the chime always; the words when the glass shows this phase's own cue (a warning
+            # still showing there was said already)
+            cue = "hold" if after.phase is Phase.HOLD else "release"
+            said = after.cue if self.cue_ids.get(after.cue) in (cue, "more", "less") else ""
+            out.append(Heard(cue, cue, said))
         elif after.rep > before.rep and after.rep >= after.reps_target > 0:
             out.append(Heard("done", "done"))
         elif cue_changed and after.cue and not (after.cue not in self.cue_ids and after.phase is Phase.MOVE):
