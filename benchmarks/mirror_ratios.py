@@ -59,8 +59,10 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 def quiet_logs() -> None:
     import logging
+    import os
 
     logging.getLogger().setLevel(logging.ERROR)
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")   # a machine without a sound card: no ALSA noise
 
 
 # -- the yardstick ------------------------------------------------------------------------------
