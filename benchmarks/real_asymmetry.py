@@ -31,7 +31,7 @@ from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS, movement, symmetry
 from mimicmirror.face.types import Measures, SidePair
 from mimicmirror.sim.faces import load_face
-from mimicmirror.sim.warp import ExerciseWarper
+from mimicmirror.sim.warp import ExerciseWarper, rotated, scaled
 
 FACES = ("grace_hopper", "astronaut")
 #: Kind of movement -> (simulated action, the measure it is judged by).
@@ -190,17 +190,6 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
 
 # --- roll and scale ---------------------------------------------------------------
 
-def _rotated(img: np.ndarray, degrees: float) -> np.ndarray:
-    h, w = img.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
-
-
-def _scaled(img: np.ndarray, factor: float) -> np.ndarray:
-    return cv2.resize(img, None, fx=factor, fy=factor,
-                      interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
-
-
 def roll_scale() -> dict[str, float]:
     """Largest change of an IID length when a still face is rolled or resized."""
     worst = {m: 0.0 for m in METHODS}
@@ -209,7 +198,7 @@ def roll_scale() -> dict[str, float]:
             img = load_face(face)
             before = still.analyze(img).measures
             still.set_reference()
-            for changed in (_rotated(img, 15), _rotated(img, -15), _scaled(img, 0.5), _scaled(img, 2.0)):
+            for changed in (rotated(img, 15), rotated(img, -15), scaled(img, 0.5), scaled(img, 2.0)):
                 fa = still.analyze(changed)
                 for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
                     for name, unit in UNITS.items():

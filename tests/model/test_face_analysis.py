@@ -9,6 +9,7 @@ import pytest
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.landmarks import LandmarkDetector
 from mimicmirror.face.measures import MEASURE_NAMES, UNITS, movement
+from mimicmirror.sim.warp import rotated, scaled
 
 from real_faces import FACES, face, rep_symmetry
 
@@ -69,23 +70,12 @@ def test_symmetry_falls_as_the_imposed_asymmetry_grows(name, action, weak_side):
     assert scores[0] > scores[1] > scores[2], scores
 
 
-def _rotated(img: np.ndarray, degrees: float) -> np.ndarray:
-    h, w = img.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
-
-
-def _scaled(img: np.ndarray, factor: float) -> np.ndarray:
-    return cv2.resize(img, None, fx=factor, fy=factor,
-                      interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
-
-
 @pytest.mark.parametrize("name", FACES)
 @pytest.mark.parametrize("change", ["rotate +15", "rotate -15", "scale 0.5", "scale 2"])
 def test_rolling_or_resizing_the_face_leaves_the_measures_alone(still, name, change):
     img = face(name)
     kind, amount = change.split()
-    changed = _rotated(img, float(amount)) if kind == "rotate" else _scaled(img, float(amount))
+    changed = rotated(img, float(amount)) if kind == "rotate" else scaled(img, float(amount))
     before, after = still.analyze(img), still.analyze(changed)
     assert after.face   # halved, the astronaut is too small to score, but still measured
     if kind == "rotate":

@@ -202,3 +202,18 @@ class ExerciseWarper:
 
 def _sqdist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
+
+
+# --- the whole picture: a head rolled, a person nearer or further ---------------------------
+
+def rotated(img: np.ndarray, degrees: float) -> np.ndarray:
+    """The picture turned about its centre (a rolled head), edges filled from the border."""
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+
+
+def scaled(img: np.ndarray, factor: float) -> np.ndarray:
+    """The picture resized by `factor` (a person further away or nearer)."""
+    return cv2.resize(img, None, fx=factor, fy=factor,
+                      interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
