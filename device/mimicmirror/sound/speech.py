@@ -68,9 +68,11 @@ class Speech:
         return bool(self.executable)
 
     def _version(self) -> str:
+        # No time-out: with one, subprocess polls in small sleeps, and this runs while the
+        # service is built; printing a version does not hang.
         try:
-            out = subprocess.run([self.executable, "--version"], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
+            out = subprocess.run([self.executable, "--version"], capture_output=True, text=True)
+        except OSError:
             return ""
         return out.stdout.strip()
 
