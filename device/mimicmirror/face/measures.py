@@ -23,75 +23,107 @@ from .types import Measures, Movement, SidePair
 Points = np.ndarray
 
 
-# Index arrays built once: these run for every frame. Means are sums over the
-# count: ndarray.mean's own Python layer costs more than the sum of a few points
-# (20 means a frame: about a tenth of a millisecond here, more on a Pi).
-_INDEX = {(region, side): np.asarray(REGIONS[region][side]) for region in REGIONS for side in SIDES}
+# Every region mean (and every lid or lip pair gap, a mean of differences) is one
+# row of a small weight matrix over the points the regions use: one gather and one
+# matrix product a frame instead of about twenty small numpy means (these run for
+# every frame; on a Pi each numpy call's own Python layer costs more than its sum).
+_KEYS: tuple[tuple[str, Side], ...] = tuple((region, side) for region in REGIONS for side in SIDES)
+_ROW = {key: row for row, key in enumerate(_KEYS)}
+_USED = np.array(sorted({int(i) for r, s in _KEYS for i in np.ravel(REGIONS[r][s])}), dtype=np.int64)
 
 
-def _mean(pts: Points, region: str, side: Side) -> np.ndarray:
-    idx = _INDEX[region, side]
-    return pts[idx, :2].sum(axis=0) / len(idx)
+def _weights() -> np.ndarray:
+    col = {int(i): c for c, i in enumerate(_USED)}
+    w = np.zeros((len(_KEYS), len(_USED)))
+    for row, (region, side) in enumerate(_KEYS):
+        idx = np.asarray(REGIONS[region][side])
+        if idx.ndim == 2:   # (upper, lower) pairs: the mean lower-minus-upper gap
+            for upper, lower in idx:
+                w[row, col[int(lower)]] += 1.0 / len(idx)
+                w[row, col[int(upper)]] -= 1.0 / len(idx)
+        else:
+            for i in idx:
+                w[row, col[int(i)]] += 1.0 / len(idx)
+    return w
 
 
-def _pair_gap(pts: Points, region: str, side: Side) -> float:
-    pairs = _INDEX[region, side]
-    return float((pts[pairs[:, 1], 1] - pts[pairs[:, 0], 1]).sum() / len(pairs))
+_WEIGHTS = _weights()
 
 
-def brow_height(pts: Points, side: Side) -> float:
+class _Regions:
+    """A frame's points with every region's mean (x, y) worked out at once."""
+
+    __slots__ = ("pts", "_means")
+
+    def __init__(self, pts: Points):
+        self.pts = pts
+        self._means = (_WEIGHTS @ pts[_USED, :2]).tolist()
+
+    def mean(self, region: str, side: Side) -> list[float]:
+        return self._means[_ROW[region, side]]
+
+
+def _mean(r: _Regions, region: str, side: Side) -> list[float]:
+    return r.mean(region, side)
+
+
+def _pair_gap(r: _Regions, region: str, side: Side) -> float:
+    return r.mean(region, side)[1]
+
+
+def brow_height(pts: _Regions, side: Side) -> float:
     """Upper brow margin above the iris line (Emotrics' brow height)."""
     return float(-_mean(pts, "brow_upper", side)[1])
 
 
-def inner_brow(pts: Points, side: Side) -> float:
+def inner_brow(pts: _Regions, side: Side) -> float:
     """Medial brow end's distance from the midline; a frown brings it in."""
     return float(abs(_mean(pts, "brow_inner", side)[0]))
 
 
-def eye_opening(pts: Points, side: Side) -> float:
+def eye_opening(pts: _Regions, side: Side) -> float:
     """Palpebral fissure height: upper to lower lid margin, mean of three pairs."""
     return _pair_gap(pts, "eyelid_pairs", side)
 
 
-def mouth_corner_height(pts: Points, side: Side) -> float:
+def mouth_corner_height(pts: _Regions, side: Side) -> float:
     """Oral commissure height relative to the iris line (negative: below it)."""
     return float(-_mean(pts, "mouth_corner", side)[1])
 
 
-def mouth_corner_excursion(pts: Points, side: Side) -> float:
+def mouth_corner_excursion(pts: _Regions, side: Side) -> float:
     """Commissure to the midline point at lower-lip level (Emotrics' commissure excursion).
 
     The midline comes from the eyes, not the lips, because the palsy pulls the
     lips towards the strong side.
     """
     corner = _mean(pts, "mouth_corner", side)
-    return float(math.hypot(corner[0], corner[1] - pts[LOWER_LIP_BOTTOM, 1]))
+    return float(math.hypot(corner[0], corner[1] - float(pts.pts[LOWER_LIP_BOTTOM, 1])))
 
 
-def smile_angle(pts: Points, side: Side) -> float:
+def smile_angle(pts: _Regions, side: Side) -> float:
     """Degrees the commissure sits above the horizontal through the lip centre."""
     corner = _mean(pts, "mouth_corner", side)
-    centre_y = (pts[UPPER_LIP_INNER, 1] + pts[LOWER_LIP_INNER, 1]) / 2.0
+    centre_y = float(pts.pts[UPPER_LIP_INNER, 1] + pts.pts[LOWER_LIP_INNER, 1]) / 2.0
     return math.degrees(math.atan2(centre_y - corner[1], abs(corner[0])))
 
 
-def nose_ala(pts: Points, side: Side) -> float:
+def nose_ala(pts: _Regions, side: Side) -> float:
     """Ala's distance from the midline: flaring the nostril widens it."""
     return float(abs(_mean(pts, "nose_ala", side)[0]))
 
 
-def ala_height(pts: Points, side: Side) -> float:
+def ala_height(pts: _Regions, side: Side) -> float:
     """Ala height relative to the iris line: wrinkling the nose lifts it."""
     return float(-_mean(pts, "nose_ala", side)[1])
 
 
-def cheek(pts: Points, side: Side) -> float:
+def cheek(pts: _Regions, side: Side) -> float:
     """Cheek contour at mouth level to the midline: puffing pushes it out."""
     return float(abs(_mean(pts, "cheek_contour", side)[0]))
 
 
-def lip_gap(pts: Points, side: Side) -> float:
+def lip_gap(pts: _Regions, side: Side) -> float:
     """Interlabial gap on this half of the mouth (inner lip margins)."""
     return _pair_gap(pts, "lip_pairs", side)
 
@@ -107,7 +139,7 @@ def mouth_opening(pts: Points) -> float:
     return float(pts[LOWER_LIP_INNER, 1] - pts[UPPER_LIP_INNER, 1])
 
 
-PER_SIDE: Mapping[str, Callable[[Points, Side], float]] = {
+PER_SIDE: Mapping[str, Callable[[_Regions, Side], float]] = {
     f.__name__: f for f in (brow_height, inner_brow, eye_opening, mouth_corner_height,
                             mouth_corner_excursion, smile_angle, nose_ala, ala_height,
                             cheek, lip_gap)
@@ -125,7 +157,8 @@ NOISE_FLOOR: Mapping[str, float] = {name: (1.0 if UNITS[name] == "deg" else 0.01
 
 
 def measure_all(pts: Points) -> dict[str, SidePair]:
-    out = {name: SidePair(left=f(pts, "left"), right=f(pts, "right")) for name, f in PER_SIDE.items()}
+    regions = _Regions(pts)
+    out = {name: SidePair(left=f(regions, "left"), right=f(regions, "right")) for name, f in PER_SIDE.items()}
     for name, f in WHOLE_FACE.items():
         value = f(pts)
         out[name] = SidePair(value, value)
