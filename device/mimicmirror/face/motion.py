@@ -33,8 +33,7 @@ import numpy as np
 from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID,
                       UPPER_LIP_INNER)
 
-#: Scale of the working patch: pixels per inter-iris distance. A face smaller than
-#: this is followed at its own size: enlarging it adds pixels, not detail.
+#: Scale of the working patch: pixels per inter-iris distance.
 PATCH_IID_PX = 64.0
 #: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
 WINDOW_IID = 0.15
@@ -77,14 +76,13 @@ class ReferenceMotion:
                                - self.landmarks[IRIS_CENTRE["right"], :2])))
         if iid <= 1e-6:
             raise ValueError("iris centres coincide")
-        self.scale = min(PATCH_IID_PX / iid, 1.0)
-        iid_patch = iid * self.scale
+        self.scale = PATCH_IID_PX / iid
         lo = self.landmarks[:, :2].min(axis=0) - MARGIN_IID * iid
         hi = self.landmarks[:, :2].max(axis=0) + MARGIN_IID * iid
         self.offset = lo
         self.size = (int((hi[0] - lo[0]) * self.scale) + 1, int((hi[1] - lo[1]) * self.scale) + 1)
         self._corners = np.array([[0.0, 0.0], [self.size[0], 0.0], [0.0, self.size[1]], list(self.size)])
-        w = int(round(WINDOW_IID * iid_patch)) | 1
+        w = int(round(WINDOW_IID * PATCH_IID_PX)) | 1
         self.window = (w, w)
         self.points = followed_points(mesh_regions)
         self._rigid = np.asarray(RIGID)
@@ -97,7 +95,7 @@ class ReferenceMotion:
         u = (left - right) / float(np.hypot(*(left - right)))
         v = np.array([-u[1], u[0]])
         self._face_origin = (left + right) / 2.0
-        self._face_axes = np.stack([u, v], axis=1) / iid_patch
+        self._face_axes = np.stack([u, v], axis=1) / PATCH_IID_PX
 
     def _to_patch(self, px: np.ndarray) -> np.ndarray:
         return ((px - self.offset) * self.scale).astype(np.float32).reshape(-1, 1, 2)
