@@ -50,7 +50,7 @@ SCHEMA: Mapping[str, Mapping[str, Key]] = {
     },
     "camera": {
         "source": Key(str, "picamera", "where frames come from",
-                      choices=("picamera", "webcam", "replay", "sim")),
+                      choices=("picamera", "webcam", "replay")),
         "width": Key(int, 640, "capture width in pixels", min=160, max=1920),
         "height": Key(int, 480, "capture height in pixels", min=120, max=1080),
         "fps": Key(int, 15, "frames per second", min=1, max=60),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import threading
 import time
 
@@ -14,7 +15,8 @@ from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
 
 from mimicmirror.cli import main
-from mimicmirror.sim.fake_picamera2 import FakePicamera2
+from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, still
+from mimicmirror.sim.faces import load_face
 
 PINS = {"NEXT": 17, "REPEAT": 27}
 
@@ -22,11 +24,18 @@ PINS = {"NEXT": 17, "REPEAT": 27}
 @pytest.fixture(autouse=True)
 def isolated_hardware(monkeypatch, tmp_path):
     monkeypatch.setenv("MIMICMIRROR_STATE_DIR", str(tmp_path / "state"))   # no stored calibration
-    monkeypatch.setattr(FakePicamera2, "world", None)
     factory = MockFactory()
     monkeypatch.setattr(Device, "pin_factory", factory)
     yield factory
     factory.reset()
+
+
+@pytest.fixture
+def camera_at_the_mirror(monkeypatch) -> FakeCameraWorld:
+    """A Camera Module with a real face in front of it, in place of the picamera2 module."""
+    world = FakeCameraWorld(still(load_face("grace_hopper")))
+    monkeypatch.setitem(sys.modules, "picamera2", world.module())
+    return world
 
 
 class Caregiver(io.StringIO):
@@ -73,9 +82,9 @@ def config_file(tmp_path, text: str):
     return str(path)
 
 
-def test_every_part_passes_when_each_button_is_pressed(monkeypatch, isolated_hardware):
+def test_every_part_passes_when_each_button_is_pressed(monkeypatch, isolated_hardware, camera_at_the_mirror):
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
-                              "--camera", "sim", "--press-within", "3")
+                              "--camera", "picamera", "--press-within", "3")
     assert part(lines, "display").split()[1] == "PASS"
     assert re.search(r"mirror\s+PASS\s+bars beside the reflection; not calibrated yet", part(lines, "mirror"))
     assert re.search(r"sound\s+PASS\s+a short tone played on the dummy audio device", part(lines, "sound"))
@@ -85,20 +94,23 @@ def test_every_part_passes_when_each_button_is_pressed(monkeypatch, isolated_har
     assert part(lines, "repeat button").split()[2] == "PASS"
     assert lines[-1] == "all parts passed"
     assert status == 0
+    world = camera_at_the_mirror                 # the check let go of the camera and of every frame it took
+    assert world.history[-1].what == "closed"
+    assert [h.detail for h in world.happened("released")] == [h.detail for h in world.happened("captured")]
 
 
-def test_a_button_nobody_presses_fails_by_name(monkeypatch, isolated_hardware):
+def test_a_button_nobody_presses_fails_by_name(monkeypatch, isolated_hardware, camera_at_the_mirror):
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": None},
-                              "--camera", "sim", "--press-within", "1")
+                              "--camera", "picamera", "--press-within", "1")
     assert part(lines, "next button").split()[2] == "PASS"
     assert re.search(r"repeat button\s+FAIL\s+no press of REPEAT within 1 s", part(lines, "repeat button"))
     assert lines[-1] == "1 of 7 parts failed: repeat button"
     assert status == 1
 
 
-def test_swapped_wires_are_suggested(monkeypatch, isolated_hardware):
+def test_swapped_wires_are_suggested(monkeypatch, isolated_hardware, camera_at_the_mirror):
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "REPEAT", "REPEAT": "NEXT"},
-                              "--camera", "sim", "--press-within", "1")
+                              "--camera", "picamera", "--press-within", "1")
     assert "only REPEAT was pressed: are the wires swapped?" in part(lines, "next button")
     assert "only NEXT was pressed" in part(lines, "repeat button")
     assert status == 1
@@ -134,15 +146,16 @@ def test_a_wrong_config_is_one_line_and_exit_2(monkeypatch, isolated_hardware, t
     assert err.count("\n") == 0 and "next_pin = 99" in err
 
 
-def test_a_speaker_that_cannot_be_opened_fails_the_sound_part(monkeypatch, isolated_hardware, tmp_path):
+def test_a_speaker_that_cannot_be_opened_fails_the_sound_part(monkeypatch, isolated_hardware, camera_at_the_mirror,
+                                                             tmp_path):
     monkeypatch.setenv("SDL_AUDIODRIVER", "no-such-audio-driver")
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
-                              "--camera", "sim", "--press-within", "3")
+                              "--camera", "picamera", "--press-within", "3")
     assert re.search(r"sound\s+FAIL\s+no audio device took the tone", part(lines, "sound"))
     assert status == 1
 
 
-def test_the_tone_reaches_the_audio_device(monkeypatch, isolated_hardware, tmp_path):
+def test_the_tone_reaches_the_audio_device(monkeypatch, isolated_hardware, camera_at_the_mirror, tmp_path):
     """Through SDL's disk driver: the chime the check plays is in the samples the device received."""
     from listening import find_chime, read_raw
 
@@ -150,13 +163,13 @@ def test_the_tone_reaches_the_audio_device(monkeypatch, isolated_hardware, tmp_p
     monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
     monkeypatch.setenv("SDL_DISKAUDIOFILE", str(heard))
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
-                              "--camera", "sim", "--press-within", "3")
+                              "--camera", "picamera", "--press-within", "3")
     assert re.search(r"sound\s+PASS\s+a short tone played on the disk audio device", part(lines, "sound"))
     assert len(find_chime(read_raw(heard), "done")) == 1
 
 
-def test_sound_switched_off_is_skipped(monkeypatch, isolated_hardware, tmp_path):
-    path = config_file(tmp_path, '[sound]\nmode = "off"\n[camera]\nsource = "sim"\n')
+def test_sound_switched_off_is_skipped(monkeypatch, isolated_hardware, camera_at_the_mirror, tmp_path):
+    path = config_file(tmp_path, '[sound]\nmode = "off"\n[camera]\nsource = "picamera"\n')
     status, lines = run_check(monkeypatch, isolated_hardware, {"NEXT": "NEXT", "REPEAT": "REPEAT"},
                               "--config", path, "--press-within", "3")
     assert re.search(r'sound\s+SKIP\s+\[sound\] mode = "off"', part(lines, "sound"))

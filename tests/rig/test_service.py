@@ -40,7 +40,7 @@ from mimicmirror.records import SessionStarted
 from mimicmirror.screen import Screen, ScreenKind
 from mimicmirror.service import JournalFormatter, Notifier, build_service, describe
 from mimicmirror.sim.faces import load_face
-from mimicmirror.sim.fake_picamera2 import FakePicamera2, Fault, still
+from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, Fault, still
 from mimicmirror.store.db import Store
 from mimicmirror.store.errors import RecordsRefused
 
@@ -184,8 +184,8 @@ def make_rig(tmp_path: Path, analyzer, notifier: Notifier, faults=(), db: Path |
              fps: int = 15, clock: SimClock | None = None) -> Rig:
     clock = clock or SimClock()
     config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
-    world = FakePicamera2.serve(still(load_face("grace_hopper")), faults, clock=clock)
-    camera = LatestFrame(PicameraSource(640, 480, fps, picamera2_class=FakePicamera2), lockstep=True)
+    world = FakeCameraWorld(still(load_face("grace_hopper")), faults, clock=clock)
+    camera = LatestFrame(PicameraSource(640, 480, fps, picamera2_class=world.picamera2), lockstep=True)
     pins = MockFactory()
     buttons = GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=pins)
     display = open_display(config["display"])
@@ -205,7 +205,6 @@ def rig_parts():
     for rig in made:
         rig.store.close()
         rig.display.close()
-    FakePicamera2.world = None
 
 
 # -- systemd notifications ---------------------------------------------------------------------
@@ -241,12 +240,12 @@ def test_no_watchdog_while_the_loop_is_stuck(tmp_path, listener, analyzer, rig_p
             analyzer.clear_reference()
 
     clock = SystemClock()
-    FakePicamera2.serve(still(load_face("grace_hopper")), clock=clock)
+    world = FakeCameraWorld(still(load_face("grace_hopper")), clock=clock)
     config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
     display = open_display(config["display"])
     store = Store.open(tmp_path / "mimicmirror.db")
     service = build_service(
-        config, clock=clock, camera=PicameraSource(640, 480, 15, picamera2_class=FakePicamera2),
+        config, clock=clock, camera=PicameraSource(640, 480, 15, picamera2_class=world.picamera2),
         buttons=GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=MockFactory()), display=display,
         store=store, notifier=Notifier(listener.path, watchdog_interval=0.05), analyzer=StallingAnalyzer())
     stop = threading.Event()
@@ -268,7 +267,6 @@ def test_no_watchdog_while_the_loop_is_stuck(tmp_path, listener, analyzer, rig_p
         runner.join(30)
         store.close()
         display.close()
-        FakePicamera2.world = None
     assert not runner.is_alive()
 
 
@@ -294,7 +292,7 @@ def test_a_mistake_in_the_installed_settings_starts_the_last_good_ones_and_logs_
     etc.mkdir()
     good = textwrap.dedent(f"""\
         [camera]
-        source = "sim"
+        source = "picamera"
         [display]
         driver = "dummy"
         width = 540
@@ -359,9 +357,10 @@ from gpiozero import Device
 from mimicmirror import cli
 from mimicmirror.clock import SystemClock
 from mimicmirror.sim.faces import load_face
-from mimicmirror.sim.fake_picamera2 import FakePicamera2, still
+from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, still
 
-FakePicamera2.serve(still(load_face("grace_hopper")), clock=SystemClock())   # frames in real time
+# the Camera Module's library, standing in: frames of a real face, in real time
+sys.modules["picamera2"] = FakeCameraWorld(still(load_face("grace_hopper")), clock=SystemClock()).module()
 
 def finger():
     while Device.pin_factory is None:
@@ -393,7 +392,7 @@ def test_sigterm_mid_session_exits_0_with_the_session_ended_and_written(tmp_path
     cfg = tmp_path / "mimicmirror.toml"
     cfg.write_text(textwrap.dedent(f"""\
         [camera]
-        source = "sim"
+        source = "picamera"
         [buttons]
         backend = "gpio"
         [display]
@@ -521,7 +520,6 @@ def test_a_simulated_session_runs_identically_twice_and_never_sleeps_in_real_tim
     first = scripted_run(tmp_path, "first")
     assert slept == []                                  # simulated time is not waited for
     second = scripted_run(tmp_path, "second")
-    FakePicamera2.world = None
     kinds = {screen.kind for _, screen in first[0]}
     assert {ScreenKind.GREETING, ScreenKind.NEUTRAL, ScreenKind.INSTRUCTION} <= kinds
     assert first[1], "the script stored nothing"

@@ -11,16 +11,10 @@ from mimicmirror.camera.base import CameraError
 from mimicmirror.camera.latest import LatestFrame
 from mimicmirror.camera.picamera import PicameraSource
 from mimicmirror.clock import SimClock
-from mimicmirror.sim.fake_picamera2 import FakePicamera2, Fault
+from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, Fault
 
 FPS = 15
 PERIOD = 1 / FPS
-
-
-@pytest.fixture(autouse=True)
-def no_camera_attached(monkeypatch):
-    """Each test attaches its own fake camera; none leaks into the next."""
-    monkeypatch.setattr(FakePicamera2, "world", None)
 
 
 def red_patch_on_the_left(t: float) -> np.ndarray:
@@ -34,13 +28,14 @@ def numbered(t: float) -> np.ndarray:
     return np.full((480, 640, 3), round(t * FPS) % 256, np.uint8)
 
 
-def source() -> PicameraSource:
-    return PicameraSource(640, 480, FPS, picamera2_class=FakePicamera2)
+def source(world: FakeCameraWorld) -> PicameraSource:
+    """The production adapter, on a fake camera that sees `world`."""
+    return PicameraSource(640, 480, FPS, picamera2_class=world.picamera2)
 
 
 def test_bgr888_stream_is_rgb_so_a_red_patch_stays_red():
-    FakePicamera2.serve(red_patch_on_the_left)
-    cam = source()
+    world = FakeCameraWorld(red_patch_on_the_left)
+    cam = source(world)
     cam.start()
     frame = cam.read(timeout=1.0)
     assert frame.rgb.shape == (480, 640, 3) and frame.rgb.dtype == np.uint8
@@ -50,8 +45,8 @@ def test_bgr888_stream_is_rgb_so_a_red_patch_stays_red():
 
 
 def test_fake_honours_picamera2_format_names():
-    FakePicamera2.serve(red_patch_on_the_left)
-    with FakePicamera2() as cam:
+    world = FakeCameraWorld(red_patch_on_the_left)
+    with world.picamera2() as cam:
         for fmt, red in (("BGR888", (255, 0, 0)), ("RGB888", (0, 0, 255)), ("XBGR8888", (255, 0, 0, 255))):
             cam.configure(cam.create_video_configuration(main={"size": (640, 480), "format": fmt}))
             cam.start()
@@ -62,8 +57,8 @@ def test_fake_honours_picamera2_format_names():
 
 
 def test_frame_times_come_from_sensor_timestamps():
-    FakePicamera2.serve(numbered, start_at=1000.0)
-    cam = source()
+    world = FakeCameraWorld(numbered, start_at=1000.0)
+    cam = source(world)
     cam.start()
     times = [cam.read(timeout=1.0).t for _ in range(5)]
     assert times == pytest.approx([1000.0 + k * PERIOD for k in range(1, 6)], abs=1e-9)
@@ -71,8 +66,8 @@ def test_frame_times_come_from_sensor_timestamps():
 
 
 def test_sensor_timestamp_is_integer_nanoseconds_like_the_real_one():
-    FakePicamera2.serve(numbered, start_at=12.5)
-    with FakePicamera2() as cam:
+    world = FakeCameraWorld(numbered, start_at=12.5)
+    with world.picamera2() as cam:
         cam.start(cam.create_video_configuration(main={"size": (640, 480), "format": "BGR888"},
                                                  controls={"FrameRate": FPS}))
         request = cam.capture_request(wait=1.0)
@@ -83,8 +78,8 @@ def test_sensor_timestamp_is_integer_nanoseconds_like_the_real_one():
 
 def test_newest_frame_wins_when_the_reader_falls_behind():
     clock = SimClock(start=50.0)
-    FakePicamera2.serve(numbered, clock=clock)
-    cam = source()
+    world = FakeCameraWorld(numbered, clock=clock)
+    cam = source(world)
     cam.start()
     first = cam.read(timeout=1.0)
     clock.advance(0.5)                  # the analysis took half a second: 7 frames went by
@@ -100,8 +95,8 @@ def test_newest_frame_wins_when_the_reader_falls_behind():
 def test_latest_frame_drops_stale_frames_for_a_slow_loop():
     import time
 
-    FakePicamera2.serve(numbered)
-    latest = LatestFrame(source())
+    world = FakeCameraWorld(numbered)
+    latest = LatestFrame(source(world))
     latest.start()
     try:
         first = latest.get(timeout=1.0)
@@ -114,8 +109,8 @@ def test_latest_frame_drops_stale_frames_for_a_slow_loop():
 
 
 def test_lockstep_hands_over_every_frame_in_order():
-    FakePicamera2.serve(numbered)
-    latest = LatestFrame(source(), lockstep=True)
+    world = FakeCameraWorld(numbered)
+    latest = LatestFrame(source(world), lockstep=True)
     latest.start()
     try:
         times = [latest.get(timeout=1.0).t for _ in range(20)]
@@ -126,8 +121,8 @@ def test_lockstep_hands_over_every_frame_in_order():
 
 
 def test_timeout_is_a_camera_error_and_the_camera_recovers_after_the_stall():
-    world = FakePicamera2.serve(numbered, faults=[Fault("timeout", start=1.0, duration=3.0)])
-    latest = LatestFrame(source(), lockstep=True)
+    world = FakeCameraWorld(numbered, faults=[Fault("timeout", start=1.0, duration=3.0)])
+    latest = LatestFrame(source(world), lockstep=True)
     latest.start()
     times = []
     with pytest.raises(CameraError) as fault:
@@ -140,11 +135,16 @@ def test_timeout_is_a_camera_error_and_the_camera_recovers_after_the_stall():
     latest.stop()
     assert after.t == pytest.approx(4.0)    # the first frame once the stall is over
     assert world.constructed == 2           # closed after the fault, opened afresh
+    steps = [h.what for h in world.history if h.what not in ("captured", "released")]
+    assert steps == ["opened", "configured", "started", "timed out", "flushed", "stopped", "closed",
+                     "opened", "configured", "started", "stopped", "closed"]
+    timed_out = world.happened("timed out")[0]
+    assert timed_out.t == pytest.approx(max(times) + 2.0)     # the wait ran out on the world's own time
 
 
 def test_disconnected_camera_is_reported_until_it_is_plugged_back():
-    world = FakePicamera2.serve(numbered, faults=[Fault("disconnect", start=1.0, duration=5.0)])
-    cam = source()
+    world = FakeCameraWorld(numbered, faults=[Fault("disconnect", start=1.0, duration=5.0)])
+    cam = source(world)
     cam.start()
     with pytest.raises(CameraError) as fault:
         for _ in range(100):
@@ -161,7 +161,8 @@ def test_disconnected_camera_is_reported_until_it_is_plugged_back():
 
 
 def test_no_camera_attached_is_a_camera_error():
-    cam = source()
+    world = FakeCameraWorld(numbered, present=False)
+    cam = source(world)
     with pytest.raises(CameraError) as fault:
         cam.start()
     assert fault.value.reason == "no_camera"
@@ -169,30 +170,56 @@ def test_no_camera_attached_is_a_camera_error():
 
 
 def test_camera_held_by_another_program_is_busy():
-    FakePicamera2.serve(numbered)
-    other = FakePicamera2()             # e.g. rpicam-hello left running
+    world = FakeCameraWorld(numbered)
+    other = world.picamera2()             # e.g. rpicam-hello left running
     with pytest.raises(CameraError) as fault:
-        source().start()
+        source(world).start()
     assert fault.value.reason == "busy"
     other.close()
-    cam = source()
+    cam = source(world)
     cam.start()
     assert cam.read(timeout=1.0).rgb.shape == (480, 640, 3)
     cam.stop()
 
 
 def test_real_picamera2_busy_error_chain_is_recognised():
-    world = FakePicamera2.serve(numbered, faults=[Fault("busy", start=0.0, duration=1.0)])
+    world = FakeCameraWorld(numbered, faults=[Fault("busy", start=0.0, duration=1.0)])
     with pytest.raises(RuntimeError, match="__init__ sequence did not complete") as raised:
-        FakePicamera2()
+        world.picamera2()
     assert "Device or resource busy" in str(raised.value.__cause__)
     with pytest.raises(CameraError, match="in use") as fault:
-        source().start()
+        source(world).start()
     assert fault.value.reason == "busy"
     world.advance(1.0)
-    cam = source()
+    cam = source(world)
     cam.start()
     cam.stop()
+
+
+def test_a_world_stands_in_for_the_picamera2_module_for_a_whole_program(monkeypatch):
+    world = FakeCameraWorld(red_patch_on_the_left)
+    monkeypatch.setitem(sys.modules, "picamera2", world.module())
+    cam = PicameraSource(640, 480, FPS)          # as the config builds it: no class handed in
+    cam.start()
+    frame = cam.read(timeout=1.0)
+    cam.stop()
+    assert tuple(frame.rgb[240, 80]) == (255, 0, 0)
+    assert [h.what for h in world.history] == ["opened", "configured", "started", "captured", "released",
+                                               "stopped", "closed"]
+
+
+def test_two_worlds_share_nothing():
+    """Each test or rig has its own camera: one held open does not make another busy."""
+    first, second = FakeCameraWorld(numbered), FakeCameraWorld(red_patch_on_the_left)
+    held = source(first)
+    held.start()
+    other = source(second)
+    other.start()
+    assert tuple(other.read(timeout=1.0).rgb[240, 80]) == (255, 0, 0)
+    other.stop()
+    held.stop()
+    assert first.constructed == second.constructed == 1
+    assert "captured" not in [h.what for h in first.history]
 
 
 def test_missing_picamera2_says_how_to_install_it(monkeypatch):
@@ -204,8 +231,8 @@ def test_missing_picamera2_says_how_to_install_it(monkeypatch):
 
 
 def test_capture_errors_surface_in_the_loop_and_capture_restarts():
-    FakePicamera2.serve(numbered, faults=[Fault("disconnect", start=0.5, duration=0.5)])
-    latest = LatestFrame(source(), read_timeout=1.0)
+    world = FakeCameraWorld(numbered, faults=[Fault("disconnect", start=0.5, duration=0.5)])
+    latest = LatestFrame(source(world), read_timeout=1.0)
     latest.start()
     with pytest.raises(CameraError) as fault:
         for _ in range(1000):
@@ -219,8 +246,8 @@ def test_capture_errors_surface_in_the_loop_and_capture_restarts():
 
 
 def test_black_frames_arrive_black():
-    FakePicamera2.serve(red_patch_on_the_left, faults=[Fault("black", start=0.2, duration=0.2)])
-    cam = source()
+    world = FakeCameraWorld(red_patch_on_the_left, faults=[Fault("black", start=0.2, duration=0.2)])
+    cam = source(world)
     cam.start()
     frames = [cam.read(timeout=1.0) for _ in range(8)]
     cam.stop()
@@ -229,19 +256,22 @@ def test_black_frames_arrive_black():
 
 
 def test_adapter_gives_every_buffer_back():
-    FakePicamera2.serve(numbered)
-    cam = source()
+    world = FakeCameraWorld(numbered)
+    cam = source(world)
     cam.start()
     # Far more reads than buffers: a buffer not given back would starve the camera
     # (a time-out) long before the fiftieth frame.
     times = [cam.read(timeout=1.0).t for _ in range(50)]
     cam.stop()
     assert np.diff(times) == pytest.approx([PERIOD] * 49)
+    captured = [h.detail for h in world.happened("captured")]
+    assert len(captured) == 50 and [h.detail for h in world.happened("released")] == captured
+    assert [h.t for h in world.happened("captured")] == pytest.approx(times)
 
 
 def test_fake_starves_when_requests_are_not_released_like_the_real_one():
-    FakePicamera2.serve(numbered)
-    with FakePicamera2() as cam:
+    world = FakeCameraWorld(numbered)
+    with world.picamera2() as cam:
         cam.start(cam.create_video_configuration(main={"size": (640, 480), "format": "BGR888"},
                                                  buffer_count=3))
         held = [cam.capture_request(wait=1.0) for _ in range(3)]
@@ -253,8 +283,8 @@ def test_fake_starves_when_requests_are_not_released_like_the_real_one():
 
 
 def test_fake_keeps_a_timed_out_job_queued_like_the_real_one():
-    FakePicamera2.serve(numbered, faults=[Fault("timeout", start=0.1, duration=0.5)])
-    with FakePicamera2() as cam:
+    world = FakeCameraWorld(numbered, faults=[Fault("timeout", start=0.1, duration=0.5)])
+    with world.picamera2() as cam:
         cam.start(cam.create_video_configuration(main={"size": (640, 480), "format": "BGR888"},
                                                  controls={"FrameRate": FPS}))
         cam.capture_request(wait=1.0).release()                 # frame 1

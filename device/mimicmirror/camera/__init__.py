@@ -1,10 +1,21 @@
 """Frame sources behind one interface (`base.FrameSource`), chosen by [camera] source.
 
-picamera: the Camera Module through picamera2 (the device).
-webcam:   an OpenCV camera (a laptop).
-replay:   a video file, a folder of images, or frames from a generator.
-sim:      the picamera2 adapter on the fake camera of the virtual rig, so the
-          device's own capture code runs on any machine.
+picamera: the Camera Module through picamera2 (the device), `picamera.py`.
+webcam:   an OpenCV camera (a laptop), `webcam.py`.
+replay:   a video file, a folder of images, or frames from a generator, `replay.py`.
+
+Beside the picamera2 adapter lives its fake, `fake_picamera2.py`: picamera2's
+`Picamera2` with the real names and behaviour, seeing a `FakeCameraWorld`
+(what is in front of the lens, faults, a timestamped history). Tests and the
+virtual rig hand it to the adapter (`PicameraSource(picamera2_class=
+world.picamera2)`) or put `world.module()` in place of the `picamera2` module,
+so the device's own capture code is what runs; no config value selects it.
+
+Adding a camera back-end: a class with `start()`, `read(timeout) -> Frame`
+and `stop()` that raises `CameraError` with one of `base.CAMERA_FAULTS` (the
+service shows a calm notice and reopens it with back-off), a branch and a
+choice for it in `open_camera` and the config schema, and a fake of whatever
+library it wraps, beside it here, that records what happened.
 """
 
 from __future__ import annotations
@@ -29,8 +40,8 @@ def open_camera(camera_section: Mapping[str, Any], *, picamera2_class: Any = Non
                 replay: Replay | None = None) -> FrameSource:
     """The frame source the config asks for (not yet started).
 
-    `picamera2_class` stands in for picamera2's Picamera2 (the rig's fake).
-    `replay` is what a replay or sim source plays instead of [camera] path:
+    `picamera2_class` stands in for picamera2's Picamera2 (a fake world's `picamera2`).
+    `replay` is what a replay source plays instead of [camera] path:
     a file or folder, or a function from seconds to an RGB frame.
     """
     source = camera_section["source"]
@@ -46,20 +57,4 @@ def open_camera(camera_section: Mapping[str, Any], *, picamera2_class: Any = Non
         if not str(path):
             raise ConfigError("[camera] path = '': the replay source needs a video file or a folder of images")
         return ReplaySource.from_path(path, fps)
-    if source == "sim":
-        return PicameraSource(width, height, fps, picamera2_class=picamera2_class or _sim_camera(replay))
-    raise ConfigError(f"[camera] source = {source!r}: must be one of 'picamera', 'webcam', 'replay', 'sim'")
-
-
-def _sim_camera(replay: Replay | None) -> Any:
-    """The fake Picamera2, serving `replay` or, if the rig set nothing up, a still real face."""
-    from ..sim.fake_picamera2 import FakePicamera2, still
-    from ..sim.faces import load_face
-
-    if callable(replay):
-        FakePicamera2.serve(replay)
-    elif replay is not None:
-        FakePicamera2.serve(still(load_face(replay)))
-    elif FakePicamera2.world is None:
-        FakePicamera2.serve(still(load_face("grace_hopper")))
-    return FakePicamera2
+    raise ConfigError(f"[camera] source = {source!r}: must be one of 'picamera', 'webcam', 'replay'")

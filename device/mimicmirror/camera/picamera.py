@@ -2,7 +2,8 @@
 
 picamera2 is imported only when the camera is opened, so everything else runs
 where it is not installed; tests and the virtual rig pass `picamera2_class`
-(a `FakePicamera2`) and exercise this very code.
+(a `FakeCameraWorld`'s `picamera2`, from fake_picamera2.py beside this file) and exercise
+this very code.
 
 Facts from picamera2 itself that this relies on:
 - Format names follow libcamera/DRM, so "BGR888" hands back pixels in R, G, B

@@ -39,7 +39,7 @@ def _seconds(text: str) -> float:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help=HELP, description=HELP)
     p.add_argument("--config", type=Path, metavar="FILE", help="device config (default: the installed one)")
-    p.add_argument("--camera", choices=("picamera", "webcam", "replay", "sim"),
+    p.add_argument("--camera", choices=("picamera", "webcam", "replay"),
                    help="check this camera source instead of [camera] source")
     p.add_argument("--display", choices=("kmsdrm", "window", "dummy"),
                    help="open the screen with this driver instead of [display] driver")

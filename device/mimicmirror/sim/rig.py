@@ -1,8 +1,9 @@
 """The virtual rig: every piece of hardware stood in for, under the real service loop.
 
-- Camera: the production picamera2 adapter on `FakePicamera2`, serving the
-  virtual person's face (simulated exercises on a real photo), with the
-  scenario's faults; in lockstep so every run is identical.
+- Camera: the production picamera2 adapter on the fake `Picamera2` of a
+  `FakeCameraWorld` (camera/fake_picamera2.py) showing the virtual person's
+  face (simulated exercises on a real photo), with the scenario's faults; in
+  lockstep so every run is identical.
 - Buttons: the production gpiozero buttons on `MockFactory` pins, pressed by
   the person (or the scenario) at simulated times.
 - Display: the production renderer on SDL's dummy driver (or a window), with a
@@ -126,7 +127,7 @@ def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
     """The device config the rig runs: the scenario's person and programme, fake hardware."""
     sections = {s: dict(v) for s, v in (base or defaults()).sections.items()}
     sections["user"].update(affected_side=scenario.affected_side, programme=scenario.programme)
-    sections["camera"].update(source="sim", fps=scenario.fps, width=640, height=480)
+    sections["camera"].update(source="picamera", fps=scenario.fps, width=640, height=480)
     sections["buttons"].update(backend="gpio")
     sections["display"].update(driver=driver, fps=60, show_camera=False)   # screenshots never hold a face
     sections["store"].update(path=str((out_dir / "mimicmirror.db").resolve()))
@@ -163,7 +164,7 @@ class Rig:
         from ..service import build_service
         from ..sound import RATE, MixerSpeaker, RecordingSpeaker, open_sound
         from .faces import load_face
-        from .fake_picamera2 import Fault, FakePicamera2
+        from ..camera.fake_picamera2 import FakeCameraWorld, Fault
         from .warp import ExerciseWarper
 
         self._claim_out_dir()
@@ -200,11 +201,11 @@ class Rig:
         mailbox = Mailbox(self.out_dir / "stick-mailbox")
         shutil.rmtree(mailbox.folder, ignore_errors=True)
         mailbox = Mailbox(mailbox.folder)
-        world = FakePicamera2.serve(person.frame_at, start_at=RIG_START, clock=clock)
+        world = FakeCameraWorld(person.frame_at, start_at=RIG_START, clock=clock)
         cam = self.config["camera"]
         if self.scenario.person.distance_mm > 0:
             result.placed = self._stand(person, (cam["width"], cam["height"]))
-        camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=FakePicamera2),
+        camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=world.picamera2),
                              lockstep=True, read_timeout=cam["timeout_seconds"])
         pins = MockFactory()
         btn = self.config["buttons"]
@@ -292,7 +293,6 @@ class Rig:
                 part.close()
             listener.close()
             shutil.rmtree(sock_dir, ignore_errors=True)
-            FakePicamera2.world = None
         result.seconds = clock.monotonic() - RIG_START
         result.sound_log = list(sound.log)
         result.played = list(getattr(speaker, "history", []))

@@ -1,4 +1,4 @@
-"""A stand-in for picamera2's `Picamera2`, for tests and the virtual rig.
+"""A stand-in for picamera2's `Picamera2`, beside the adapter it stands in for (picamera.py).
 
 It mirrors the subset of the real API that `camera.picamera.PicameraSource`
 uses, with the real names and the real behaviour (picamera2/picamera2.py and
@@ -21,21 +21,33 @@ code under test:
   in R, G, B order, "RGB888" in B, G, R order, "XBGR8888" R, G, B, A.
 - `get_metadata()["SensorTimestamp"]` is the frame time in integer nanoseconds.
 
-What the camera sees and when things go wrong is a `FakeCameraWorld`, set at
-class level with `FakePicamera2.serve(...)`, because production code constructs
-`Picamera2()` itself. Time in the world is deterministic: each captured frame
-moves it on by one frame period (a time-out by the wait), not the wall clock.
-With a `clock` (the rig's simulated clock) the camera and the clock share one
-time: the camera waits for the clock's present and moves the clock on to each
-frame it delivers.
+What the camera sees and when things go wrong is a `FakeCameraWorld`, one per
+test or rig, with no state shared between them. Production code constructs
+`Picamera2()` itself, so it is handed `world.picamera2` (a constructor bound
+to that world) as `PicameraSource(picamera2_class=...)`, or, for a whole
+program, the world stands in for the `picamera2` module (`world.module()` in
+`sys.modules`), as gpiozero's `MockFactory` stands in for the pins.
+
+The world keeps a `history` of what happened to its cameras, each entry with
+its (monotonic) time: opened, refused, configured, started, captured, timed
+out, released, flushed, stopped, closed. Tests assert on it instead of
+peeking at the fake's insides.
+
+Time in the world is deterministic: each captured frame moves it on by one
+frame period (a time-out by the wait), not the wall clock. With a `clock`
+(the rig's simulated clock) the camera and the clock share one time: the
+camera waits for the clock's present and moves the clock on to each frame it
+delivers.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
+import types
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -84,8 +96,16 @@ class Fault:
         return self.start <= t < self.end
 
 
+class Happening(NamedTuple):
+    """One entry of a world's history: when (monotonic seconds), what, and about what."""
+
+    t: float
+    what: str
+    detail: str = ""
+
+
 class FakeCameraWorld:
-    """What the fake camera sees over time, its faults, and the present moment.
+    """What the fake camera sees over time, its faults, the present moment, and its history.
 
     Times given to `frame_at` and in `faults` are scenario seconds, counted from
     `start_at` (monotonic seconds, the origin of SensorTimestamp).
@@ -101,7 +121,43 @@ class FakeCameraWorld:
         self._t = self.start_at
         self._owner: FakePicamera2 | None = None
         self.lock = threading.RLock()
-        self.constructed = 0   # how many Picamera2() calls succeeded (tests count reopenings)
+        self.history: list[Happening] = []
+
+    # -- for the code under test ---------------------------------------------------------
+
+    @property
+    def picamera2(self) -> Callable[..., "FakePicamera2"]:
+        """`Picamera2` for this world: what `PicameraSource(picamera2_class=...)` constructs."""
+        return functools.partial(FakePicamera2, self)
+
+    def module(self) -> types.ModuleType:
+        """A stand-in `picamera2` module (for `sys.modules`) whose cameras see this world."""
+        module = types.ModuleType("picamera2", "The fake Picamera2 of a FakeCameraWorld")
+        module.Picamera2 = self.picamera2  # type: ignore[attr-defined]
+        return module
+
+    def global_camera_info(self) -> list[dict[str, Any]]:
+        """What picamera2's `global_camera_info()` lists: one Camera Module, or none."""
+        if not self.present or self.fault("disconnect", self.now):
+            return []
+        return [{"Model": "imx708", "Location": 2, "Rotation": 180,
+                 "Id": "/base/axi/pcie@120000/rp1/i2c@88000/imx708@1a", "Num": 0}]
+
+    # -- for tests -----------------------------------------------------------------------
+
+    def record(self, what: str, detail: str = "") -> None:
+        with self.lock:
+            self.history.append(Happening(self.now, what, detail))
+
+    def happened(self, what: str) -> list[Happening]:
+        """Every entry of one kind, in order ("opened", "captured", "released" ...)."""
+        with self.lock:
+            return [h for h in self.history if h.what == what]
+
+    @property
+    def constructed(self) -> int:
+        """How many `Picamera2()` calls succeeded (tests count reopenings)."""
+        return len(self.happened("opened"))
 
     @property
     def now(self) -> float:
@@ -147,8 +203,9 @@ class FakeCameraWorld:
 class FakeCompletedRequest:
     """One captured frame with its metadata; release it to give the buffer back."""
 
-    def __init__(self, camera: "FakePicamera2", rgb: np.ndarray, metadata: dict[str, Any]) -> None:
+    def __init__(self, camera: "FakePicamera2", rgb: np.ndarray, metadata: dict[str, Any], index: int) -> None:
         self._camera = camera
+        self.index = index
         self._rgb = rgb
         self._metadata = metadata
         self.config = dict(camera.camera_config)
@@ -162,6 +219,7 @@ class FakeCompletedRequest:
             if self.ref_count == 0:
                 self._camera._held -= 1
                 self._rgb = None
+                self._camera._world.record("released", f"frame {self.index}")
 
     def get_metadata(self) -> dict[str, Any]:
         return dict(self._metadata)
@@ -180,28 +238,14 @@ class FakeCompletedRequest:
 
 
 class FakePicamera2:
-    """`picamera2.Picamera2`, the subset Mimic Mirror uses, over a FakeCameraWorld."""
+    """`picamera2.Picamera2`, the subset Mimic Mirror uses, seeing one FakeCameraWorld.
 
-    #: What the next constructed camera serves; None means no camera is attached.
-    world: FakeCameraWorld | None = None
+    Construct it through `world.picamera2` (the adapter's `picamera2_class`):
+    the world comes first, then picamera2's own arguments.
+    """
 
-    @classmethod
-    def serve(cls, frame_at: FrameAt, faults: Sequence[Fault] = (), *, start_at: float | None = None,
-              clock: Any = None, present: bool = True) -> FakeCameraWorld:
-        """Say what cameras constructed from now on see (the rig's hook)."""
-        cls.world = FakeCameraWorld(frame_at, faults, start_at=start_at, clock=clock, present=present)
-        return cls.world
-
-    @staticmethod
-    def global_camera_info() -> list[dict[str, Any]]:
-        world = FakePicamera2.world
-        if world is None or not world.present or world.fault("disconnect", world.now):
-            return []
-        return [{"Model": "imx708", "Location": 2, "Rotation": 180,
-                 "Id": "/base/axi/pcie@120000/rp1/i2c@88000/imx708@1a", "Num": 0}]
-
-    def __init__(self, camera_num: int = 0, verbose_console: Any = None, tuning: Any = None,
-                 allocator: Any = None) -> None:
+    def __init__(self, world: FakeCameraWorld, camera_num: int = 0, verbose_console: Any = None,
+                 tuning: Any = None, allocator: Any = None) -> None:
         self.is_open = False
         self.started = False
         self.camera_config: dict[str, Any] = {}
@@ -209,19 +253,21 @@ class FakePicamera2:
         self._held = 0
         self._orphan_jobs = 0
         self._last_index = -1
-        camera_num = self.global_camera_info()[camera_num]["Num"]   # IndexError: no camera, like the real one
-        world = FakePicamera2.world
-        assert world is not None
+        self._world = world
+        cameras = world.global_camera_info()
+        if camera_num >= len(cameras):
+            world.record("refused", "no camera")
+        camera_num = cameras[camera_num]["Num"]   # IndexError: no camera, like the real one
         with world.lock:
             if world._owner is not None or world.fault("busy", world.now):
+                world.record("refused", "busy")
                 try:
                     raise RuntimeError("Failed to acquire camera: Device or resource busy")
                 except RuntimeError as e:
                     raise RuntimeError("Camera __init__ sequence did not complete.") from e
             world._owner = self
-            world.constructed += 1
+            world.record("opened")
         self.camera_idx = camera_num
-        self._world = world
         self._opened_at = world.now
         self._started_at = self._opened_at
         self.is_open = True
@@ -261,6 +307,7 @@ class FakePicamera2:
         if w % 2 or h % 2:
             raise RuntimeError("width and height should be even")
         self.camera_config = dict(camera_config)
+        self._world.record("configured", f"{main['format']} {w}x{h}")
 
     @property
     def frame_period(self) -> float:
@@ -281,9 +328,12 @@ class FakePicamera2:
             if not self.started:
                 self.started = True
                 self._started_at = self._world.now
+                self._world.record("started")
 
     def stop(self) -> None:
         with self._lock:
+            if self.started:
+                self._world.record("stopped")
             self.started = False
             self._held = 0
             self._orphan_jobs = 0
@@ -295,6 +345,7 @@ class FakePicamera2:
         with self._world.lock:
             if self._world._owner is self:
                 self._world._owner = None
+            self._world.record("closed")
         self.is_open = False
         self.camera_config = {}
 
@@ -302,6 +353,7 @@ class FakePicamera2:
         """Drop queued jobs, such as one left behind by a time-out."""
         with self._lock:
             self._orphan_jobs = 0
+            self._world.record("flushed")
 
     def __enter__(self) -> "FakePicamera2":
         return self
@@ -323,6 +375,7 @@ class FakePicamera2:
                         raise RuntimeError("FakePicamera2: capture_request without wait= would block forever")
                     world.advance_to(deadline)
                     self._orphan_jobs += 1     # the real job stays queued after its future times out
+                    world.record("timed out", f"after {float(wait):g} s")
                     raise TimeoutError()
                 request = self._request(index, period)   # made first: making it is the simulation's cost
                 world.advance_to(arrival)
@@ -331,8 +384,10 @@ class FakePicamera2:
                 self._last_index = index
                 self._held += 1
                 if self._orphan_jobs == 0:
+                    world.record("captured", f"frame {index}")
                     return request
                 self._orphan_jobs -= 1         # an abandoned job takes this frame, and never gives it back
+                world.record("swallowed", f"frame {index}")
 
     def _next_frame(self, period: float) -> tuple[int, float]:
         """The frame the next request gets, and when it arrives (inf: never)."""
@@ -361,7 +416,7 @@ class FakePicamera2:
             rgb = self._frame(t)
         metadata = {"SensorTimestamp": int(round(t * 1e9)), "FrameDuration": int(round(period * 1e6)),
                     "ExposureTime": int(round(period * 1e6 * 0.8)), "AnalogueGain": 1.0, "DigitalGain": 1.0}
-        return FakeCompletedRequest(self, rgb, metadata)
+        return FakeCompletedRequest(self, rgb, metadata, index)
 
     def _frame(self, t: float) -> np.ndarray:
         rgb = np.asarray(self._world.frame_at(self._world.scenario_time(t)))
