@@ -2,9 +2,10 @@
 the production picamera2 adapter on the fake camera, gpiozero mock pins, and a
 real datagram socket standing in for systemd's notify socket.
 
-Most tests run on a simulated clock (a minute of mirror time in a few seconds);
-the watchdog-stall and SIGTERM tests run in real time because that is what
-systemd sees.
+Most tests run on the virtual hardware of `mimicmirror.sim.hardware` (the same
+harness the scenario rig uses), on a simulated clock: a minute of mirror time in
+a few seconds. The watchdog-stall and SIGTERM tests run in real time because
+that is what systemd sees, with a listener thread on the notify socket.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import sys
 import textwrap
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -40,6 +40,7 @@ from mimicmirror.records import SessionStarted
 from mimicmirror.screen import Screen, ScreenKind
 from mimicmirror.service import JournalFormatter, Notifier, build_service, describe
 from mimicmirror.sim.faces import load_face
+from mimicmirror.sim.hardware import VirtualHardware
 from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, Fault, still
 from mimicmirror.store.db import Store
 from mimicmirror.store.errors import RecordsRefused
@@ -133,88 +134,34 @@ def ready_process(args: list[str], env: dict[str, str], listener: NotifyListener
 
 # -- the rig: every edge real, time simulated ------------------------------------------------------
 
-@dataclass
-class Rig:
-    """The service on real parts, with presses scheduled on the simulated clock."""
-
-    clock: SimClock
-    service: object
-    pins: MockFactory
-    display: object
-    store: Store
-    world: object
-    screens: list[tuple[float, Screen]] = field(default_factory=list)
-    presses: list[tuple[float, float, int]] = field(default_factory=list)   # (start, end, pin)
-    timeline: list[tuple[float, object]] = field(default_factory=list)       # (time, action)
-
-    def press(self, at: float, button: str = "next", hold: float = 0.2) -> None:
-        pin = 17 if button == "next" else 27
-        self.presses.append((at, at + hold, pin))
-
-    def at(self, t: float, action) -> None:
-        """Run `action()` once, at the first pass of the loop at or after time t."""
-        self.timeline.append((t, action))
-        self.timeline.sort(key=lambda item: item[0])
-
-    def screenshot(self, t: float, path: Path) -> None:
-        self.at(t, lambda: self.display.screenshot(path))
-
-    def _drive(self, screen: Screen) -> None:
-        now = self.clock.monotonic()
-        for start, end, pin in self.presses:
-            level = self.pins.pin(pin)
-            if start <= now < end:
-                level.drive_low()
-            elif now >= end and start <= now:
-                level.drive_high()
-        while self.timeline and self.timeline[0][0] <= now:
-            self.timeline.pop(0)[1]()
-
-    def run(self, seconds: float) -> int:
-        end = self.clock.monotonic() + seconds
-
-        def until(screen: Screen) -> bool:
-            self._drive(screen)
-            return self.clock.monotonic() >= end
-
-        return self.service.run(until=until)
-
-
-def make_rig(tmp_path: Path, analyzer, notifier: Notifier, faults=(), db: Path | None = None,
-             fps: int = 15, clock: SimClock | None = None) -> Rig:
-    clock = clock or SimClock()
-    config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
-    world = FakeCameraWorld(still(load_face("grace_hopper")), faults, clock=clock)
-    camera = LatestFrame(PicameraSource(640, 480, fps, picamera2_class=world.picamera2), lockstep=True)
-    pins = MockFactory()
-    buttons = GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=pins)
-    display = open_display(config["display"])
+def make_rig(tmp_path: Path, analyzer, faults=(), db: Path | None = None, fps: int = 15,
+             clock: SimClock | None = None, watchdog_s: float | None = None) -> VirtualHardware:
+    """The service on the virtual hardware (sim.hardware), a real face at the camera from time 0."""
+    config = config_module.load(ROOT / "config" / "mimicmirror.toml",
+                                {"display": SMALL_SCREEN, "camera": {"fps": fps}})
     store = Store.open(db or tmp_path / "mimicmirror.db")
-    service = build_service(config, clock=clock, camera=camera, buttons=buttons, display=display,
-                            store=store, notifier=notifier, analyzer=analyzer)
-    rig = Rig(clock, service, pins, display, store, world)
-    service.on_step = lambda step, t: rig.screens.append((t, step.screen))
-    return rig
+    return VirtualHardware(config, still(load_face("grace_hopper")), faults=faults, clock=clock or SimClock(),
+                           store=store, analyzer=analyzer,
+                           watchdog_usec=round(watchdog_s * 2e6) if watchdog_s else None)
 
 
 @pytest.fixture
 def rig_parts():
     """Close what a rig opened, whatever the test did."""
-    made: list[Rig] = []
+    made: list[VirtualHardware] = []
     yield made
     for rig in made:
         rig.store.close()
-        rig.display.close()
+        rig.close()
 
 
 # -- systemd notifications ---------------------------------------------------------------------
 
-def test_ready_then_watchdog_on_a_real_socket_when_the_loop_runs(tmp_path, listener, analyzer, rig_parts):
-    rig = make_rig(tmp_path, analyzer, Notifier(listener.path, watchdog_interval=1.0))
+def test_ready_then_watchdog_on_a_real_socket_when_the_loop_runs(tmp_path, analyzer, rig_parts):
+    rig = make_rig(tmp_path, analyzer, watchdog_s=1.0)
     rig_parts.append(rig)
     assert rig.run(10.0) == 0
-    listener.settle()
-    texts = listener.texts()
+    texts = rig.notify.texts()
     assert "READY=1" in texts
     pings = [i for i, m in enumerate(texts) if m == "WATCHDOG=1"]
     assert len(pings) >= 8                       # one a second of (simulated) running
@@ -357,6 +304,7 @@ from gpiozero import Device
 from mimicmirror import cli
 from mimicmirror.clock import SystemClock
 from mimicmirror.sim.faces import load_face
+from mimicmirror.sim.hardware import VirtualHardware
 from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, still
 
 # the Camera Module's library, standing in: frames of a real face, in real time
@@ -430,20 +378,19 @@ def lit_pixels(path: Path) -> int:
     return int((rgb.max(axis=2) > 60).sum())
 
 
-def test_camera_fault_shows_a_calm_notice_and_the_camera_is_retried(tmp_path, listener, analyzer, rig_parts):
+def test_camera_fault_shows_a_calm_notice_and_the_camera_is_retried(tmp_path, analyzer, rig_parts):
     # the camera vanishes at 5 s for 6 s: reads time out, reopening fails until it is back
-    rig = make_rig(tmp_path, analyzer, Notifier(listener.path, watchdog_interval=1.0),
+    rig = make_rig(tmp_path, analyzer, watchdog_s=1.0,
                    faults=[Fault("disconnect", 5.0, 6.0)])
     rig_parts.append(rig)
     down_at: list[float] = []
     rig.at(9.0, lambda: down_at.append(rig.clock.monotonic()) or rig.display.screenshot(tmp_path / "lost.png"))
     assert rig.run(20.0) == 0
-    listener.settle()
 
     during = [screen for t, screen in rig.screens if 8.0 <= t <= 10.5]
     assert during and all(screen.kind == ScreenKind.NOTICE for screen in during)
     assert lit_pixels(tmp_path / "lost.png") > 500          # the calm message is really drawn
-    texts = listener.texts()
+    texts = rig.notify.texts()
     assert "STATUS=Camera lost, retrying" in texts
     lost = texts.index("STATUS=Camera lost, retrying")
     assert any(m.startswith("STATUS=") for m in texts[lost + 1:])      # and the status moved on
@@ -457,22 +404,21 @@ def test_camera_fault_shows_a_calm_notice_and_the_camera_is_retried(tmp_path, li
     assert after and after[-1].kind != ScreenKind.NOTICE
 
 
-def test_damaged_database_is_set_aside_logged_and_shown_until_next(tmp_path, listener, analyzer, rig_parts,
+def test_damaged_database_is_set_aside_logged_and_shown_until_next(tmp_path, analyzer, rig_parts,
                                                                   caplog):
     db = tmp_path / "mimicmirror.db"
     db.write_bytes(b"this is not a database" * 100)
     caplog.set_level(logging.INFO, logger="mimicmirror")
-    rig = make_rig(tmp_path, analyzer, Notifier(listener.path), db=db)
+    rig = make_rig(tmp_path, analyzer, db=db)
     rig_parts.append(rig)
     rig.screenshot(1.0, tmp_path / "notice.png")
     rig.press(1.5)
     rig.screenshot(2.5, tmp_path / "after.png")
     assert rig.run(2.6) == 0
-    listener.settle()
 
     assert list(tmp_path.glob("mimicmirror.db.corrupt-*"))
     assert any("set aside" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
-    assert "STATUS=Notice: practice history set aside" in listener.texts()
+    assert "STATUS=Notice: practice history set aside" in rig.notify.texts()
     assert lit_pixels(tmp_path / "notice.png") > 500
     assert lit_pixels(tmp_path / "after.png") < lit_pixels(tmp_path / "notice.png") // 4
 
@@ -490,7 +436,7 @@ def scripted(tmp_path: Path, name: str, jump: float | None = None) -> Iterator[R
     folder = tmp_path / name
     folder.mkdir()
     with Analyzer(static=False) as fresh:
-        rig = make_rig(folder, fresh, Notifier(None), fps=10)
+        rig = make_rig(folder, fresh, fps=10)
         try:
             for t in SCRIPT:
                 rig.press(t)
@@ -500,7 +446,7 @@ def scripted(tmp_path: Path, name: str, jump: float | None = None) -> Iterator[R
             yield rig
         finally:
             rig.store.close()
-            rig.display.close()
+            rig.close()
 
 
 def scripted_run(tmp_path: Path, name: str) -> tuple[list, list]:
@@ -527,7 +473,7 @@ def test_a_simulated_session_runs_identically_twice_and_never_sleeps_in_real_tim
 
 
 def test_records_carry_the_clocks_wall_time_and_frame_times(tmp_path, analyzer, rig_parts):
-    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig = make_rig(tmp_path, analyzer)
     rig_parts.append(rig)
     rig.press(4.0)
     rig.press(7.0)
@@ -540,10 +486,10 @@ def test_records_carry_the_clocks_wall_time_and_frame_times(tmp_path, analyzer, 
         assert 4.0 <= t < 12.0
 
 
-def test_with_the_clock_not_set_practice_is_kept_marked_and_the_mirror_says_so_once(tmp_path, listener, analyzer,
+def test_with_the_clock_not_set_practice_is_kept_marked_and_the_mirror_says_so_once(tmp_path, analyzer,
                                                                                      rig_parts, caplog):
     caplog.set_level(logging.INFO, logger="mimicmirror")
-    rig = make_rig(tmp_path, analyzer, Notifier(listener.path), clock=SimClock(wall_start=0.0))   # 1970
+    rig = make_rig(tmp_path, analyzer, clock=SimClock(wall_start=0.0))   # 1970
     rig_parts.append(rig)
     rig.screenshot(1.0, tmp_path / "notice.png")
     rig.press(1.5)                                            # NEXT takes the notice away
@@ -552,9 +498,8 @@ def test_with_the_clock_not_set_practice_is_kept_marked_and_the_mirror_says_so_o
     rig.press(7.0)
     rig.at(9.0, lambda: rig.clock.jump_wall(SimClock.DEFAULT_WALL_START))   # network time arrives
     assert rig.run(12.0) == 0
-    listener.settle()
 
-    assert "STATUS=Notice: the date is not known" in listener.texts()
+    assert "STATUS=Notice: the date is not known" in rig.notify.texts()
     assert lit_pixels(tmp_path / "notice.png") > 500
     assert lit_pixels(tmp_path / "after.png") < lit_pixels(tmp_path / "notice.png") // 4
     messages = [(r.levelno, r.getMessage()) for r in caplog.records if "clock" in r.getMessage()]
@@ -608,29 +553,21 @@ def test_button_presses_are_put_on_the_frames_time_base(tmp_path, analyzer):
 
     The clip ends at 12 s and the service stops by itself, ending the session it had started.
     """
-    clock = SimClock(start=1000.0)
     config = config_module.load(ROOT / "config" / "mimicmirror.toml", {"display": SMALL_SCREEN})
-    clip = ReplaySource.from_callable(still(load_face("grace_hopper")), 15, duration=12.0)
-    pins = MockFactory()
-    display = open_display(config["display"])
+    face = still(load_face("grace_hopper"))
+    clip = ReplaySource.from_callable(face, 15, duration=12.0)
     store = Store.open(tmp_path / "mimicmirror.db")
-    service = build_service(config, clock=clock, camera=LatestFrame(clip, lockstep=True),
-                            buttons=GpioButtons(17, 27, 1.5, 0.05, clock, pin_factory=pins),
-                            display=display, store=store, notifier=Notifier(None), analyzer=analyzer)
+    rig = VirtualHardware(config, face, start=1000.0, camera=LatestFrame(clip, lockstep=True), store=store,
+                          analyzer=analyzer)
     records = []
-    service.on_step = lambda step, t: records.extend(step.records)
-
-    def finger(screen: Screen) -> bool:
-        pressed = 1004.0 <= clock.monotonic() < 1004.2
-        (pins.pin(17).drive_low if pressed else pins.pin(17).drive_high)()
-        return False
-
+    rig.service.on_step = lambda step, t: records.extend(step.records)
+    rig.press(1004.0)
     try:
-        assert service.run(until=finger) == 0              # the clip's end stops the loop
+        assert rig.run() == 0                              # the clip's end stops the loop
         rows = store._conn.execute("SELECT started_t, end_reason FROM sessions").fetchall()
     finally:
         store.close()
-        display.close()
+        rig.close()
     started = [r for r in records if isinstance(r, SessionStarted)]
     assert len(started) == 1
     assert started[0].t == pytest.approx(4.2, abs=0.15)      # on the clip's clock, not 1004.2
@@ -640,7 +577,7 @@ def test_button_presses_are_put_on_the_frames_time_base(tmp_path, analyzer):
 def test_records_wait_while_the_database_cannot_be_written_and_none_are_lost(tmp_path, analyzer, rig_parts,
                                                                             caplog):
     caplog.set_level(logging.INFO, logger="mimicmirror")
-    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig = make_rig(tmp_path, analyzer)
     rig_parts.append(rig)
     records = []
     rig.service.on_step = lambda step, t: records.extend(step.records)
@@ -666,7 +603,7 @@ def test_records_wait_while_the_database_cannot_be_written_and_none_are_lost(tmp
 def test_a_batch_the_database_refuses_is_dropped_and_later_records_still_flow(tmp_path, analyzer, rig_parts,
                                                                              caplog):
     caplog.set_level(logging.INFO, logger="mimicmirror")
-    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig = make_rig(tmp_path, analyzer)
     rig_parts.append(rig)
     real_write = rig.store.write
     refused = []
@@ -690,7 +627,7 @@ def test_a_batch_the_database_refuses_is_dropped_and_later_records_still_flow(tm
 
 
 def test_a_camera_driver_error_of_its_own_kind_is_handled_like_a_lost_camera(tmp_path, analyzer, rig_parts):
-    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig = make_rig(tmp_path, analyzer)
     rig_parts.append(rig)
     real_get = rig.service.camera.latest.get
     calls = {"n": 0}
@@ -710,7 +647,7 @@ def test_a_camera_driver_error_of_its_own_kind_is_handled_like_a_lost_camera(tmp
 
 def test_a_frame_the_model_cannot_handle_is_skipped_not_fatal(tmp_path, analyzer, rig_parts, caplog):
     caplog.set_level(logging.INFO, logger="mimicmirror")
-    rig = make_rig(tmp_path, analyzer, Notifier(None))
+    rig = make_rig(tmp_path, analyzer)
     rig_parts.append(rig)
     real = rig.service.analyzer.analyze
     calls = {"n": 0}

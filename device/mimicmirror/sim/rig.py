@@ -1,15 +1,13 @@
-"""The virtual rig: every piece of hardware stood in for, under the real service loop.
+"""The virtual rig: one scenario run end to end on the virtual hardware.
 
-- Camera: the production picamera2 adapter on the fake `Picamera2` of a
-  `FakeCameraWorld` (camera/fake_picamera2.py) showing the virtual person's
-  face (simulated exercises on a real photo), with the scenario's faults; in
-  lockstep so every run is identical.
-- Buttons: the production gpiozero buttons on `MockFactory` pins, pressed by
-  the person (or the scenario) at simulated times.
-- Display: the production renderer on SDL's dummy driver (or a window), with a
-  PNG screenshot at every new screen and at the scenario's named checkpoints.
-- systemd: a real datagram socket as $NOTIFY_SOCKET, recording READY,
-  WATCHDOG and STATUS with their (simulated) times.
+A virtual person (a real public-domain face, warped into the scenario's
+exercises) stands at the mirror of `hardware.VirtualHardware`, reads what the
+screen says, moves, presses the buttons and works the settings menu; the rig
+keeps every record, a PNG of every new screen and of the scenario's named
+checkpoints, where the bars were drawn, what was heard and what systemd
+heard, adds the scenario's camera faults as they come due, and plugs in a USB
+stick when the scenario asks.
+
 - Sound: the real announcer (chimes, speech from the cache) on a recording
   speaker that keeps what it was asked to play; or, with `audio`, on
   pygame-ce's real mixer through SDL's `disk` driver, which writes every
@@ -26,32 +24,28 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..clock import SimClock
-from ..settings import save
-from ..sound.speakers import CHANNELS
 from ..config import Config, defaults, validate
-from ..events import ButtonEvent, KeyChange
-from ..service.caregiver import STICK_NOTICE_TITLE
-from ..service.systemd import Notifier
-from ..stick.mailbox import Mailbox
 from ..records import Record, SessionEnded
 from ..screen import Screen, ScreenKind
+from ..service.caregiver import STICK_NOTICE_TITLE
+from ..settings import save
+from ..sound.speakers import CHANNELS
+from ..stick.mailbox import Mailbox
+from .hardware import RIG_START, WATCHDOG_USEC, VirtualHardware
 from .person import VirtualPerson
 from .scenario import Scenario
 from .stick import fresh_stick, plug_in
 from .truth import true_symmetries
 
-#: The rig's watchdog: as the unit file asks (WatchdogSec=30), pings every 15 s.
-WATCHDOG_USEC = 30_000_000
-RIG_START = 1000.0   # monotonic origin of the simulated clock
+__all__ = ["RIG_START", "WATCHDOG_USEC", "AudioPacedClock", "Rig", "RigResult", "rig_config"]
+
 #: The rig marks the folders it writes, so it never wipes a database it did not make.
 MARKER = ".mimicmirror-rig"
 
@@ -141,7 +135,7 @@ def rig_config(scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
 
 
 class Rig:
-    """Runs one scenario end to end through `mimicmirror.service`."""
+    """Runs one scenario end to end through `mimicmirror.service`, on `VirtualHardware`."""
 
     def __init__(self, scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
                  base_config: Config | None = None, screenshots: bool = True, audio: Path | None = None):
@@ -153,18 +147,10 @@ class Rig:
         self.config = rig_config(scenario, self.out_dir, driver=driver, base=base_config)
 
     def run(self) -> RigResult:
-        from gpiozero.pins.mock import MockFactory
-
-        from ..camera.latest import LatestFrame
-        from ..camera.picamera import PicameraSource
-        from ..controls.buttons import GpioButtons
-        from ..display.renderer import open_display
-        from ..display.theme import MIRROR
+        from ..camera.fake_picamera2 import Fault
         from ..exercises.catalogue import load_programme
-        from ..service import build_service
         from ..sound import RATE, MixerSpeaker, RecordingSpeaker, open_sound
         from .faces import load_face
-        from ..camera.fake_picamera2 import FakeCameraWorld, Fault
         from .warp import ExerciseWarper
 
         self._claim_out_dir()
@@ -201,30 +187,15 @@ class Rig:
         mailbox = Mailbox(self.out_dir / "stick-mailbox")
         shutil.rmtree(mailbox.folder, ignore_errors=True)
         mailbox = Mailbox(mailbox.folder)
-        world = FakeCameraWorld(person.frame_at, start_at=RIG_START, clock=clock)
         cam = self.config["camera"]
         if self.scenario.person.distance_mm > 0:
             result.placed = self._stand(person, (cam["width"], cam["height"]))
-        camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=world.picamera2),
-                             lockstep=True, read_timeout=cam["timeout_seconds"])
-        pins = MockFactory()
-        btn = self.config["buttons"]
-        buttons = PressingButtons(
-            GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
-                        btn["debounce_seconds"], clock, pin_factory=pins),
-            pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, lambda: person, clock)
-        display = open_display(self.config["display"], theme=MIRROR.in_language(programme.language.display))
-        sock_dir = Path(tempfile.mkdtemp(prefix="mm-notify-"))
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        listener.bind(str(sock_dir / "notify"))
-        listener.setblocking(False)
-        notifier = Notifier.from_env({"NOTIFY_SOCKET": str(sock_dir / "notify"),
-                                      "WATCHDOG_USEC": str(WATCHDOG_USEC)})
         if not self.scenario.fresh_device:
             save(self.config.sections, settings_path)
-        service = build_service(self.config, clock=clock, camera=camera, buttons=buttons,
-                                display=display, notifier=notifier, first_start=self.scenario.fresh_device,
-                                settings_path=settings_path, mailbox=mailbox, sound=sound)
+        hw = VirtualHardware(self.config, person.frame_at, clock=clock, first_start=self.scenario.fresh_device,
+                             settings_path=settings_path, mailbox=mailbox, sound=sound)
+        hw.fingers.sources.append(person.take_presses)
+        service, display, world = hw.service, hw.display, hw.world
         sound.prepare(service.engine.spoken_texts())   # in the background, as on the device
         last_key: list[Any] = [None]
 
@@ -276,7 +247,7 @@ class Rig:
             person.see(shown, clock.monotonic())
             for kind, start, seconds in person.take_faults():
                 world.faults = world.faults + (Fault(kind, start, seconds),)
-            _drain(listener, clock, result.notifications)
+            hw.notify.drain()
 
         def until(screen: Screen) -> bool:
             done = ended[0] and person.gone and screen.kind == ScreenKind.IDLE
@@ -286,13 +257,11 @@ class Rig:
 
         service.on_step = on_step
         try:
-            result.exit_status = service.run(until=until)
+            result.exit_status = hw.run(until=until)
         finally:
-            _drain(listener, clock, result.notifications)
-            for part in (buttons, display, notifier, sound):
-                part.close()
-            listener.close()
-            shutil.rmtree(sock_dir, ignore_errors=True)
+            hw.close()
+            sound.close()
+        result.notifications = list(hw.notify.messages)
         result.seconds = clock.monotonic() - RIG_START
         result.sound_log = list(sound.log)
         result.played = list(getattr(speaker, "history", []))
@@ -325,35 +294,6 @@ class Rig:
         (out / MARKER).write_text("Written by the Mimic Mirror virtual rig; safe to delete.\n")
 
 
-class PressingButtons:
-    """The production buttons, with the fingers of whoever is at the mirror on the mock pins.
-
-    `person` is asked at every poll, because in the soak people come and go
-    (None: nobody at the mirror, so nothing is pressed; a held button still
-    lets go on time).
-    """
-
-    def __init__(self, buttons: Any, pins: Any, numbers: dict[str, int],
-                 person: Callable[[], VirtualPerson | None], clock: SimClock):
-        self.buttons, self.pins, self.numbers, self.person, self.clock = buttons, pins, numbers, person, clock
-        self._releases: list[tuple[float, int]] = []
-
-    def events(self, keys: Sequence[KeyChange] = ()) -> list[ButtonEvent]:
-        now = self.clock.monotonic()
-        person = self.person()
-        for press in person.take_presses(now) if person is not None else ():
-            self.pins.pin(self.numbers[press.button]).drive_low()     # pulled up: pressed = low
-            self._releases.append((press.at + press.hold, self.numbers[press.button]))
-        for at, number in [r for r in self._releases if r[0] <= now]:
-            self.pins.pin(number).drive_high()
-            self._releases.remove((at, number))
-        return self.buttons.events(keys)
-
-    def close(self) -> None:
-        self.buttons.close()
-        self.pins.close()
-
-
 def menu_wants(scenario: Scenario, config: Config) -> dict[str, str]:
     """The scenario's [setup] as the person reads it: a setting's screen title -> the wanted choice."""
     from ..exercises.catalogue import load_catalogue
@@ -375,16 +315,6 @@ def _as_seen(screenshot: Path, placed: Any, photo: Any) -> Path:
     path = screenshot.with_name(screenshot.stem + "-as-seen.png")
     cv2.imwrite(str(path), cv2.cvtColor(placed.as_seen(photo, screen), cv2.COLOR_RGB2BGR))
     return path
-
-
-def _drain(listener: socket.socket, clock: SimClock, into: list[tuple[float, str]]) -> None:
-    while True:
-        try:
-            data = listener.recv(4096)
-        except BlockingIOError:
-            return
-        for line in data.decode().splitlines():
-            into.append((clock.monotonic(), line))
 
 
 def _slug(screen: Screen) -> str:
