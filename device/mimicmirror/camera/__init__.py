@@ -6,7 +6,8 @@ replay:   a video file, a folder of images, or frames from a generator, `replay.
 
 Beside the picamera2 adapter lives its fake, `fake_picamera2.py`: picamera2's
 `Picamera2` with the real names and behaviour, seeing a `FakeCameraWorld`
-(what is in front of the lens, faults, a timestamped history). Tests and the
+(what is in front of the lens and the faults, from `fake_scene.py`, and a
+timestamped history of what happened to its cameras). Tests and the
 virtual rig hand it to the adapter (`PicameraSource(picamera2_class=
 world.picamera2)`) or put `world.module()` in place of the `picamera2` module,
 so the device's own capture code is what runs; no config value selects it.

@@ -46,12 +46,14 @@ import functools
 import math
 import threading
 import types
-from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 
-FrameAt = Callable[[float], np.ndarray]
+from .fake_scene import FAULT_KINDS, Fault, FrameAt, fit, still
+
+__all__ = ["FAULT_KINDS", "FakeCameraWorld", "FakeCompletedRequest", "FakePicamera2", "Fault", "FrameAt",
+           "Happening", "still"]
 
 #: Byte order of each stream format picamera2 can hand back as an array (its manual, appendix A).
 CHANNEL_ORDER: dict[str, tuple[int, ...]] = {
@@ -61,39 +63,8 @@ CHANNEL_ORDER: dict[str, tuple[int, ...]] = {
     "XRGB8888": (2, 1, 0, 3),  # B, G, R, A
 }
 
-FAULT_KINDS: tuple[str, ...] = ("timeout", "disconnect", "black", "busy")
-
 _STREAM_KEYS = ("format", "size", "stride", "preserve_ar")
 _EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class Fault:
-    """Something going wrong from `start` for `duration` seconds (scenario time).
-
-    timeout: frames stop arriving, then resume on the same camera.
-    disconnect: the camera vanishes; an open camera never delivers again and
-        constructing a new one fails as "no camera" until the window ends.
-    black: frames arrive but are black (lens covered, lights off).
-    busy: constructing a camera fails because another process holds it.
-    """
-
-    kind: str
-    start: float
-    duration: float
-
-    def __post_init__(self) -> None:
-        if self.kind not in FAULT_KINDS:
-            raise ValueError(f"fault kind {self.kind!r}: must be one of {', '.join(FAULT_KINDS)}")
-        if self.duration < 0:
-            raise ValueError(f"fault {self.kind!r} at {self.start}: duration must not be negative")
-
-    @property
-    def end(self) -> float:
-        return self.start + self.duration
-
-    def covers(self, t: float) -> bool:
-        return self.start <= t < self.end
 
 
 class Happening(NamedTuple):
@@ -230,7 +201,7 @@ class FakeCompletedRequest:
             raise RuntimeError(f"Stream {name!r} is not defined")
         if self._rgb is None:
             raise RuntimeError("CompletedRequest: the request has been released")
-        rgb = _fit(self._rgb, tuple(stream["size"]))
+        rgb = fit(self._rgb, tuple(stream["size"]))
         order = CHANNEL_ORDER[stream["format"]]
         if len(order) == 4:
             rgb = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
@@ -423,24 +394,3 @@ class FakePicamera2:
         if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
             raise ValueError(f"frame_at must return an HxWx3 uint8 RGB array, got {rgb.dtype} {rgb.shape}")
         return rgb
-
-
-def _fit(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Scale to the stream size keeping the aspect ratio (crop the excess), as the ISP does."""
-    import cv2
-
-    w, h = size
-    ih, iw = rgb.shape[:2]
-    if (iw, ih) == (w, h):
-        return rgb
-    scale = max(w / iw, h / ih)
-    cw, ch = min(iw, round(w / scale)), min(ih, round(h / scale))
-    x0, y0 = (iw - cw) // 2, (ih - ch) // 2
-    crop = rgb[y0:y0 + ch, x0:x0 + cw]
-    return cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-
-
-def still(rgb: np.ndarray) -> FrameAt:
-    """A world where nothing moves: the same picture at every moment."""
-    frame = np.ascontiguousarray(rgb, dtype=np.uint8)
-    return lambda t: frame
