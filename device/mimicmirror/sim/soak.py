@@ -242,7 +242,8 @@ class Soak:
         from ..exercises.catalogue import load_programme
         from ..face.analyzer import Analyzer
         from .faces import load_face
-        from .fake_picamera2 import FakePicamera2, _fit
+        from ..camera.fake_picamera2 import FakeCameraWorld
+        from ..camera.fake_scene import fit
         from .warp import ExerciseWarper
 
         if self.out.exists():
@@ -251,11 +252,11 @@ class Soak:
         (self.out / "state").mkdir()
         self.cues = dict(load_programme(defaults().programme_path, self.scenario.programme).cues)
         # the face photo cut to the camera's picture size once, so no frame needs scaling
-        self.warper = ExerciseWarper(np.ascontiguousarray(_fit(load_face(self.scenario.face), (640, 480))))
+        self.warper = ExerciseWarper(np.ascontiguousarray(fit(load_face(self.scenario.face), (640, 480))))
         self.face = self.warper.neutral
         self.empty = np.broadcast_to(np.concatenate([self.face[0], self.face[-1]]).mean(axis=0).astype(np.uint8),
                                      self.face.shape).copy()
-        self.world = FakePicamera2.serve(self.frame_at, start_at=SOAK_START, clock=self.clock)
+        self.world = FakeCameraWorld(self.frame_at, start_at=SOAK_START, clock=self.clock)
         self.analysis = RecordedAnalysis(Analyzer(static=False))
         self.lines = LineCounter()
         logging.getLogger("mimicmirror").addHandler(self.lines)
@@ -272,7 +273,6 @@ class Soak:
             self.listener.close()
             shutil.rmtree(sock_dir, ignore_errors=True)
             self.analysis.close()
-            FakePicamera2.world = None
         self._check_database()
         r = self.result
         r.analysis_hits, r.analysis_misses = self.analysis.hits, self.analysis.misses

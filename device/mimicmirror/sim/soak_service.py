@@ -26,7 +26,7 @@ KILL_AFTER_S = 6.0
 def settings_text(state: Path, good: bool) -> str:
     """The device settings the soak's mirror runs with; `good=False` is a caregiver's slip."""
     text = (f'[user]\nprogramme = "gentle"\naffected_side = "left"\n'
-            f'[camera]\nsource = "sim"\nfps = 10\nwidth = 640\nheight = 480\n'
+            f'[camera]\nsource = "picamera"\nfps = 10\nwidth = 640\nheight = 480\n'
             f'[buttons]\nbackend = "gpio"\n[display]\ndriver = "dummy"\nwidth = 540\nheight = 960\n'
             f'[sound]\nmode = "off"\n'
             f'[store]\npath = "{(state / "mimicmirror.db").resolve()}"\n')
@@ -78,8 +78,8 @@ class SoakService:
         from ..controls.buttons import GpioButtons
         from ..display.renderer import open_display
         from ..service import Notifier, build_service
-        from .fake_picamera2 import FakePicamera2, Fault
-        from .rig import PressingButtons
+        from ..camera.fake_scene import Fault
+        from .hardware import Fingers
         from .soak import WATCHDOG_USEC
 
         soak = self.soak
@@ -94,13 +94,14 @@ class SoakService:
         soak.world.faults = tuple(Fault("timeout", i.at, i.seconds) for i in soak.incidents
                                   if i.kind == "camera_stall")
         cam, btn = config["camera"], config["buttons"]
-        camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"], picamera2_class=FakePicamera2),
+        camera = LatestFrame(PicameraSource(cam["width"], cam["height"], cam["fps"],
+                                            picamera2_class=soak.world.picamera2),
                              lockstep=True, read_timeout=cam["timeout_seconds"])
         pins = MockFactory()
-        buttons = PressingButtons(GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
-                                              btn["debounce_seconds"], soak.clock, pin_factory=pins),
-                                  pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]},
-                                  lambda: soak.person, soak.clock)
+        buttons = Fingers(GpioButtons(btn["next_pin"], btn["repeat_pin"], btn["long_press_seconds"],
+                                      btn["debounce_seconds"], soak.clock, pin_factory=pins),
+                          pins, {"next": btn["next_pin"], "repeat": btn["repeat_pin"]}, soak.clock,
+                          [lambda now: soak.person.take_presses(now) if soak.person is not None else []])
         display = open_display(config["display"])
         notifier = Notifier.from_env({"NOTIFY_SOCKET": soak.notify_path, "WATCHDOG_USEC": str(WATCHDOG_USEC)})
         service = build_service(config, clock=soak.clock, camera=camera, buttons=buttons, display=display,
