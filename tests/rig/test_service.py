@@ -234,6 +234,19 @@ def test_wrong_config_refuses_to_start_with_one_line_error_exit_2(tmp_path, list
     assert listener.texts() == []               # systemd never hears READY from a bad config
 
 
+CAMERA_AT_THE_MIRROR = '''
+"""`mimicmirror run` with the Camera Module's library standing in: a real face, in real time."""
+import sys
+from mimicmirror import cli
+from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, still
+from mimicmirror.clock import SystemClock
+from mimicmirror.sim.faces import load_face
+
+sys.modules["picamera2"] = FakeCameraWorld(still(load_face("grace_hopper")), clock=SystemClock()).module()
+sys.exit(cli.main(["run", *sys.argv[1:]]))
+'''
+
+
 def test_a_mistake_in_the_installed_settings_starts_the_last_good_ones_and_logs_every_problem(tmp_path, listener):
     etc, state = tmp_path / "etc", tmp_path / "state"
     etc.mkdir()
@@ -250,10 +263,11 @@ def test_a_mistake_in_the_installed_settings_starts_the_last_good_ones_and_logs_
     (etc / "mimicmirror.toml").write_text(good)
     env = dict(os.environ, NOTIFY_SOCKET=listener.path, MIMICMIRROR_CONFIG=str(etc / "mimicmirror.toml"),
                STATE_DIRECTORY=str(state), GPIOZERO_PIN_FACTORY="mock")
+    script = tmp_path / "camera.py"
+    script.write_text(CAMERA_AT_THE_MIRROR)
 
     def start_and_stop() -> tuple[str, str]:
-        with ready_process([sys.executable, "-m", "mimicmirror", "run"], env, listener,
-                           since=time.monotonic()) as proc:
+        with ready_process([sys.executable, str(script)], env, listener, since=time.monotonic()) as proc:
             proc.send_signal(signal.SIGTERM)
             out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0 and "Traceback" not in err, err
@@ -511,9 +525,9 @@ def test_with_the_clock_not_set_practice_is_kept_marked_and_the_mirror_says_so_o
     assert started < 100 and ended > SimClock.DEFAULT_WALL_START   # later records carry the right time
 
 
-def test_notices_at_the_start_are_shown_in_turn_each_until_next(tmp_path, listener, analyzer, rig_parts):
+def test_notices_at_the_start_are_shown_in_turn_each_until_next(tmp_path, analyzer, rig_parts):
     """A bad settings file and an unset clock at one start: both are said, one after the other."""
-    rig = make_rig(tmp_path, analyzer, Notifier(listener.path), clock=SimClock(wall_start=0.0))
+    rig = make_rig(tmp_path, analyzer, clock=SimClock(wall_start=0.0))
     rig_parts.append(rig)
     problem = "/etc/mimicmirror/mimicmirror.toml: [user] daily_sessions = 9: must be a whole number from 1 to 6"
     rig.service.add_notice("Settings not used", (problem, "The mirror uses the last settings that worked."))
@@ -525,9 +539,8 @@ def test_notices_at_the_start_are_shown_in_turn_each_until_next(tmp_path, listen
     rig.press(3.0)
     rig.at(4.0, lambda: shown.append(rig.service.shown.kind))
     assert rig.run(4.5) == 0
-    listener.settle()
     assert shown == ["Settings not used", "The date is not known", ScreenKind.ATTRACT]   # then the mirror's own
-    assert "STATUS=Notice: settings not used" in listener.texts()
+    assert "STATUS=Notice: settings not used" in rig.notify.texts()
     assert lit_pixels(tmp_path / "settings.png") > 500
 
 
