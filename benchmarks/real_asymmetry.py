@@ -31,7 +31,7 @@ from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS, movement, symmetry
 from mimicmirror.face.types import Measures, SidePair
 from mimicmirror.sim.faces import load_face
-from mimicmirror.sim.warp import ExerciseWarper, rotated, scaled
+from mimicmirror.sim.warp import ExerciseWarper, jittered, rotated, scaled
 
 FACES = ("grace_hopper", "astronaut")
 #: Kind of movement -> (simulated action, the measure it is judged by).
@@ -150,16 +150,6 @@ def simulated() -> dict:
 
 
 # --- still face -------------------------------------------------------------------
-
-def jittered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The same still face as a camera sees it: sub-pixel sway, sensor noise, light flicker."""
-    h, w = rgb.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.normal(0, 0.1), 1.0 + rng.normal(0, 0.001))
-    m[:, 2] += rng.normal(0, 0.25, 2)
-    img = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    noisy = img.astype(np.float32) * (1.0 + rng.normal(0, 0.005)) + rng.normal(0, 2.0, img.shape)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
-
 
 def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> dict[str, dict[str, float]]:
     """Largest movement of any measure on a still face, in noise floors, per method.

@@ -9,13 +9,13 @@ Tolerances follow the spread measured on these faces (worst case seen plus a mar
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS
 from mimicmirror.face.motion import MESH_MEASURES
+from mimicmirror.sim.warp import jittered, rotated, scaled
 
 from real_faces import FACES, face, rep_symmetry, true_symmetry
 
@@ -43,16 +43,6 @@ def test_a_symmetric_movement_reads_symmetric(name, kind):
     assert sym is not None and sym >= 0.85
 
 
-def _jittered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A still face as a camera sees it: sub-pixel sway, sensor noise, a little flicker."""
-    h, w = rgb.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.normal(0, 0.1), 1.0 + rng.normal(0, 0.001))
-    m[:, 2] += rng.normal(0, 0.25, 2)
-    img = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    noisy = img.astype(np.float32) * (1.0 + rng.normal(0, 0.005)) + rng.normal(0, 2.0, img.shape)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
-
-
 @pytest.mark.parametrize("name", FACES)
 def test_a_still_face_followed_in_the_image_stays_under_the_noise_floor(name):
     """Ten seconds at 10 frames a second; the engine scores the mean of 3 frames."""
@@ -60,10 +50,10 @@ def test_a_still_face_followed_in_the_image_stays_under_the_noise_floor(name):
     rgb = face(name)
     with Analyzer(static=False) as analyzer:
         for _ in range(5):
-            analyzer.analyze(_jittered(rgb, rng))
+            analyzer.analyze(jittered(rgb, rng))
         assert analyzer.set_reference()
         relaxed = analyzer.analyze(rgb).measures
-        frames = [analyzer.analyze(_jittered(rgb, rng)).measures for _ in range(100)]
+        frames = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(100)]
     for name_ in frames[0]:
         if name_ in MESH_MEASURES:
             continue          # the eyelids are the mesh's own reading, tested with the mesh
@@ -73,23 +63,12 @@ def test_a_still_face_followed_in_the_image_stays_under_the_noise_floor(name):
             assert np.abs(smoothed).max() < NOISE_FLOOR[name_], (name_, side)
 
 
-def _rotated(img: np.ndarray, degrees: float) -> np.ndarray:
-    h, w = img.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
-
-
-def _scaled(img: np.ndarray, factor: float) -> np.ndarray:
-    return cv2.resize(img, None, fx=factor, fy=factor,
-                      interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
-
-
 @pytest.mark.parametrize("name", FACES)
 @pytest.mark.parametrize("change", ["rotate +15", "rotate -15", "scale 0.5", "scale 2"])
 def test_rolling_or_resizing_a_still_face_moves_no_length_against_its_relaxed_frame(name, change):
     img = face(name)
     kind, amount = change.split()
-    changed = _rotated(img, float(amount)) if kind == "rotate" else _scaled(img, float(amount))
+    changed = rotated(img, float(amount)) if kind == "rotate" else scaled(img, float(amount))
     with Analyzer(static=True) as still:
         before = still.analyze(img).measures
         assert still.set_reference()

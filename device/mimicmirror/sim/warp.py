@@ -74,17 +74,7 @@ class ExerciseWarper:
 
     def render_many(self, actions: Iterable[tuple[str, float, float]]) -> np.ndarray:
         """Several actions at once (e.g. a smile while one eye narrows)."""
-        field = np.zeros((*self._grid_shape, 2), np.float32)
-        lids = {"left": 0.0, "right": 0.0}
-        for action, left, right in actions:
-            if action == LID_ACTION:
-                lids["left"] += left
-                lids["right"] += right
-                continue
-            if action not in ACTIONS:
-                raise ValueError(f"unknown action {action!r} (known: {', '.join(KNOWN_ACTIONS)})")
-            field_left, field_right = self._basis(action)
-            field += left * field_left + right * field_right
+        field, lids = self._combined(actions)
         if not field.any() and not any(lids.values()):
             return self.neutral.copy()
         moving = self._full_size(field)
@@ -110,15 +100,7 @@ class ExerciseWarper:
         amplitude ratio is not exactly the ratio of the measures' movements: the
         field mixes neighbouring control points differently on each side of a real face.
         """
-        field = np.zeros((*self._grid_shape, 2), np.float32)
-        lids = {"left": 0.0, "right": 0.0}
-        for action, left, right in actions:
-            if action == LID_ACTION:
-                lids["left"] += left
-                lids["right"] += right
-                continue
-            field_left, field_right = self._basis(action)
-            field += left * field_left + right * field_right
+        field, lids = self._combined(actions)
         # The field as rendered: the coarse grid resized to full size (pixel-centre aligned).
         pts = self.landmarks.astype(np.float32)
         gx = ((pts[:, 0] + 0.5) / GRID_STEP - 0.5).reshape(-1, 1)
@@ -165,6 +147,22 @@ class ExerciseWarper:
         source = top + (y - top) * band / np.maximum(lid - top, 1e-6)
         return np.where(covered, (y - source) * self.iid, 0.0).astype(np.float32)
 
+    def _combined(self, actions: Iterable[tuple[str, float, float]]) -> tuple[np.ndarray, dict[str, float]]:
+        """The actions' summed displacement field (coarse grid) and each side's lid closing:
+        what a frame is rendered from and what its landmarks' truth is worked out from."""
+        field = np.zeros((*self._grid_shape, 2), np.float32)
+        lids = {"left": 0.0, "right": 0.0}
+        for action, left, right in actions:
+            if action == LID_ACTION:
+                lids["left"] += left
+                lids["right"] += right
+                continue
+            if action not in ACTIONS:
+                raise ValueError(f"unknown action {action!r} (known: {', '.join(KNOWN_ACTIONS)})")
+            field_left, field_right = self._basis(action)
+            field += left * field_left + right * field_right
+        return field, lids
+
     @lru_cache(maxsize=None)
     def _basis(self, action: str) -> tuple[np.ndarray, np.ndarray]:
         """Displacement fields (pixels) of one action at amplitude 1 on each side alone."""
@@ -204,7 +202,7 @@ def _sqdist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
 
 
-# --- the whole picture: a head rolled, a person nearer or further ---------------------------
+# --- the whole picture: a head rolled, a person nearer or further, a camera's jitter ---------------------------
 
 def rotated(img: np.ndarray, degrees: float) -> np.ndarray:
     """The picture turned about its centre (a rolled head), edges filled from the border."""
@@ -217,3 +215,13 @@ def scaled(img: np.ndarray, factor: float) -> np.ndarray:
     """The picture resized by `factor` (a person further away or nearer)."""
     return cv2.resize(img, None, fx=factor, fy=factor,
                       interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+
+
+def jittered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same still face as a camera sees it: sub-pixel sway, sensor noise, light flicker."""
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.normal(0, 0.1), 1.0 + rng.normal(0, 0.001))
+    m[:, 2] += rng.normal(0, 0.25, 2)
+    img = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    noisy = img.astype(np.float32) * (1.0 + rng.normal(0, 0.005)) + rng.normal(0, 2.0, img.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
