@@ -38,7 +38,7 @@ PATCH_IID_PX = 64.0
 #: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
 WINDOW_IID = 0.15
 #: Pyramid levels: at 64 px/IID, level 2 follows movements up to about a third of an IID.
-LEVELS = 2
+LEVELS = 1
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
 CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
 #: Margin around the mesh's bounding box, in inter-iris distances.
