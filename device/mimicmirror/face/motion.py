@@ -37,7 +37,8 @@ from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, R
 PATCH_IID_PX = 64.0
 #: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
 WINDOW_IID = 0.15
-#: Pyramid levels: at 64 px/IID, level 2 follows movements up to about a third of an IID.
+#: Pyramid levels above the patch: one (the patch at half size) follows the simulated
+#: exercises exactly as well as two did, and each level costs both patches a pyramid step.
 LEVELS = 1
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
 CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
