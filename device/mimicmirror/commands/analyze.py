@@ -91,7 +91,9 @@ def _frame_dict(source: str, fa, moved, mesh_moved=None) -> dict[str, Any]:
                     "yaw_deg": _r(q.yaw_deg), "pitch_deg": _r(q.pitch_deg)},
     }
     if fa.face and fa.measures is not None:
-        out["measures"] = {k: {"left": _r(v.left), "right": _r(v.right)} for k, v in fa.measures.items()}
+        # round(float(...)) written out: this runs for every measure of every frame of a video.
+        out["measures"] = {k: {"left": round(float(v.left), 4), "right": round(float(v.right), 4)}
+                           for k, v in fa.measures.items()}
         if moved is not None:
             out["movement"] = _movement_dict(moved)
         if mesh_moved is not None:

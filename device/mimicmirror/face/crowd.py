@@ -16,8 +16,9 @@ import numpy as np
 
 from .native_logs import filter_native_chatter
 
-#: Width of the copy the detector sees. The full-range detector works on
-#: 192x192 itself, so a larger copy only costs more to hand over, not finds more.
+#: Least width of the copy the detector sees (the frame shrunk by a whole-number
+#: factor). The full-range detector works on 192x192 itself, so a larger copy
+#: only costs more to hand over, not finds more.
 SMALL_WIDTH = 192
 
 
@@ -57,12 +58,40 @@ class FaceCounter:
         import cv2
 
         self.checks += 1
-        h, w = rgb.shape[:2]
-        if w > SMALL_WIDTH:
-            rgb = cv2.resize(rgb, (SMALL_WIDTH, max(1, round(h * SMALL_WIDTH / w))),
-                             interpolation=cv2.INTER_AREA)
-        found = self._detector.process(rgb).detections
-        return len(found) if found else 0
+        w = rgb.shape[1]
+        factor = w // SMALL_WIDTH
+        if factor >= 2:
+            # A whole-number factor: OpenCV's area averaging then takes its fast
+            # path (a tenth of a millisecond here against over half for 640 -> 192);
+            # the copy stays at least SMALL_WIDTH wide.
+            rgb = cv2.resize(rgb, None, fx=1.0 / factor, fy=1.0 / factor, interpolation=cv2.INTER_AREA)
+        return self._faces_in(np.ascontiguousarray(rgb))
+
+    def _faces_in(self, rgb: np.ndarray) -> int:
+        """How many faces the detector finds in `rgb`.
+
+        As `LandmarkDetector._run`: the pinned graph is driven directly, since
+        `FaceDetection.process` builds a new result class for every image;
+        `process` stays the fallback should its inner names ever change.
+        """
+        det = self._detector
+        graph = getattr(det, "_graph", None)
+        outputs = getattr(det, "_graph_outputs", None)
+        if graph is None or outputs is None or not hasattr(det, "_simulated_timestamp"):
+            found = det.process(rgb).detections
+            return len(found) if found else 0
+        from mediapipe.python import packet_creator, packet_getter
+        from mediapipe.python._framework_bindings import image_frame
+
+        outputs.clear()
+        det._simulated_timestamp += 33333
+        packet = packet_creator.create_image_frame(rgb, image_format=image_frame.ImageFormat.SRGB)
+        graph.add_packet_to_input_stream(stream="image", packet=packet.at(det._simulated_timestamp))
+        graph.wait_until_idle()
+        found = outputs.get("detections")
+        if found is None or found.is_empty():
+            return 0
+        return len(packet_getter.get_proto_list(found))
 
     def close(self) -> None:
         self._detector.close()
