@@ -169,7 +169,7 @@ def plain_debian_installer(tmp_path: Path) -> Path:
     sources = tmp_path / "apt"
     (sources / "sources.list.d").mkdir(parents=True)
     (sources / "sources.list.d" / "debian.sources").write_text(
-        "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n")
+        "Types: deb\nURIs: http://mirror.example.net/debian\nSuites: bookworm\nComponents: main\n")
     copy = tmp_path / "install.sh"
     copy.write_text(INSTALLER.read_text().replace("APT_SOURCES_DIR=/etc/apt", f"APT_SOURCES_DIR={sources}"))
     return copy
