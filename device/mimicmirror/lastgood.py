@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .config import Config, default_config_path, defaults, load
 from .errors import ConfigError
+from .settings import write_atomically
 
 log = logging.getLogger("mimicmirror")
 
@@ -107,7 +108,7 @@ def keep(config_path: Path, programme_path: Path, folder: Path) -> bool:
             target = folder / name
             if target.is_file() and target.read_bytes() == data:
                 continue
-            _write_atomically(target, data)
+            write_atomically(target, data)
             wrote = True
     except OSError as e:  # a full or read-only disk: the mirror runs on, the old copy stays
         log.warning("could not keep a copy of the settings that passed (%s)", e)
@@ -115,18 +116,3 @@ def keep(config_path: Path, programme_path: Path, folder: Path) -> bool:
     if wrote:
         log.info("kept these settings as the last that passed their check (%s)", folder)
     return wrote
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    temp = target.with_name(target.name + ".new")
-    with open(temp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(temp, target)
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)          # the rename itself survives a power cut
-    finally:
-        os.close(fd)
-

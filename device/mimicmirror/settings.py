@@ -60,13 +60,18 @@ def database_path(config) -> Path:
     return path
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """A power cut leaves the old file or the new one, never half of one."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """A power cut leaves the old file or the new one, never half of one.
+
+    The new file is synced before it is renamed over the old, and the folder
+    after, so the rename itself survives a power cut too.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
@@ -74,6 +79,11 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def toml_value(value: Any) -> str:
