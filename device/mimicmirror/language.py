@@ -25,10 +25,13 @@ REFERENCE = "en"
 #: The languages that ship; a config may name any of them.
 LANGUAGES: tuple[str, ...] = tuple(sorted(p.stem for p in TEXTS_DIR.glob("*.toml")))
 #: Tables whose values are all texts (or lists of lines), keyed as in the reference.
-FLAT_TABLES = ("language", "screen", "display", "footers", "camera", "summary_titles", "cues", "quiet")
+FLAT_TABLES = ("language", "screen", "display", "footers", "camera", "summary_titles", "cues", "quiet",
+               "notices", "stick", "settings_menu", "line_up", "check")
 EXERCISE_KEYS = ("title", "part", "cues", "assist", "caution", "passage")
 #: The placeholders the mirror fills in, per table (and per key of an exercise); others are mistakes.
-ALLOWED = {"cues": ("side", "strong"), "quiet": ("side", "strong"),
+ALLOWED = {"cues": ("side", "strong"), "quiet": ("side", "strong"), "notices": (), "line_up": (),
+           "stick": ("detail", "setting", "value", "before", "n"), "check": ("button",),
+           "settings_menu": ("side", "programme", "n", "setting", "value"),
            "exercises": {"title": ("side", "other"), "part": (), "cues": ("side", "other"),
                          "assist": ("side", "other"), "caution": ("side", "other"), "passage": ()}}
 
@@ -81,6 +84,12 @@ class Language:
     cues: Mapping[str, str]
     quiet: Mapping[str, str]
     exercises: Mapping[str, ExerciseTexts]
+    # the words around the exercises, mostly for whoever looks after the mirror
+    notices: Mapping[str, Any]    # the service's own notices as it starts or saves
+    stick: Mapping[str, str]      # what came of a USB stick
+    menu: Mapping[str, str]       # the settings menu on the glass
+    line_up: Mapping[str, str]    # lining the bars up with the reflection
+    check: Mapping[str, Any]      # what `mimicmirror check` shows on the glass
 
     def side(self, side: str) -> str:
         return self.sides[side]
@@ -174,4 +183,29 @@ def load_language(code: str, directory: Path | None = None) -> Language:
                     words=Words(data["screen"], data["footers"], data["camera"], data["summary_titles"]),
                     display=MappingProxyType(dict(data["display"])),
                     cues=MappingProxyType(dict(data["cues"])), quiet=MappingProxyType(dict(data["quiet"])),
-                    exercises=MappingProxyType(exercises))
+                    exercises=MappingProxyType(exercises),
+                    notices=_lines(data["notices"]), stick=MappingProxyType(dict(data["stick"])),
+                    menu=MappingProxyType(dict(data["settings_menu"])),
+                    line_up=MappingProxyType(dict(data["line_up"])), check=_lines(data["check"]))
+
+
+def _lines(table: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A table with its lists of lines as tuples (a Screen's lines)."""
+    return MappingProxyType({k: tuple(v) if isinstance(v, list) else v for k, v in table.items()})
+
+
+_LOADED: dict[tuple[str, Path], Language] = {}
+
+
+def language(code: str, directory: Path | None = None) -> Language:
+    """`load_language`, read once per process (for edges that only need a few words of it)."""
+    key = (code, Path(directory) if directory is not None else TEXTS_DIR)
+    if key not in _LOADED:
+        _LOADED[key] = load_language(code, directory)
+    return _LOADED[key]
+
+
+def of_config(config: Any) -> Language:
+    """The language a device config chooses ([user] language), from the catalogues beside its programme."""
+    programme_path = getattr(config, "programme_path", None)
+    return language(config["user"]["language"], texts_dir_for(programme_path) if programme_path else None)

@@ -22,6 +22,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping
 
 from .config import Config, default_config_path, defaults, load
 from .errors import ConfigError
@@ -53,14 +54,12 @@ class Settings:
             return f"running with the last settings that passed their check ({self.config.path})"
         return "running with the standard settings (no earlier settings had passed their check)"
 
-    @property
-    def glass_lines(self) -> tuple[str, ...]:
-        """The calm lines for the mirror: the first problem, and what runs instead."""
+    def glass_lines(self, said: Mapping[str, Any]) -> tuple[str, ...]:
+        """The calm lines for the mirror: the first problem (as `config check` words it: the file
+        and the key), and what runs instead, in words of `said` (a catalogue's [notices])."""
         if not self.problems:
             return ()
-        instead = ("The mirror uses the last settings that worked." if self.source == "last good"
-                   else "The mirror uses its standard settings.")
-        return (self.problems[0], instead)
+        return (self.problems[0], said["settings_last_good" if self.source == "last good" else "settings_standard"])
 
 
 def state_dir() -> Path:

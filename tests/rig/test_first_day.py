@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mimicmirror.config import SCHEMA
-from mimicmirror.exercises.settings_menu import TEXTS
+from mimicmirror.language import load_language
 from mimicmirror.records import SessionStarted
 from mimicmirror.screen import ScreenKind
 from mimicmirror.sim.rig import Rig
@@ -44,10 +44,11 @@ def test_a_fresh_mirror_starts_in_the_settings_menu_and_every_page_has_a_screens
     assert first_day.screens[0][1].kind is ScreenKind.SETTINGS
     menu = shown(first_day, ScreenKind.SETTINGS)
     titles = {s.title for s in menu}
-    assert {TEXTS[k][0] for k in ("affected_side", "programme", "daily_sessions", "sound", "save", "leave")} <= titles
+    words = load_language("en").menu
+    assert {words[k] for k in ("affected_side", "programme", "daily_sessions", "sound", "save", "leave")} <= titles
     # looked through once (left), then changed on the second round (right)
-    assert [s.choice for s in menu if s.title == TEXTS["affected_side"][0]] == ["Left", "Left", "Right"]
-    assert [s.cue_side for s in menu if s.title == TEXTS["affected_side"][0]] == ["left", "left", "right"]
+    assert [s.choice for s in menu if s.title == words["affected_side"]] == ["Left", "Left", "Right"]
+    assert [s.cue_side for s in menu if s.title == words["affected_side"]] == ["left", "left", "right"]
     settings_shots = [p for p in first_day.screenshots if "-settings" in p.name]
     assert len(settings_shots) == len(menu)
     assert all(p.stat().st_size > 0 for p in settings_shots)
@@ -66,8 +67,10 @@ def test_the_menu_saves_the_settings_file_and_the_first_session_runs_with_them(f
 
 def test_the_stick_gets_the_report_and_the_glass_says_it_can_be_taken_out(first_day):
     assert [x.kind for x in first_day.stick_outcomes] == [o.SAVED]
-    notices = [s for s in shown(first_day, ScreenKind.NOTICE) if s.title == "USB stick"]
-    assert notices and notices[-1].lines == ("Report saved. You can take the stick out.",)
+    # in the language the menu saved (German where offered): the glass words the stick unit's outcome
+    said = load_language(tomllib.loads(first_day.settings_path.read_text())["user"]["language"]).stick
+    notices = [s for s in shown(first_day, ScreenKind.NOTICE) if s.title == said["title"]]
+    assert notices and notices[-1].lines == (said["saved"],)
     assert first_day.screens[-1][1] == notices[-1]
     folder = first_day.stick_outcomes[0].detail
     listing = subprocess.run(["mdir", "-i", str(first_day.stick_image), "-b", f"::/{folder}"], env=MTOOLS_ENV,

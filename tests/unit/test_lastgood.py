@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from mimicmirror import config
+from mimicmirror.language import load_language
 from mimicmirror.lastgood import CONFIG_NAME, GOOD_DIR, PROGRAMME_NAME, load_settings
 
 SHIPPED_PROGRAMME = config.DEFAULTS_DIR / "exercises.toml"
+ENGLISH, GERMAN = load_language("en").notices, load_language("de").notices
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def state(tmp_path) -> Path:
 
 def test_settings_that_pass_are_used_and_kept_as_the_last_good_pair(etc, state):
     settings = load_settings(etc / CONFIG_NAME, state)
-    assert (settings.source, settings.problems, settings.glass_lines) == ("file", (), ())
+    assert (settings.source, settings.problems, settings.glass_lines(ENGLISH)) == ("file", (), ())
     assert settings.config["user"]["affected_side"] == "right"
     kept = state / GOOD_DIR
     assert (kept / CONFIG_NAME).read_bytes() == (etc / CONFIG_NAME).read_bytes()
@@ -60,7 +62,8 @@ def test_a_mistake_in_the_config_starts_the_last_good_settings_and_names_the_fir
     assert settings.problems == (
         f"{etc / CONFIG_NAME}: [user] daily_sessions = 9: must be a whole number from 1 to 6",
         f"{etc / CONFIG_NAME}: [display] rotation = 45: must be one of 0, 90, 180, 270")
-    assert settings.glass_lines == (settings.problems[0], "The mirror uses the last settings that worked.")
+    assert settings.glass_lines(ENGLISH) == (settings.problems[0], "The mirror uses the last settings that worked.")
+    assert settings.glass_lines(GERMAN)[1] == "Der Spiegel nutzt die letzten Einstellungen, die funktioniert haben."
     assert "last settings that passed" in settings.fallback
     assert "daily_sessions = 2" in (state / GOOD_DIR / CONFIG_NAME).read_text()   # the bad edit was not kept
 
@@ -89,7 +92,7 @@ def test_an_unreadable_config_with_no_good_settings_ever_starts_the_defaults(etc
     assert settings.source == "defaults"
     assert settings.config.sections == config.defaults().sections
     assert len(settings.problems) == 1 and problem in settings.problems[0] and str(etc) in settings.problems[0]
-    assert settings.glass_lines == (settings.problems[0], "The mirror uses its standard settings.")
+    assert settings.glass_lines(ENGLISH) == (settings.problems[0], "The mirror uses its standard settings.")
     assert not (state / GOOD_DIR).exists()
 
 

@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 import pytest
 
 from mimicmirror.config import DEFAULTS_DIR, load
+from mimicmirror.language import load_language
 from mimicmirror.stick import outcome as o
 from mimicmirror.stick.handle import finish, handle
 from mimicmirror.stick.mailbox import Mailbox
@@ -232,6 +233,8 @@ def test_valid_settings_on_the_stick_replace_the_devices_and_keep_a_backup(tmp_p
 
     assert result.kind == o.SETTINGS_CHANGED
     assert result.line == "New settings from the stick: affected side right (was left), programme gentle (was standard)."
+    assert result.said(load_language("de").stick) == ("Neue Einstellungen vom Stick: affected side jetzt right "
+                                                      "(vorher left), programme jetzt gentle (vorher standard).")
     assert device.read_bytes() == new
     assert (device.parent / "mimicmirror.toml.bak").read_bytes() == old
 
@@ -304,11 +307,12 @@ def test_the_stick_unit_waits_for_the_session_to_end_and_then_tells_the_mirror(t
     finish(stick_side, outcomes)
 
     assert len(slept) == 2
-    assert seen[0].lines == (o.LINES[o.WORKING],) and not seen[0].final   # the glass says to leave it in
+    assert seen[0].lines == ("Writing the report to the stick. Please leave it in.",) and not seen[0].final   # the glass says to leave it in
     assert seen[1] is None
     assert [x.kind for x in outcomes] == [o.SAVED]
     note = mirror.news()
     assert note.lines == ("Report saved. You can take the stick out.",) and note.final
+    assert note.said(load_language("de").stick) == ("Bericht gespeichert. Sie können den Stick jetzt abziehen.",)
     assert mirror.news() is None                               # each note is shown once
 
 

@@ -53,6 +53,7 @@ def calibrate(config: Any, clock: Any, *, camera: Any = None, buttons: Any = Non
     from ..camera.base import CameraError, EndOfFrames
     from ..camera.latest import LatestFrame
     from ..errors import UserError
+    from ..language import of_config
     from ..reflection import calibration
     from ..reflection.follow import Placer, calibration_path, mounting_from
     from ..screen import Screen, ScreenKind
@@ -65,7 +66,8 @@ def calibrate(config: Any, clock: Any, *, camera: Any = None, buttons: Any = Non
     stored = calibration.load(path)
     mounting = mounting_from(config, (stored.right_mm, stored.up_mm))
     placer = Placer(mounting, {})
-    flow = calibration.Calibrating(mounting)
+    said = of_config(config)                      # the glass speaks the mirror's language
+    flow = calibration.Calibrating(mounting, said.line_up)
     with contextlib.ExitStack() as owned:
         if display is None:
             from ..display.renderer import open_display
@@ -119,8 +121,8 @@ def calibrate(config: Any, clock: Any, *, camera: Any = None, buttons: Any = Non
                     out(f"Saved in {path}: {offset.describe()}. Restart the mirror to use it.")
                     end = clock.monotonic() + SAVED_S
                     while clock.monotonic() < end:
-                        display.show(Screen(ScreenKind.NOTICE, title="Lined up",
-                                            lines=("The cues now sit beside your reflection.",)))
+                        display.show(Screen(ScreenKind.NOTICE, title=said.notices["lined_up_title"],
+                                            lines=(said.notices["lined_up_line"],)))
                         pacer.wait()
                     return 0
             display.show(flow.screen())

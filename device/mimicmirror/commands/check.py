@@ -7,6 +7,10 @@ tone (and espeak-ng can speak, when the voice is on), the camera delivers
 pictures, the camera sees a face, and each button registers a press (asking
 the caregiver to press it). One PASS/FAIL line per part; exit status 0 only
 when every part passed. Nothing is stored: frames are looked at and dropped.
+
+What it shows on the glass is in the mirror's language ([user] language, the
+catalogue's [check]); the lines in the terminal stay English, like the journal,
+`config check` and `setup`: they name files, keys and devices.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from typing import Any, Callable
 
 HELP = "test the screen, the speaker, the camera and the buttons, one PASS/FAIL line each"
 
-#: How each backend's buttons are named in a prompt.
+#: How each backend's buttons are named in a prompt: keys of the language catalogue's [check].
 PRESS_NAMES: dict[str, dict[str, str]] = {
-    "gpio": {"next": "NEXT", "repeat": "REPEAT"},
-    "keyboard": {"next": "the N key", "repeat": "the R key"},
+    "gpio": {"next": "next", "repeat": "repeat"},
+    "keyboard": {"next": "key_next", "repeat": "key_repeat"},
 }
 
 
@@ -87,6 +91,19 @@ class Check:
         self.display_driver = display_driver
         self.out = out or (lambda text: print(text, flush=True))
         self.display: Any = None
+        self.said = self._glass_words()
+
+    def _glass_words(self) -> Any:
+        """What the glass says, in the mirror's language ([check] of its catalogue); this terminal
+        stays English, like the journal. A broken catalogue is named and the glass speaks English."""
+        from ..errors import ConfigError
+        from ..language import REFERENCE, language, of_config
+
+        try:
+            return of_config(self.config).check
+        except ConfigError as e:
+            self.out(f"texts: {e} (the glass speaks English)")
+            return language(REFERENCE).check
 
     def run_all(self) -> list[Result]:
         results: list[Result] = []
@@ -122,8 +139,7 @@ class Check:
 
         try:
             self.display = open_display(self.config["display"], self.display_driver)
-            self.show("Mirror check", "Checking the screen, the camera and the buttons.",
-                      "This text should read the right way up.")
+            self.show(self.said["title"], *self.said["screen_lines"])
         except UserError as e:
             return Result("display", "FAIL", str(e))
         lit = _lit_pixels()
@@ -131,7 +147,7 @@ class Check:
         if lit == 0:
             return Result("display", "FAIL", "the test screen came out blank")
         return Result("display", "PASS", f"test screen drawn, {width}x{height}: "
-                                         "'Mirror check' should be readable on the glass")
+                                         f"'{self.said['title']}' should be readable on the glass")
 
     # -- the speaker ---------------------------------------------------------------------
 
@@ -142,7 +158,7 @@ class Check:
         section = self.config["sound"]
         if section["mode"] == "off":
             return Result("sound", "SKIP", '[sound] mode = "off"')
-        self.show("Mirror check", "Checking the speaker: listen for a short tone.")
+        self.show(self.said["title"], self.said["sound_line"])
         speaker = open_mixer()
         if speaker is None:
             return Result("sound", "FAIL", "no audio device took the tone: is the speaker plugged in "
@@ -195,7 +211,7 @@ class Check:
         from ..errors import UserError
 
         section = self.config["camera"]
-        self.show("Mirror check", "Checking the camera: please stand in front of the mirror.")
+        self.show(self.said["title"], self.said["camera_line"])
         try:
             camera = open_camera(section)
             camera.start()
@@ -266,9 +282,12 @@ class Check:
         finally:
             buttons.close()
 
-    def check_button(self, buttons: Any, name: Any, label: str, pump: Callable | None) -> Result:
+    def check_button(self, buttons: Any, name: Any, key: str, pump: Callable | None) -> Result:
+        from ..language import REFERENCE, language
+
         buttons.events(pump() if pump is not None else ())   # a press from before the prompt does not count
-        self.show(f"Press {label} now")
+        self.show(self.said["press"].format(button=self.said[key]))
+        label = language(REFERENCE).check[key]               # the terminal's words are English
         self.out(f"Press {label} now (within {self.press_within:g} s) ...")
         deadline = self.clock.monotonic() + self.press_within
         others = set()

@@ -47,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
             log.warning("%s", chosen.fallback)
     log.info("starting with %s", chosen.config.path or "the standard settings")
     service = build_service(chosen.config, first_start=first_start)
-    if chosen.glass_lines:                       # the file and its first problem, calmly, on the glass
-        from ..service.loop import SETTINGS_NOTICE_S, SETTINGS_NOTICE_TITLE
-        service.add_notice(SETTINGS_NOTICE_TITLE, chosen.glass_lines, SETTINGS_NOTICE_S)
+    if chosen.problems:                          # the file and its first problem, calmly, on the glass
+        service.add_settings_notice(chosen)
     return service.run()

@@ -81,7 +81,8 @@ class Engine(Handlers, SettingsHandlers):
         """Take (new) settings: at start, and after the settings menu saved them (never in a session)."""
         self.programme = programme
         # the words of the frame (headings, footers, sentences) in the programme's language
-        self.words = (programme.language or load_language(REFERENCE)).words
+        self.language = programme.language or load_language(REFERENCE)
+        self.words = self.language.words
         self.rules = programme.rules
         self.flow = programme.flow
         self.affected: Side = config["user"]["affected_side"]

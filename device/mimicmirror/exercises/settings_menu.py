@@ -11,7 +11,8 @@ Pure: the menu holds the chosen values and hands them out on "save"
 `mimicmirror setup` writes and gives the engine its new settings. Leaving
 without saving hands out nothing. The choices come from the settings schema
 and the programme file (`MenuChoices`), so a new language or programme shows
-up here without a change to this module. The words are data (`TEXTS`).
+up here without a change to this module. The words are data: the language
+catalogue's [settings_menu] (texts/<language>.toml).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping
 
+from ..errors import ConfigError
 from ..screen import Screen, ScreenKind
 
 if TYPE_CHECKING:
+    from ..language import Language
     from .engine import Engine
 
 #: Seconds without a press before a menu opened with the buttons closes unsaved (first start: never).
@@ -30,32 +33,26 @@ IDLE_CLOSE_S = 120.0
 #: Seconds the "saved" / "nothing changed" screen stays.
 DONE_S = 5.0
 
-TEXTS = MappingProxyType({
-    "affected_side": ("Which side of the face has the palsy?",
-                      "The person's own side: their left is on the left in the mirror."),
-    "programme": ("Which exercises?", ""),
-    "daily_sessions": ("Sessions a day", "How many times a day to practise."),
-    "sound": ("Sound", "Chimes mark each step; the voice reads the cues aloud."),
-    "language": ("Language", "The language of everything the mirror shows and says."),
-    "line_up": ("Line up the bars with the reflection",
-                "Press REPEAT, stand where you practise, and move until the two rings sit on your eyes."),
-    "save": ("Save these settings?", ""),
-    "leave": ("Leave without saving?", "Nothing will change."),
-    "footer_item": "NEXT: next setting  ·  REPEAT: change",
-    "footer_save": "REPEAT: save  ·  NEXT: go on",
-    "footer_leave": "REPEAT: leave  ·  NEXT: back to the first setting",
-    "choice_line_up": "Line up",
-    "footer_line_up": "REPEAT: line up  ·  NEXT: go on",
-    "choice_save": "Save",
-    "choice_leave": "Leave",
-    "saved_title": "Settings saved",
-    "left_title": "Nothing was changed",
-    "footer_done": "NEXT: done",
-    "title": "Settings",
+#: The page of each setting and its explaining line: keys of the language catalogue's [settings_menu]
+#: (texts/<language>.toml), where every word of the menu is.
+EXPLAINED = ("affected_side", "daily_sessions", "sound", "language", "line_up", "leave")
+#: A choice's words in [settings_menu], per setting and value (the others are shown as they are).
+CHOICE_KEYS = MappingProxyType({
+    "affected_side": {"left": "choice_left", "right": "choice_right"},
+    "sound": {"voice": "choice_voice", "chimes": "choice_chimes", "off": "choice_off"},
 })
-SIDE_NAMES = MappingProxyType({"left": "Left", "right": "Right"})
-SOUND_NAMES = MappingProxyType({"voice": "Voice and chimes", "chimes": "Chimes only", "off": "Off"})
-LANGUAGE_NAMES = MappingProxyType({"en": "English", "de": "Deutsch"})
+
+
+def language_name(code: str, beside: Language) -> str:
+    """A language as it names itself ("Deutsch"), from its own catalogue beside `beside`'s."""
+    from ..language import language
+
+    if code == beside.code:
+        return beside.name
+    try:
+        return language(code, beside.path.parent).name
+    except ConfigError:
+        return code
 
 
 @dataclass(frozen=True)
@@ -150,33 +147,34 @@ class Menu:
             out.setdefault(item.section, {})[item.key] = self.chosen[item.name]
         return out
 
-    def shown(self, name: str) -> str:
-        """A chosen value in words."""
+    def shown(self, name: str, said: Language) -> str:
+        """A chosen value in the words of `said` (a language's catalogue)."""
         value = self.chosen[name]
-        if name == "affected_side":
-            return SIDE_NAMES[value]
+        key = CHOICE_KEYS.get(name, {}).get(value)
+        if key is not None:
+            return said.menu[key]
         if name == "programme":
             choice = self.programme_lines.get(value)
             return choice.title if choice else str(value)
-        if name == "sound":
-            return SOUND_NAMES.get(value, str(value))
         if name == "language":
-            return LANGUAGE_NAMES.get(value, str(value))
+            return language_name(value, said)
         return str(value)
 
-    def summary(self) -> tuple[str, ...]:
+    def summary(self, said: Language) -> tuple[str, ...]:
         """Every choice on one short line each, for the save page and the "saved" screen."""
+        words = said.menu
         lines = []
         for item in self.items:
-            value = self.shown(item.name)
+            value = self.shown(item.name, said)
             if item.name == "affected_side":
-                lines.append(f"Palsy on the {value.lower()} side")
+                lines.append(words["summary_side"].format(side=said.side(self.chosen[item.name])))
             elif item.name == "daily_sessions":
-                lines.append(f"{value} session{'s' if self.chosen[item.name] != 1 else ''} a day")
+                n = self.chosen[item.name]
+                lines.append(words["summary_one_session" if n == 1 else "summary_sessions"].format(n=n))
             elif item.name == "programme":
-                lines.append(f"Exercises: {value}")
+                lines.append(words["summary_programme"].format(programme=value))
             else:
-                lines.append(f"{TEXTS[item.name][0]}: {value}")
+                lines.append(words["summary_other"].format(setting=words[item.name], value=value))
         return tuple(lines)
 
 
@@ -246,28 +244,26 @@ def menu_timeout(e: Engine) -> float:
 def settings_screen(e: Engine) -> Screen:
     menu = e.menu
     assert menu is not None
+    words = e.language.menu
     page = menu.page
     progress = (menu.at + 1, menu.pages)
-    if page == "save":
-        return Screen(ScreenKind.SETTINGS, title=TEXTS["save"][0], lines=menu.summary(),
-                      choice=TEXTS["choice_save"], progress=progress, footer=TEXTS["footer_save"])
-    if page == "leave":
-        return Screen(ScreenKind.SETTINGS, title=TEXTS["leave"][0], lines=(TEXTS["leave"][1],),
-                      choice=TEXTS["choice_leave"], progress=progress, footer=TEXTS["footer_leave"])
-    if page == "line_up":
-        return Screen(ScreenKind.SETTINGS, title=TEXTS["line_up"][0], lines=(TEXTS["line_up"][1],),
-                      choice=TEXTS["choice_line_up"], progress=progress, footer=TEXTS["footer_line_up"])
-    title, explain = TEXTS[page]
+    explain = words.get(f"{page}_line", "") if page in EXPLAINED else ""
+    if page in ("save", "leave", "line_up"):
+        return Screen(ScreenKind.SETTINGS, title=words[page],
+                      lines=menu.summary(e.language) if page == "save" else (explain,),
+                      choice=words[f"choice_{page}"], progress=progress, footer=words[f"footer_{page}"])
     if page == "programme":
         choice = menu.programme_lines.get(menu.chosen[page])
         explain = choice.for_whom if choice and choice.for_whom else ""
     side = menu.chosen[page] if page == "affected_side" else None
-    return Screen(ScreenKind.SETTINGS, title=title, lines=(explain,) if explain else (),
-                  choice=menu.shown(page), cue_side=side, progress=progress, footer=TEXTS["footer_item"])
+    return Screen(ScreenKind.SETTINGS, title=words[page], lines=(explain,) if explain else (),
+                  choice=menu.shown(page, e.language), cue_side=side, progress=progress,
+                  footer=words["footer_item"])
 
 
 def settings_done_screen(e: Engine) -> Screen:
     menu = e.menu
     saved = menu is not None and menu.saved
-    return Screen(ScreenKind.NOTICE, title=TEXTS["saved_title" if saved else "left_title"],
-                  lines=menu.summary() if saved and menu else (), footer=TEXTS["footer_done"])
+    words = e.language.menu
+    return Screen(ScreenKind.NOTICE, title=words["saved_title" if saved else "left_title"],
+                  lines=menu.summary(e.language) if saved and menu else (), footer=words["footer_done"])

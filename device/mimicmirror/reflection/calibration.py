@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from collections import deque
+from typing import Mapping
 
+from ..language import REFERENCE, load_language
 from ..screen import Screen, ScreenKind
 from .geometry import Mounting, Reflection, calibrated
 
@@ -32,14 +34,6 @@ SETTLE_S = 1.0
 #: ... and NEXT takes the eyes' place over the last few frames.
 RECENT_FRAMES = 8
 
-#: What the calibration screen says (the caregiver reads it to the person, or they read it).
-TEXTS = {
-    "title": "Line up your eyes",
-    "wait": "Stand where you practise and look at your eyes in the mirror.",
-    "align": "Move a little until the two rings sit on your eyes, then press NEXT.",
-    "no_face": "No face found: stand in front of the mirror",
-    "footer": "NEXT: save  ·  REPEAT: place the rings again  ·  hold NEXT: cancel",
-}
 #: An offset larger than this is a mistake (someone else at the mirror, a mark missed), not a mounting.
 LARGEST_OFFSET_MM = 120.0
 
@@ -118,8 +112,11 @@ class Calibrating:
     then taken from the last few frames.
     """
 
-    def __init__(self, mounting: Mounting) -> None:
+    def __init__(self, mounting: Mounting, words: Mapping[str, str] | None = None) -> None:
+        """`words`: what the screen says (the caregiver reads it to the person, or they read it),
+        a language catalogue's [line_up] table; English if none is given."""
         self.mounting = mounting
+        self.words = words if words is not None else load_language(REFERENCE).line_up
         self.marks: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._recent: deque[Reflection] = deque(maxlen=RECENT_FRAMES)
         self._since: float | None = None
@@ -149,7 +146,8 @@ class Calibrating:
 
     def screen(self) -> Screen:
         face = bool(self._recent)
-        return Screen(ScreenKind.CALIBRATION, title=TEXTS["title"],
-                      lines=(TEXTS["align"] if self.marks else TEXTS["wait"],),
-                      warning="" if face else TEXTS["no_face"], footer=TEXTS["footer"],
+        words = self.words
+        return Screen(ScreenKind.CALIBRATION, title=words["title"],
+                      lines=(words["align"] if self.marks else words["wait"],),
+                      warning="" if face else words["no_face"], footer=words["footer"],
                       marks=self.marks or ())

@@ -25,20 +25,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mimicmirror")
 
-#: What a USB stick's outcome is titled on the glass, and how long a finished one stays.
-STICK_NOTICE_TITLE = "USB stick"
+#: How long a USB stick's finished outcome stays on the glass. What the service's notices say
+#: is in the language catalogue ([notices], [stick] in texts/<language>.toml).
 STICK_NOTICE_S = 20.0
 #: A "writing, leave it in" note stays until the next note, or at most this long (the stick unit's time-out).
 STICK_WORKING_S = 20 * 60.0
 #: How often the stick unit's note is looked for.
 STICK_CHECK_S = 1.0
-#: Shown when the settings chosen on the glass could not be written; the journal says why.
-NOT_SAVED_TITLE = "Not saved"
-NOT_SAVED_LINES = ("The settings could not be saved.", "Nothing has changed; the journal says why.")
+#: How long "not saved" (the settings chosen on the glass could not be written) stays.
 NOT_SAVED_S = 20.0
-#: What lining the bars up with the reflection says when it ends, and how long.
-LINE_UP_TEXTS = {"done": "Lined up", "done_line": "The bars now stand beside your reflection.",
-                 "cancelled": "Nothing was changed"}
+#: How long the notice that the service starts on its last good (or standard) settings stays.
+SETTINGS_NOTICE_S = 60.0
+#: How long what lining the bars up with the reflection says when it ends stays.
 LINE_UP_NOTICE_S = 5.0
 
 
@@ -58,6 +56,7 @@ class Caregiving:
 
     if TYPE_CHECKING:
         def _refresh_history(self) -> None: ...
+        def add_notice(self, title: str, lines: tuple[str, ...], seconds: float = ...) -> None: ...
 
     @property
     def shown(self) -> Screen:
@@ -76,7 +75,7 @@ class Caregiving:
         placer = getattr(self, "placer", None)
         if placer is None or placer.mounting is None:
             return
-        self._lining_up = Calibrating(placer.mounting)
+        self._lining_up = Calibrating(placer.mounting, self.engine.language.line_up)
 
     def _line_up_sees(self, analysis: Any, t: float) -> None:
         lining_up = getattr(self, "_lining_up", None)
@@ -96,8 +95,7 @@ class Caregiving:
         for press in presses:
             if press.button == "next" and press.long:
                 self._lining_up = None
-                self._show_notice(Screen(kind=ScreenKind.NOTICE, title=LINE_UP_TEXTS["cancelled"],
-                                         footer="NEXT: continue"), LINE_UP_NOTICE_S)
+                self._show_notice(self._said_notice("line_up_cancelled"), LINE_UP_NOTICE_S)
             elif press.button == "repeat":
                 lining_up.again()
             elif press.button == "next":
@@ -112,12 +110,22 @@ class Caregiving:
                 self.placer.mounting = mounting_from(self.config, (offset.right_mm, offset.up_mm))
                 self.placer.forget_rest()
                 self._lining_up = None
-                self._show_notice(Screen(kind=ScreenKind.NOTICE, title=LINE_UP_TEXTS["done"],
-                                         lines=(LINE_UP_TEXTS["done_line"],), footer="NEXT: continue"),
-                                  LINE_UP_NOTICE_S)
+                self._show_notice(self._said_notice("lined_up_title", "lined_up_line"), LINE_UP_NOTICE_S)
             if getattr(self, "_lining_up", None) is None:
                 break
         return []
+
+    def _said_notice(self, title: str, lines: str | None = None) -> Screen:
+        """A notice in the mirror's language: its [notices] texts named `title` (and `lines`)."""
+        said = self.engine.language.notices
+        shown = () if lines is None else said[lines] if isinstance(said[lines], tuple) else (said[lines],)
+        return Screen(kind=ScreenKind.NOTICE, title=said[title], lines=shown, footer=said["continue"])
+
+    def add_settings_notice(self, settings: Any) -> None:
+        """The service runs on its last good (or standard) settings: say so on the glass (lastgood.py)."""
+        lines = settings.glass_lines(self.engine.language.notices)
+        if lines:
+            self.add_notice(self.engine.language.notices["settings_title"], lines, SETTINGS_NOTICE_S)
 
     def _show_notice(self, screen: Screen, seconds: float) -> None:
         self._notice = screen
@@ -134,8 +142,7 @@ class Caregiving:
             save(sections, path)
         except (UserError, OSError, RuntimeError) as e:
             log.error("settings not saved: %s", e)
-            self._show_notice(Screen(kind=ScreenKind.NOTICE, title=NOT_SAVED_TITLE, lines=NOT_SAVED_LINES,
-                                     footer="NEXT: continue"), NOT_SAVED_S)
+            self._show_notice(self._said_notice("not_saved_title", "not_saved_lines"), NOT_SAVED_S)
             return
         log.info("settings saved to %s", path)
         self._use_settings(path)
@@ -178,8 +185,9 @@ class Caregiving:
         if note is None:
             return
         log.info("USB stick: %s", " ".join(note.lines))
-        screen = Screen(kind=ScreenKind.NOTICE, title=STICK_NOTICE_TITLE, lines=note.lines,
-                        footer="NEXT: continue" if note.final else "")
+        said = self.engine.language
+        screen = Screen(kind=ScreenKind.NOTICE, title=said.stick["title"], lines=note.said(said.stick),
+                        footer=said.notices["continue"] if note.final else "")
         self._show_notice(screen, STICK_NOTICE_S if note.final else STICK_WORKING_S)
         if note.settings_changed:
             self._use_settings(self.settings_path or self.config.path)

@@ -50,16 +50,9 @@ from .systemd import Notifier, describe
 
 log = logging.getLogger("mimicmirror")
 
-#: How long the store's notice (a damaged database set aside) stays on the mirror, and what it says.
+#: How long the store's notice (a damaged database set aside) stays on the mirror. What the
+#: notices say is in the language catalogue's [notices] (texts/<language>.toml).
 STORE_NOTICE_S = 20.0
-STORE_NOTICE_LINES = ("Earlier practice records could not be read.",
-                      "They are kept aside; practice goes on as usual.")
-#: Shown as the service starts with a clock that is not set (see clock.WallTrust).
-CLOCK_NOTICE_TITLE = "The date is not known"
-CLOCK_NOTICE_LINES = ("Practice goes on as usual and is kept; its date is marked unknown.",)
-#: Shown as the service starts on its last good (or standard) settings (see lastgood.py).
-SETTINGS_NOTICE_TITLE = "Settings not used"
-SETTINGS_NOTICE_S = 60.0
 
 #: A face analysis lasting this long is taken as hung: half the watchdog's ping interval
 #: (systemd kills at twice the interval), and never less than HANG_MIN_S.
@@ -176,12 +169,13 @@ class Service(Caregiving):
     def _begin(self) -> None:
         self.notifier.status("Starting")
         self._walltime = WallTrust(self.clock, self.store.last_wall)
-        if not self._walltime.date_known:
-            self.add_notice(CLOCK_NOTICE_TITLE, CLOCK_NOTICE_LINES)
+        said = self.engine.language.notices
+        if not self._walltime.date_known:       # (see clock.WallTrust)
+            self.add_notice(said["clock_title"], said["clock_lines"])
         if self.store.notice:
             log.warning("%s", self.store.notice)
             # the glass gets a short, calm version; the file name is for the caregiver's log
-            self.add_notice("Practice history set aside", STORE_NOTICE_LINES)
+            self.add_notice(said["store_title"], said["store_lines"])
         self._next_notice()
         self._refresh_history()
         self._session_running(False)     # a session cut short by a restart is not running any more
@@ -307,8 +301,8 @@ class Service(Caregiving):
     def add_notice(self, title: str, lines: tuple[str, ...], seconds: float = STORE_NOTICE_S) -> None:
         """A calm notice for the glass as the mirror starts; several are shown in turn,
         each until NEXT is pressed or `seconds` have passed."""
-        self._queued.append((Screen(kind=ScreenKind.NOTICE, title=title, lines=lines, footer="NEXT: continue"),
-                             seconds))
+        self._queued.append((Screen(kind=ScreenKind.NOTICE, title=title, lines=lines,
+                                    footer=self.engine.language.notices["continue"]), seconds))
 
     def _next_notice(self) -> None:
         if self._notice is None and self._queued:

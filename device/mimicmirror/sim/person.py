@@ -13,10 +13,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
+from ..language import REFERENCE, load_language
 from ..screen import Phase, Screen, ScreenKind
 from .scenario import Happening, Movement, Scenario
 from .warp import ExerciseWarper
@@ -47,11 +48,13 @@ class VirtualPerson:
     """Decides presses from screens, and renders what the camera sees."""
 
     def __init__(self, scenario: Scenario, warper: ExerciseWarper, start_at: float, cues: dict[str, str],
-                 menu_wants: dict[str, str] | None = None):
+                 menu_wants: dict[str, str] | None = None, menu_words: Mapping[str, str] | None = None):
         self.scenario = scenario
         self.cues = cues            # the programme's cue texts: the person reads them
         #: settings menu: a setting's screen title -> the choice wanted there (as the glass words it)
         self.menu_wants = menu_wants or {}
+        #: the settings menu's words in the mirror's language (its "save" and "leave" pages)
+        self.menu_words = menu_words or load_language(REFERENCE).menu
         self._menu_seen: set[str] = set()
         self.warper = warper
         self.start_at = start_at
@@ -143,12 +146,10 @@ class VirtualPerson:
     def _work_the_menu(self, screen: Screen, at: float) -> None:
         """Look through every page once (NEXT past save and leave, back to the first), then change
         each setting until it shows the wanted choice, and save."""
-        from ..exercises.settings_menu import TEXTS
-
         self._menu_seen.add(screen.title)
         wanted = self.menu_wants.get(screen.title)
-        looked_around = TEXTS["leave"][0] in self._menu_seen
-        if screen.title == TEXTS["save"][0] and looked_around:
+        looked_around = self.menu_words["leave"] in self._menu_seen
+        if screen.title == self.menu_words["save"] and looked_around:
             self._press(at, "repeat")
         elif looked_around and wanted is not None and screen.choice != wanted:
             self._press(at, "repeat")

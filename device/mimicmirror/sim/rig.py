@@ -34,7 +34,6 @@ from ..clock import SimClock
 from ..config import Config, defaults, validate
 from ..records import Record, SessionEnded
 from ..screen import Screen, ScreenKind
-from ..service.caregiver import STICK_NOTICE_TITLE
 from ..settings import save
 from ..sound.speakers import CHANNELS
 from ..stick.mailbox import Mailbox
@@ -177,7 +176,8 @@ class Rig:
         warper = ExerciseWarper(load_face(self.scenario.face))
         result.truths = dict(true_symmetries(warper, self.scenario, programme))
         person = VirtualPerson(self.scenario, warper, RIG_START,
-                               cues=dict(programme.cues), menu_wants=menu_wants(self.scenario, self.config))
+                               cues=dict(programme.cues), menu_wants=menu_wants(self.scenario, self.config),
+                               menu_words=programme.language.menu if programme.language is not None else None)
         settings_path = self.out_dir / "etc" / "mimicmirror.toml"
         result.settings_path = settings_path
         shutil.rmtree(settings_path.parent, ignore_errors=True)   # a fresh device has no settings yet
@@ -225,7 +225,7 @@ class Rig:
             shown = service.shown
             key = (shown.kind, shown.exercise_id, shown.title, shown.phase, shown.cue, shown.warning, shown.choice,
                    shown.lines if shown.kind == ScreenKind.NOTICE else ())
-            if shown.title == STICK_NOTICE_TITLE and shown.footer and stick_shown[0] is None:
+            if shown.title == service.engine.language.stick["title"] and shown.footer and stick_shown[0] is None:
                 stick_shown[0] = clock.monotonic()
             stick_visit(shown, clock.monotonic())
             if key != last_key[0]:
@@ -297,11 +297,14 @@ class Rig:
 def menu_wants(scenario: Scenario, config: Config) -> dict[str, str]:
     """The scenario's [setup] as the person reads it: a setting's screen title -> the wanted choice."""
     from ..exercises.catalogue import load_catalogue
-    from ..exercises.settings_menu import LANGUAGE_NAMES, SIDE_NAMES, SOUND_NAMES, TEXTS
+    from ..exercises.settings_menu import CHOICE_KEYS, language_name
+    from ..language import LANGUAGES, language, texts_dir_for
 
+    said = language(config["user"]["language"], texts_dir_for(config.programme_path))   # the menu's language
     titles = {name: p.title for name, p in load_catalogue(config.programme_path).programmes.items()}
-    words = {"affected_side": SIDE_NAMES, "programme": titles, "sound": SOUND_NAMES, "language": LANGUAGE_NAMES}
-    return {TEXTS[key][0]: words.get(key, {}).get(value, value) for key, value in scenario.setup.items()}
+    words = {key: {value: said.menu[k] for value, k in keys.items()} for key, keys in CHOICE_KEYS.items()}
+    words.update(programme=titles, language={code: language_name(code, said) for code in LANGUAGES})
+    return {said.menu[key]: words.get(key, {}).get(value, value) for key, value in scenario.setup.items()}
 
 
 def _as_seen(screenshot: Path, placed: Any, photo: Any) -> Path:

@@ -106,9 +106,8 @@ class SoakService:
         notifier = Notifier.from_env({"NOTIFY_SOCKET": soak.notify_path, "WATCHDOG_USEC": str(WATCHDOG_USEC)})
         service = build_service(config, clock=soak.clock, camera=camera, buttons=buttons, display=display,
                                 notifier=notifier, analyzer=soak.analysis)
-        if settings.glass_lines:
-            from ..service.loop import SETTINGS_NOTICE_S, SETTINGS_NOTICE_TITLE
-            service.add_notice(SETTINGS_NOTICE_TITLE, settings.glass_lines, SETTINGS_NOTICE_S)
+        if settings.problems:
+            service.add_settings_notice(settings)
         service.store._conn = _FullDisk(service.store._conn, soak)
         service.hang_limit_s = KILL_AFTER_S / 2
         stop = threading.Event()

@@ -15,7 +15,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .outcome import FINAL, SETTINGS_CHANGED, Outcome
 
@@ -24,12 +24,21 @@ NOTE, BUSY = "outcome.json", "busy"
 
 @dataclass(frozen=True)
 class StickNote:
-    """What the stick unit last said: its number, the lines for the glass, and whether it is done."""
+    """What the stick unit last said: its number, what came of the stick, and whether it is done."""
 
     seq: int
-    lines: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]
     final: bool
     settings_changed: bool
+
+    def said(self, texts: Mapping[str, str]) -> tuple[str, ...]:
+        """The lines for the glass, in the words of a catalogue's [stick] table."""
+        return tuple(x.said(texts) for x in self.outcomes)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The lines in English (for the journal)."""
+        return tuple(x.line for x in self.outcomes)
 
 
 class Mailbox:
@@ -42,13 +51,13 @@ class Mailbox:
     # -- the stick unit's side --------------------------------------------------------------
     def post(self, outcomes: Sequence[Outcome]) -> StickNote:
         """Leave a new note; it is final when every outcome is (the stick may be taken out)."""
-        note = StickNote(seq=self._read_seq() + 1, lines=tuple(x.line for x in outcomes),
+        note = StickNote(seq=self._read_seq() + 1, outcomes=tuple(outcomes),
                          final=all(x.kind in FINAL for x in outcomes),
                          settings_changed=any(x.kind == SETTINGS_CHANGED for x in outcomes))
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".outcome.", dir=self.folder)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"seq": note.seq, "lines": list(note.lines), "final": note.final,
+            json.dump({"seq": note.seq, "outcomes": [x.to_json() for x in outcomes], "final": note.final,
                        "settings_changed": note.settings_changed}, f)
         os.replace(tmp, self.folder / NOTE)
         return note
@@ -73,7 +82,7 @@ class Mailbox:
         """The stick unit's latest note if it is new since the last call (or since this mailbox was made)."""
         try:
             data = json.loads((self.folder / NOTE).read_text(encoding="utf-8"))
-            note = StickNote(int(data["seq"]), tuple(str(x) for x in data["lines"]), bool(data["final"]),
+            note = StickNote(int(data["seq"]), tuple(Outcome.from_json(x) for x in data["outcomes"]), bool(data["final"]),
                              bool(data.get("settings_changed", False)))
         except (OSError, ValueError, KeyError, TypeError):
             return None

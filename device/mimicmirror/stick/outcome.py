@@ -1,12 +1,15 @@
 """What came of a stick, as the short calm lines the mirror shows.
 
-The wording is data (`LINES`), one entry per outcome, so the glass, the
-stick unit's log and the tests all say the same thing.
+The wording is data: the language catalogue's [stick] table (texts/<language>.toml)
+has one text per outcome, keyed by the outcome's kind. The stick unit leaves the
+outcomes themselves (kind and detail) for the mirror, which words them in the
+person's language; the stick unit's own log says them in English.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 SAVED = "saved"
 FULL = "full"
@@ -17,40 +20,65 @@ NO_REPORT = "no_report"
 SETTINGS_CHANGED = "settings_changed"
 SETTINGS_SAME = "settings_same"
 SETTINGS_REFUSED = "settings_refused"
+SETTINGS_UNREADABLE = "settings_unreadable"
 SETTINGS_NOT_SAVED = "settings_not_saved"
 WORKING = "working"
 BUSY = "busy"
 
-LINES = {
-    SAVED: "Report saved. You can take the stick out.",
-    FULL: "The stick is full, so the report is not on it. Nothing on the mirror has changed.",
-    READ_ONLY: "The stick cannot be written to (is its lock switch on?). Nothing on the mirror has changed.",
-    GONE: "The stick was taken out too early. Nothing is lost: put it in again.",
-    NOTHING_YET: "No practice to report yet; the stick was left as it was.",
-    NO_REPORT: "The report could not be made: {detail}",
-    SETTINGS_CHANGED: "New settings from the stick: {detail}.",
-    SETTINGS_SAME: "The settings on the stick are the ones the mirror has.",
-    SETTINGS_REFUSED: "Settings on the stick not used: {detail}",
-    SETTINGS_NOT_SAVED: "The mirror could not save the stick's settings ({detail}); nothing changed.",
-    WORKING: "Writing the report to the stick. Please leave it in.",
-    BUSY: "The mirror was busy. Put the stick in again after practice.",
-}
-
+#: Every outcome (each a key of the catalogue's [stick] table).
+KINDS = (SAVED, FULL, READ_ONLY, GONE, NOTHING_YET, NO_REPORT, SETTINGS_CHANGED, SETTINGS_SAME,
+         SETTINGS_REFUSED, SETTINGS_UNREADABLE, SETTINGS_NOT_SAVED, WORKING, BUSY)
 #: Outcomes after which the stick may be taken out and nothing more will happen.
-FINAL = frozenset(LINES) - {WORKING}
+FINAL = frozenset(KINDS) - {WORKING}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One thing that happened with the stick, with the line the mirror shows for it."""
+    """One thing that happened with the stick. `detail` is the stick's own news (a file name, the
+    first problem in a settings file); new settings are named one by one in `changes`
+    (setting, new value, old value), with `more` left uncounted and `new_programme`."""
 
     kind: str
     detail: str = ""
+    changes: tuple[tuple[str, str, str], ...] = ()
+    more: int = 0
+    new_programme: bool = False
+
+    def said(self, texts: Mapping[str, str]) -> str:
+        """The line the mirror shows, in the words of `texts` (a catalogue's [stick] table)."""
+        detail = self.detail
+        if self.kind == SETTINGS_CHANGED:
+            parts = [texts["change"].format(setting=setting, value=value or texts["nothing"],
+                                            before=before or texts["nothing"])
+                     for setting, value, before in self.changes]
+            if self.more:
+                parts.append(texts["more_changes"].format(n=self.more))
+            if self.new_programme:
+                parts.append(texts["new_programme"])
+            detail = ", ".join(parts)
+        return texts[self.kind].format(detail=detail)
 
     @property
     def line(self) -> str:
-        return LINES[self.kind].format(detail=self.detail)
+        """The line in English (the stick unit's log, the journal)."""
+        from ..language import REFERENCE, language
+
+        return self.said(language(REFERENCE).stick)
 
     @property
     def ok(self) -> bool:
         return self.kind in (SAVED, SETTINGS_CHANGED, SETTINGS_SAME, NOTHING_YET)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "detail": self.detail, "changes": [list(c) for c in self.changes],
+                "more": self.more, "new_programme": self.new_programme}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Outcome:
+        """An outcome as the stick unit left it (ValueError/KeyError/TypeError if it is not one)."""
+        kind = str(data["kind"])
+        if kind not in KINDS:
+            raise ValueError(f"unknown outcome {kind!r}")
+        changes = tuple((str(a), str(b), str(c)) for a, b, c in data.get("changes", ()))
+        return cls(kind, str(data.get("detail", "")), changes, int(data.get("more", 0)),
+                   bool(data.get("new_programme", False)))

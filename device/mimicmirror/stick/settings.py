@@ -36,8 +36,8 @@ def read_from_stick(stick: Stick) -> dict[str, bytes]:
     return found
 
 
-def changes(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """'affected side right (was left)' for every setting that differs."""
+def changes(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str]]:
+    """('affected side', 'right', 'left') for every setting that differs (named as in the file)."""
     out = []
     for section, keys in new.items():
         for key, value in keys.items():
@@ -45,17 +45,8 @@ def changes(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str,
             if before != value:
                 shown = str(value).lower() if isinstance(value, bool) else str(value)
                 was = str(before).lower() if isinstance(before, bool) else str(before)
-                out.append(f"{key.replace('_', ' ')} {shown or 'none'} (was {was or 'none'})")
+                out.append((key.replace("_", " "), shown, was))
     return out
-
-
-def summary(named: list[str], programme_changed: bool) -> str:
-    parts = named[:NAMED_CHANGES]
-    if len(named) > NAMED_CHANGES:
-        parts.append(f"{len(named) - NAMED_CHANGES} more")
-    if programme_changed:
-        parts.append("a new exercise programme")
-    return ", ".join(parts)
 
 
 def validated(path: Path) -> dict[str, dict[str, Any]]:
@@ -75,7 +66,7 @@ def import_settings(stick: Stick, config_path: Path) -> o.Outcome | None:
     try:
         found = read_from_stick(stick)
     except StickError as e:
-        return o.Outcome(o.SETTINGS_REFUSED, f"the stick could not be read ({e.detail})")
+        return o.Outcome(o.SETTINGS_UNREADABLE, e.detail)
     if not found:
         return None
     device = {CONFIG: config_path, PROGRAMME: programme_path_for(config_path)}
@@ -103,7 +94,8 @@ def import_settings(stick: Stick, config_path: Path) -> o.Outcome | None:
             replace_all({targets[name]: found[name] for name in found})
         except OSError as e:
             return o.Outcome(o.SETTINGS_NOT_SAVED, e.strerror or str(e))
-    return o.Outcome(o.SETTINGS_CHANGED, summary(named, programme_changed))
+    return o.Outcome(o.SETTINGS_CHANGED, changes=tuple(named[:NAMED_CHANGES]),
+                     more=max(0, len(named) - NAMED_CHANGES), new_programme=programme_changed)
 
 
 def replace_all(files: Mapping[Path, bytes]) -> None:
