@@ -26,7 +26,7 @@ from pathlib import Path
 
 import cv2
 
-from clips import default_clip
+from clips import choose_clip
 
 
 def analyze_vs_bare(clip: Path, max_faces: int | None = None) -> dict[str, float]:
@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--max-faces", type=int, default=None,
                         help="faces the analysis tracks (default: the analysis's own choice)")
     args = parser.parse_args()
-    clip = args.clip or default_clip()
+    clip = choose_clip(args.clip)
     r = analyze_vs_bare(clip, args.max_faces)
     print(f"{clip.name}: {r['frames']} frames, decode included on both sides")
     print(f"bare model (1 face, tracking)   median {r['bare'] * 1000:7.2f} ms/frame")

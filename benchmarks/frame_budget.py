@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from clips import default_clip
+from clips import choose_clip
 
 
 def ms(values: list[float]) -> float:
@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clip", nargs="?", type=Path)
     args = parser.parse_args()
-    clip = args.clip or default_clip()
+    clip = choose_clip(args.clip)
 
     from mediapipe.python.solutions import face_mesh
 

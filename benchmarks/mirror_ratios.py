@@ -16,13 +16,18 @@ both alike. Printed, in order:
 
     .venv/bin/python benchmarks/mirror_ratios.py [--clip FILE] [--quick]
 
-Without --clip the clip is made from a real photo (see clips.py).
+Without --clip the recording named in $MIMICMIRROR_BENCH_CLIP is used, else a
+clip made from a real photo (see clips.py); the first line says which.
+Timing figures swing with other processes' load: the 1-minute load average is
+printed beside them, and a figure taken at a load above the machine's cores
+says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import resource
 import statistics
 import subprocess
@@ -36,7 +41,7 @@ import cv2
 import numpy as np
 
 from analyze_clip import analyze_vs_bare
-from clips import SIZE, default_clip
+from clips import CLIP_ENV, SIZE, choose_clip
 
 BARE_SCRIPT = """
 import sys, cv2
@@ -107,6 +112,8 @@ class Stamps:
         self.latency: list[float] = []
         self.faces_at: list[tuple[float, float]] = []   # (frame t, loop time) of frames with a face
         self.frames = 0                                  # frames the loop took
+        self.began: float | None = None                  # the loop's first look at the camera
+        self.ended: float | None = None                  # the pass that found the recording's end
         self._last: int | None = None
 
     @contextlib.contextmanager
@@ -123,7 +130,11 @@ class Stamps:
             deliver(self, frame)
 
         def timed_poll(self, now, clock):
+            if stamps.began is None:
+                stamps.began = time.perf_counter()
             frame, changes = poll(self, now, clock)
+            if self.ended and stamps.ended is None:
+                stamps.ended = time.perf_counter()
             if frame is not None:
                 stamps.frames += 1
                 stamps._last = id(frame.rgb)
@@ -157,9 +168,12 @@ def loop_on_clip(clip: Path, display: dict | None = None) -> tuple[float, float,
         service = build_service(config, camera=camera)
         stamps = Stamps()
         with stamps.watching():
-            t0, c0 = time.perf_counter(), time.process_time()
+            c0 = time.process_time()
             service.run()
-            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+            cpu = time.process_time() - c0
+    # from the loop's first look at the camera to the pass that found the end, as the bare
+    # model is timed from its first read to its last frame (neither counts opening or closing)
+    seconds = stamps.ended - stamps.began
     return stamps.frames / seconds, cpu / max(1, stamps.frames), stamps.latency
 
 
@@ -320,51 +334,71 @@ def run_memory(clip: Path) -> tuple[float, float]:
 
 # -- the table ------------------------------------------------------------------------------------
 
+def load() -> str:
+    """The 1-minute load average, as printed beside every timing figure."""
+    one = os.getloadavg()[0]
+    busy = " (busy machine: above its cores)" if one > (os.cpu_count() or 1) else ""
+    return f"load {one:.2f}{busy}"
+
+
+def loop_vs_bare(clip: Path, rounds: int, rotation: int) -> None:
+    """Figure 2 and the replayed clip's latency: loop and bare model in turn (ABBA...), every frame.
+
+    Each round runs both over the whole clip, the order flipping from round to
+    round; the figure is the median of the rounds' ratios, so a burst of load
+    from elsewhere spoils one round, not the figure.
+    """
+    ratios, cpu_ratios, latency, rows, bare = [], [], [], [], []
+    for r in range(rounds):
+        got = {}
+        for name in (("bare", "loop") if r % 2 == 0 else ("loop", "bare")):
+            if name == "bare":
+                got["bare"] = bare_fps(clip)
+            else:
+                fps, cpu, lat = loop_on_clip(clip, {"rotation": rotation})
+                got["loop"] = (fps, cpu)
+                latency += lat
+        ratios.append(got["loop"][0] / got["bare"][0])
+        bare.append(got["bare"][0])
+        cpu_ratios.append(got["bare"][1] / got["loop"][1])
+        rows.append(f"{got['loop'][0]:.0f}/{got['bare'][0]:.0f}")
+    print(f"2. loop fps / bare fps, replayed clip             {statistics.median(ratios):6.3f}   (median of "
+          f"{rounds} rounds, {min(ratios):.3f}-{max(ratios):.3f}; rotation {rotation}; {load()})")
+    print(f"   rounds, loop/bare fps: {', '.join(rows)}")
+    print(f"   CPU per frame, bare / loop (all threads)       {statistics.median(cpu_ratios):6.3f}")
+    model_ms = 1000 / statistics.median(bare)
+    print(f"3. frame -> drawn cue, replayed clip              median {np.median(latency) * 1000:6.2f} ms, "
+          f"p95 {np.percentile(latency, 95) * 1000:6.2f} ms  (model {model_ms:.2f} ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clip", type=Path, help="a recording of a face (default: made from a real photo)")
+    parser.add_argument("--clip", type=Path, help=f"a recording of a face (default: ${CLIP_ENV}, else one "
+                                                  "made from a real photo)")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--rotation", type=int, default=0, help="display rotation for the loop on the clip")
     args = parser.parse_args()
     quiet_logs()
-    clip = args.clip or default_clip()
-    reps = 1 if args.quick else 2
-    print(f"clip: {clip} ({int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))} frames)")
+    clip = choose_clip(args.clip)
+    print(f"   {int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))} frames; {load()}")
 
     a = analyze_vs_bare(clip)
     print(f"1. analyze / bare model (per second of video)     {a['ratio']:6.3f}"
-          f"   (medians {a['ours'] * 1000:.2f} vs {a['bare'] * 1000:.2f} ms a frame)")
+          f"   (medians {a['ours'] * 1000:.2f} vs {a['bare'] * 1000:.2f} ms a frame; {load()})")
 
-    loop, bare, loop_cpu, bare_cpu, latency = [], [], [], [], []
-    for _ in range(reps):
-        fps, cpu = bare_fps(clip)
-        bare.append(fps)
-        bare_cpu.append(cpu)
-        fps, cpu, lat = loop_on_clip(clip, {"rotation": args.rotation})
-        loop.append(fps)
-        loop_cpu.append(cpu)
-        latency += lat
-    lf, bf = statistics.mean(loop), statistics.mean(bare)
-    print(f"2. loop fps / bare fps, replayed clip             {lf / bf:6.3f}   ({lf:.1f} vs {bf:.1f} fps,"
-          f" rotation {args.rotation})")
-    lc, bc = statistics.mean(loop_cpu), statistics.mean(bare_cpu)
-    print(f"   CPU per frame, bare / loop (all threads)       {bc / lc:6.3f}   ({lc * 1000:.2f} vs "
-          f"{bc * 1000:.2f} ms)")
+    loop_vs_bare(clip, 3 if args.quick else 7, args.rotation)
     rig_fps, rig_lat, sample = rig_loop()
     rig_bare = bare_fps_frames(sample)
     print(f"   loop fps / bare fps, rig (lockstep)            {rig_fps / rig_bare:6.3f}   ({rig_fps:.1f} vs "
-          f"{rig_bare:.1f} fps)")
-    model_ms = 1000 / bf
-    print(f"3. frame -> drawn cue, replayed clip              median {np.median(latency) * 1000:6.2f} ms, "
-          f"p95 {np.percentile(latency, 95) * 1000:6.2f} ms  (model {model_ms:.2f} ms)")
+          f"{rig_bare:.1f} fps; {load()})")
     print(f"   frame -> drawn cue, rig                        median {np.median(rig_lat) * 1000:6.2f} ms, "
           f"p95 {np.percentile(rig_lat, 95) * 1000:6.2f} ms  (model {1000 / rig_bare:.2f} ms)")
     cpu = idle_cpu(5.0 if args.quick else 8.0)
     print(f"4. CPU with nobody at the mirror, share of a core {cpu['idle']:6.3f}   (analysing every frame: "
-          f"{cpu['every frame']:.3f}; camera at 15 fps)")
+          f"{cpu['every frame']:.3f}; camera at 15 fps; {load()})")
     wake = wake_up(3 if args.quick else 6)
     print(f"5. wake-up to the first analysed face             median {statistics.median(wake):5.2f} s, "
-          f"max {max(wake):5.2f} s")
+          f"max {max(wake):5.2f} s  ({load()})")
     run_mb, bare_mb = run_memory(clip)
     print(f"6. peak RSS: mimicmirror run / bare model         {run_mb / bare_mb:6.3f}   ({run_mb:.0f} vs "
           f"{bare_mb:.0f} MB)")

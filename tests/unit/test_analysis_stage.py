@@ -176,6 +176,49 @@ def test_every_frame_mode_hands_every_frame_of_a_recording_to_the_loop_in_order(
     assert stage.dropped == 0 and analyzer.seen == [f.t for f in got]
 
 
+def read_all(stage: AnalysisStage) -> list:
+    from mimicmirror.camera.base import EndOfFrames
+
+    got = []
+    stage.start()
+    try:
+        while True:
+            try:
+                got.append(stage.get(5.0))
+            except EndOfFrames:
+                return got
+    finally:
+        stage.stop()
+
+
+def test_every_frame_mode_analyses_a_recording_with_nobody_in_it_frame_by_frame_without_idling():
+    clip = ReplaySource.from_callable(frames(), FPS, duration=3.0)     # no face at all: idle rules would skip
+    analyzer = MarkerAnalyzer()
+    started = time.monotonic()
+    got = read_all(AnalysisStage(LatestFrame(clip, every_frame=True), analyzer))
+    assert [round(f.t * FPS) for f in got] == list(range(90))
+    assert all(f.analysis is not None for f in got) and len(analyzer.seen) == 90
+    assert time.monotonic() - started < 3.0      # never slept out an idle period (0.5 s per look)
+
+
+def test_every_frame_mode_analyses_ahead_while_the_loop_still_works_on_a_frame_and_stops_one_frame_in_hand():
+    clip = ReplaySource.from_callable(frames((0.0, 99.0)), FPS, duration=1.0)
+    analyzer = MarkerAnalyzer()
+    stage = AnalysisStage(LatestFrame(clip, every_frame=True), analyzer)
+    stage.start()
+    try:
+        first = stage.get(5.0)
+        deadline = time.monotonic() + 5.0
+        while len(analyzer.seen) < 3 and time.monotonic() < deadline:   # the loop "works" on the first
+            time.sleep(0.001)
+        time.sleep(0.1)
+        # the next frame waits to be taken and the one after is analysed: nothing more piles up
+        assert analyzer.seen == [first.t + i / FPS for i in range(3)]
+        assert [stage.get(5.0).t for _ in range(2)] == [first.t + 1 / FPS, first.t + 2 / FPS]
+    finally:
+        stage.stop()
+
+
 def test_the_loop_changes_the_analyzer_only_between_frames():
     analyzer = MarkerAnalyzer(seconds=0.05)
     inside = threading.Event()

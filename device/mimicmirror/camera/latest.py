@@ -8,7 +8,7 @@ thread timing: `lockstep=True` captures exactly one frame per `get`.
 A benchmark on a recording wants every frame too, but at the pace of the
 stages after it: `every_frame=True` keeps the capture thread (it reads the
 next frame while the last one is being analysed) and holds it back until the
-loop has taken the frame before, so nothing is dropped and nothing waits.
+frame before has been taken, so nothing is dropped and nothing waits.
 """
 
 from __future__ import annotations
@@ -109,10 +109,12 @@ class LatestFrame:
             except BaseException as e:      # surfaces in get(), in the loop's thread
                 self._fail(e)
                 return
-            self._deliver(frame)
-            if self.every_frame:
+            if self.every_frame:            # read ahead; hand on once the frame before is taken
                 with self._cond:
                     self._cond.wait_for(lambda: self._stopping or self._taken == self._seq)
+                    if self._stopping:
+                        return
+            self._deliver(frame)
 
     def _run_lockstep(self) -> None:
         while True:

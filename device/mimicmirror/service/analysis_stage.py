@@ -13,9 +13,11 @@ analysed; the thread sleeps in between. The first analysed frame with a face
 brings it back to the full camera rate, so a person is seen within one idle
 period (0.5 s at 2 frames a second). During a session every frame counts.
 
-With `every_frame` on the camera's hand-off (a benchmark on a recording), the
-stages still overlap but each waits until the next has taken its item, so
-every frame is analysed and reaches the loop.
+With `every_frame` on the camera's hand-off (a benchmark on a recording),
+every frame is analysed (no idling) and reaches the loop: the stage analyses
+the next frame while the loop works on the one before, and only hands it on
+once the loop has taken that one. So the analysis never waits for the loop
+unless the loop is the slower stage.
 
 The virtual rig's camera works in lockstep (one frame per `get`, nothing
 depending on thread timing): then the analysis runs in the caller's thread,
@@ -173,7 +175,7 @@ class AnalysisStage:
 
     def _analyse(self, frame: Frame) -> AnalysedFrame:
         analysis = None
-        if self.gate.wants(frame.t):
+        if self.frames.every_frame or self.gate.wants(frame.t):
             try:
                 with self._analysing:
                     self._busy_since = time.monotonic()
@@ -198,18 +200,19 @@ class AnalysisStage:
             except BaseException as e:       # surfaces in get(), in the loop's thread
                 self._fail(e)
                 return
-            wait = self.gate.wait_s(frame.t)
+            wait = 0.0 if self.frames.every_frame else self.gate.wait_s(frame.t)
             if wait > 0:
                 with self._cond:
                     self._cond.wait_for(lambda: self._stopping, wait)
                 continue                     # then take the newest frame, not this old one
             item = self._analyse(frame)
             with self._cond:
+                if self.frames.every_frame:  # a benchmark: the loop takes every analysed frame
+                    # (this one was analysed while the loop worked on the one before)
+                    self._cond.wait_for(lambda: self._stopping or self._taken == self._seq)
                 self._item = item
                 self._seq += 1
                 self._cond.notify_all()
-                if self.frames.every_frame:  # a benchmark: the loop takes every analysed frame
-                    self._cond.wait_for(lambda: self._stopping or self._taken == self._seq)
 
     def _fail(self, error: BaseException) -> None:
         with self._cond:

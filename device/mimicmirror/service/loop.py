@@ -105,6 +105,7 @@ class Service(Caregiving):
         self._notice: Screen | None = None
         self._notice_until = 0.0
         self._queued: list[tuple[Screen, float]] = []      # notices waiting their turn on the glass
+        self._unplaced: tuple[Any, tuple[int, int]] | None = None   # newest analysis the placer has not seen
         self._next_mail_check = float("-inf")
         self._quit_allowed = self.config["display"]["driver"] == "window"
         self._show_camera = bool(self.config["display"]["show_camera"])
@@ -195,7 +196,10 @@ class Service(Caregiving):
         if frame is not None and analysis is not None:
             timed.append(FrameEvent(frame.t, analysis))
             if self.placer is not None:
-                self.placer.see(analysis, (frame.rgb.shape[1], frame.rgb.shape[0]))
+                # the bars are placed from the newest frame when the screen is drawn (see _screen)
+                self._unplaced = (analysis, (frame.rgb.shape[1], frame.rgb.shape[0]))
+                if getattr(self, "_lining_up", None) is not None:   # lining up follows every frame
+                    self._see_newest()
                 self._line_up_sees(analysis, frame.t)
         presses = self.buttons.events(self.display.pump())   # the window's keys go to the buttons
         timed += self._notice_presses(self._line_up_presses(
@@ -321,7 +325,25 @@ class Service(Caregiving):
 
     def _screen(self) -> Screen:
         shown = self.shown
-        return self.placer.place(shown) if self.placer is not None else shown
+        if self.placer is None:
+            return shown
+        self._see_newest()
+        return self.placer.place(shown)
+
+    def _see_newest(self) -> None:
+        """Give the placer the newest analysed frame, once.
+
+        The placer puts the bars where the newest frame it saw says, and learns
+        only from that frame, when a screen is drawn (at most `[display] fps`
+        times a second). The frames in between, which the loop takes as fast as
+        they are analysed, need not be looked at: this keeps the loop's own
+        Python per frame small, so it holds the interpreter lock less while the
+        analysis thread needs it.
+        """
+        if self._unplaced is not None:
+            analysis, size = self._unplaced
+            self._unplaced = None
+            self.placer.see(analysis, size)
 
     def _refresh_history(self) -> None:
         stamp = self._stamp()
