@@ -5,6 +5,13 @@ at the pace a real sound card plays them. The test listens to that file (the
 chimes' own shapes and frequencies, tests/listening.py) and checks that each
 "hold" and "let go" the engine decided is in the samples at that moment, and
 that what the sound log says was spoken is what the glass showed then.
+
+The moment of a decision is read on the speaker's own timeline: the rig's
+clock is locked to the file but only moves at the loop's waits, while the
+file grows on in real time through the loop's work; comparing a sample's
+place with the clock's last move counted the loop's own (load-dependent)
+work as lateness. The frame's capture-to-decision time (the face analysis) is
+the loop's speed, measured by the loop's benchmarks, not here.
 """
 
 from __future__ import annotations
@@ -64,15 +71,11 @@ def heard(tmp_path_factory):
     return Rig(scenario, tmp / "out", base_config=base, screenshots=False, audio=tmp / "heard.raw").run()
 
 
-def decided(result, phase: Phase) -> list[float]:
-    """When the engine's screens entered `phase` during practice (the engine's own time)."""
-    times, last = [], None
-    for t, screen in result.screens:
-        now = screen.phase if screen.kind is ScreenKind.PRACTICE else None
-        if now is phase and last is not phase:
-            times.append(t)
-        last = now
-    return times
+def decided(result, chime: str) -> list[float]:
+    """When the engine's steps asked for `chime`: the speaker's present at the moment each step was
+    handed on (the rig's clock only moves at the loop's waits, while the speaker plays on through
+    the loop's work, so the moment is read from the speaker, not from the clock's last move)."""
+    return [at for at, _, chimes in result.decided if chime in chimes]
 
 
 def in_file(result, t: float) -> float:
@@ -82,10 +85,12 @@ def in_file(result, t: float) -> float:
 
 @pytest.mark.parametrize("chime, phase", [("hold", Phase.HOLD), ("release", Phase.RELEASE)])
 def test_each_hold_and_let_go_is_heard_when_the_engine_decided_it(heard, chime, phase):
+    screens = dict(heard.heard_screens)
+    asked = [t for _, t, chimes in heard.decided if chime in chimes]
+    assert [screens[t].phase for t in asked] == [phase, phase], "each of the two repetitions holds and lets go"
     samples = read_raw(heard.audio)
     found = find_chime(samples, chime)
-    expected = [in_file(heard, t) for t in decided(heard, phase)]
-    assert len(expected) == 2, "the scenario's two repetitions should each hold and let go"
+    expected = [in_file(heard, t) for t in decided(heard, chime)]
     assert len(found) == len(expected), (found, expected)
     late = [round(f - e, 3) for f, e in zip(found, expected)]
     assert all(abs(d) <= WITHIN_S for d in late), f"{chime} heard this long after it was decided: {late}"

@@ -71,6 +71,9 @@ class RigResult:
     played: list = field(default_factory=list)       # the recording speaker's history (sound.Played)
     audio: Path | None = None                        # SDL's disk driver output: raw 16-bit stereo frames
     audio_anchor: tuple[float, float] | None = None  # (clock time, seconds into the audio file) at one moment
+    #: with audio: each step that asked to be heard, as (the speaker's present on the clock when the
+    #: engine's step came out, the engine's time of the step, the chimes asked for)
+    decided: list[tuple[float, float, tuple[str, ...]]] = field(default_factory=list)
     # exercise -> (symmetry, weaker side) of what the warp truly moved (see `truth`)
     truths: dict[str, tuple[float | None, str | None]] = field(default_factory=dict)
 
@@ -101,6 +104,17 @@ class AudioPacedClock(SimClock):
         while (now := self._file_seconds()) < want:
             time.sleep(0.002)
         return max(t, self.anchor[0] + (now - self.anchor[1]))
+
+    def present(self) -> float:
+        """The speaker's present on this clock: the sound written so far, read now.
+
+        The clock itself only moves when it is moved (at the loop's waits); the
+        speaker plays on while the loop works, so a moment inside a pass (an
+        engine step handed to the sound edge) is read here, not from `monotonic`.
+        """
+        if self.anchor is None:
+            return self.monotonic()
+        return max(self.monotonic(), self.anchor[0] + (self._file_seconds() - self.anchor[1]))
 
     def _file_seconds(self) -> float:
         try:
@@ -197,6 +211,16 @@ class Rig:
         hw.fingers.sources.append(person.take_presses)
         service, display, world = hw.service, hw.display, hw.world
         sound.prepare(service.engine.spoken_texts())   # in the background, as on the device
+        if isinstance(clock, AudioPacedClock):
+            hear = sound.hear
+
+            def timed_hear(items: Any, t: float) -> None:
+                """The moment the engine's step is handed on, on the speaker's clock (what is heard
+                is found in the recorded samples, not here)."""
+                result.decided.append((clock.present(), t, tuple(i.chime for i in items if i.chime)))
+                hear(items, t)
+
+            sound.hear = timed_hear              # type: ignore[method-assign]
         last_key: list[Any] = [None]
 
         ended = [False]   # the session has ended (set once, from the records as they come)
