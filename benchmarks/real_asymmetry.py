@@ -7,6 +7,9 @@ both taken from the same analysis runs:
 - real winks (a relaxed photo and a wink of the same person, the LEFT eye
   shut) from a folder of photo pairs, read in place and never copied (default
   ../shared/data/winks next to the repository; skipped with a note when absent);
+  besides the eye opening, how much of each relaxed eye the image still shows
+  ("eye rows", face/eyelids.py; reported by the analysis, not scored), as a
+  closure (1 - share seen);
 - simulated exercises on the bundled public-domain faces: imposed symmetry 0.3
   and 0.6 on either side, and symmetric movement, for six kinds of movement;
 - a still face with camera jitter for 60 s: movement above the noise floor;
@@ -57,8 +60,8 @@ def winks(folder: Path) -> dict[str, dict[str, list[float]]] | None:
     if not pairs:
         return None
     out: dict[str, dict[str, list]] = {m: {"named": [], "closure": [], "symmetry": [], "rows": []}
-                                       for m in METHODS}
-    with Analyzer(static=True, keep_mesh=True) as still:
+                                       for m in (*METHODS, "eye rows")}
+    with Analyzer(static=True, keep_mesh=True, read_eyes=True) as still:
         for normal in pairs:
             wink = normal.with_name(normal.name.replace(".normal.", ".wink."))
             relaxed = still.analyze(read_image(normal))
@@ -75,6 +78,16 @@ def winks(folder: Path) -> dict[str, dict[str, list[float]]] | None:
                 r["symmetry"].append(sym)
                 r["rows"].append(f"{normal.name.split('.')[0]}: L {moved.left:+.3f} R {moved.right:+.3f} "
                                  f"closure {closure:.2f} sym {sym:.2f} weaker {moved.weaker}")
+            # Movement as the relaxed opening times the share no longer seen, per side.
+            opening = relaxed.measures["eye_opening"]
+            left, right = 1.0 - shut.eye_seen.left, 1.0 - shut.eye_seen.right
+            sym, weaker = symmetry(-opening.left * left, -opening.right * right, NOISE_FLOOR["eye_opening"])
+            sym = 1.0 if sym is None else sym
+            r = out["eye rows"]
+            r["named"].append(weaker == "right")
+            r["closure"].append(left)
+            r["symmetry"].append(sym)
+            r["rows"].append(f"{normal.name.split('.')[0]}: closure L {left:.2f} R {right:.2f} sym {sym:.2f}")
     return out
 
 
@@ -124,15 +137,16 @@ def true_symmetry(warper: ExerciseWarper, action: str, measure: str, left: float
     return 1.0 if s is None else s
 
 
-def simulated() -> dict:
-    errors: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in METHODS}
-    vs_true: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in METHODS}
-    even: dict[str, dict[str, list[float]]] = {m: {k: [] for k in KINDS} for m in METHODS}
+def simulated(kinds: tuple[str, ...] = tuple(KINDS)) -> dict:
+    errors: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
+    vs_true: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
+    even: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
     named: dict[str, list[bool]] = {m: [] for m in METHODS}
     with Analyzer(static=False, keep_mesh=True) as analyzer:
         for face in FACES:
             warper = ExerciseWarper(load_face(face))
-            for kind, (action, measure) in KINDS.items():
+            for kind in kinds:
+                action, measure = KINDS[kind]
                 floor = NOISE_FLOOR[measure]
                 for m, (l, r) in rep(analyzer, warper, action, measure, 1.0, 1.0).items():
                     s, _ = symmetry(l, r, floor)
@@ -250,20 +264,28 @@ def main() -> None:
     parser.add_argument("--winks", type=Path, default=DEFAULT_WINKS, help="folder of NAME.normal.png/NAME.wink.png pairs")
     parser.add_argument("--skip", default="", help="comma-separated: winks,sim,still,roll,cost")
     parser.add_argument("--still-seconds", type=float, default=60.0)
+    parser.add_argument("--kinds", default=",".join(KINDS), help="simulated kinds of movement, comma-separated")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     rows: list[tuple[str, str, str, str]] = []
+    eye_rows: list[tuple[str, str, str]] = []
 
     if "winks" not in skip:
         w = winks(args.winks)
         if w is None:
             print(f"no wink photos in {args.winks}: the real-photo figures are skipped")
         else:
-            for m in METHODS:
+            for m in w:
                 print(f"winks, {m}:")
                 for row in w[m]["rows"]:
                     print("   ", row)
             n = len(w["mesh"]["named"])
+            e = w["eye rows"]
+            eye_rows = [
+                ("winks (real), eye rows: open eye named weaker", f"{sum(e['named'])}/{n}", f"{n}/{n}"),
+                ("winks (real), eye rows: shut eye's closure, median", f"{statistics.median(e['closure']):.2f}", ">= 0.90"),
+                ("winks (real), eye rows: symmetry, median", f"{statistics.median(e['symmetry']):.2f}", "<= 0.25"),
+            ]
             rows += [
                 ("winks (real): open eye named weaker",
                  *(f"{sum(w[m]['named'])}/{n}" for m in METHODS), f"{n}/{n}"),
@@ -273,7 +295,7 @@ def main() -> None:
                  *(f"{statistics.median(w[m]['symmetry']):.2f}" for m in METHODS), "<= 0.25"),
             ]
     if "sim" not in skip:
-        s = simulated()
+        s = simulated(tuple(k for k in args.kinds.split(",") if k))
         for m in METHODS:
             print(f"simulated, {m}: mean abs symmetry error per kind:",
                   ", ".join(f"{k} {np.mean(v):.3f}" for k, v in s["errors"][m].items()),
@@ -314,12 +336,17 @@ def main() -> None:
 
     if MISSED["frames"]:
         print(f"(tracking lost the face on {MISSED['frames']} simulated frames; each was analysed again)")
-    width = max(len(r[0]) for r in rows) if rows else 10
+    width = max((len(r[0]) for r in [*rows, *eye_rows]), default=10)
     print()
     print(f"{'figure':{width}s} | {'mesh':>22s} | {'image':>22s} | goal")
     print("-" * (width + 60))
     for r in rows:
         print(f"{r[0]:{width}s} | {r[1]:>22s} | {r[2]:>22s} | {r[3]}")
+    if eye_rows:
+        print()
+        print("How much of each relaxed eye the image still shows (reported, not scored; face/eyelids.py):")
+        for r in eye_rows:
+            print(f"{r[0]:{width}s} | {r[1]:>22s} | {r[2]}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@ Photos are analysed one by one (still-image mode); a video's frames are
 tracked. With --neutral, each frame's movement against that relaxed face is
 given per side, with symmetry and the weaker side: read from the image itself
 (the measured points followed from the relaxed photo), as the mirror does;
-the face mesh's own reading is given beside it as "mesh_movement".
+the face mesh's own reading is given beside it as "mesh_movement", and
+"eye_seen" says how much of each relaxed eye the image still shows (1 = all of
+it, 0 = none: shut; see face/eyelids.py), which the mesh's eye opening does not
+follow all the way to a shut eye.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{path}: file not found")
     neutral = neutral_rgb = None
     frames: list[dict[str, Any]] = []
-    with Analyzer(static=True, keep_mesh=True) as still:
+    with Analyzer(static=True, keep_mesh=True, read_eyes=True) as still:
         if args.neutral is not None:
             neutral_rgb = read_image(args.neutral)
             result = still.analyze(neutral_rgb)
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                 for item in read_frames(path):
                     video = "#" in item.source[len(str(path)):]
                     if video and tracker is None:
-                        tracker = Analyzer(static=False, keep_mesh=True)
+                        tracker = Analyzer(static=False, keep_mesh=True, read_eyes=True)
                         if neutral_rgb is not None:
                             tracker.set_reference(neutral_rgb, neutral=neutral)
                     fa = (tracker or still).analyze(item.rgb, item.t)
@@ -98,6 +101,8 @@ def _frame_dict(source: str, fa, moved, mesh_moved=None) -> dict[str, Any]:
             out["movement"] = _movement_dict(moved)
         if mesh_moved is not None:
             out["mesh_movement"] = _movement_dict(mesh_moved)
+        if fa.eye_seen is not None:
+            out["eye_seen"] = {"left": _r(fa.eye_seen.left), "right": _r(fa.eye_seen.right)}
     return out
 
 
@@ -127,6 +132,9 @@ def _table(frames: list[dict[str, Any]], reasons) -> str:
                 sym = "-" if m["symmetry"] is None else f"{m['symmetry']:.2f}"
                 row += f"   {m['left']:+8.3f} {m['right']:+8.3f}  {sym:>8s}  {m['weaker'] or '-'}"
             lines.append(row)
+        seen = f.get("eye_seen")
+        if seen:
+            lines.append(f"  {'eye seen (1 = as relaxed)':24s} {seen['left']:8.2f} {seen['right']:8.2f}")
         lines.append("")
     lines.append("Lengths in inter-iris distances; sides are the person's own left and right.")
     return "\n".join(lines)

@@ -5,6 +5,12 @@ measured points are tracked from the relaxed frame straight to each frame
 (see `motion`), and each measure is the relaxed value plus the movement the
 pixels show. Before that (or with `follow_image=False`) the mesh's own
 landmarks are measured. The relaxed frame is kept in memory only.
+
+With `read_eyes=True` each frame also says how much of each relaxed eye the
+image still shows (`FrameAnalysis.eye_seen`, see `eyelids`): it sees a shut eye
+shut where the mesh reads two thirds, but it does not grade a partly closed
+lid, so it is reported beside the measures and does not replace the mesh's
+eye opening.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Mapping
 import numpy as np
 
 from .crowd import FaceCounter
+from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
 from .measures import measure_all
 from .motion import MESH_MEASURES, ReferenceMotion
@@ -34,7 +41,7 @@ class Analyzer:
 
     def __init__(self, static: bool = False, limits: QualityLimits = QualityLimits(),
                  max_faces: int | None = None, crowd_check_s: float | None = 1.0,
-                 follow_image: bool = True, keep_mesh: bool = False):
+                 follow_image: bool = True, keep_mesh: bool = False, read_eyes: bool = False):
         if max_faces is None:
             max_faces = 2 if static else 1
         self.detector = LandmarkDetector(static=static, max_faces=max_faces)
@@ -42,9 +49,11 @@ class Analyzer:
         self.limits = limits
         self.follow_image = follow_image
         self.keep_mesh = keep_mesh   # also give the mesh's own measures (costs a little)
+        self.read_eyes = read_eyes   # also say how much of each relaxed eye is still seen
         self._last: tuple[np.ndarray, np.ndarray] | None = None   # (rgb, landmarks px)
-        # (relaxed frame, its measures as followed, the neutral movement is counted from)
-        self._state: tuple[ReferenceMotion, Measures, Measures] | None = None
+        # (relaxed frame, its measures as followed, the neutral movement is counted from,
+        #  the relaxed eyes with `read_eyes`)
+        self._state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None] | None = None
 
     @property
     def has_reference(self) -> bool:
@@ -74,11 +83,13 @@ class Analyzer:
             if not faces:
                 return False
             px = _largest(faces)
-        motion = ReferenceMotion(np.ascontiguousarray(rgb), px)
+        rgb = np.ascontiguousarray(rgb)
+        motion = ReferenceMotion(rgb, px)
         relaxed = motion.follow(rgb, px, face_frame(px).points)
         measures = measure_all(relaxed)
+        eyes = EyeRows(rgb, px) if self.read_eyes else None
         # One assignment, so a frame analysed meanwhile sees the old or the new reference whole.
-        self._state = (motion, measures, dict(neutral) if neutral is not None else measures)
+        self._state = (motion, measures, dict(neutral) if neutral is not None else measures, eyes)
         return True
 
     def clear_reference(self) -> None:
@@ -97,10 +108,15 @@ class Analyzer:
         main, px = max(frames, key=lambda fp: fp[0].iid_px)
         if self.follow_image:
             self._last = (rgb, px)
-        measures = mesh = None
+        measures = mesh = seen = None
         state = self._state
         if state is not None:
             measures = self._followed(state, rgb, px, main.points)
+            eyes = state[3]
+            if eyes is not None and measures is not None:
+                shown = eyes.visible(rgb, px, state[0].alignment(px))
+                if shown["left"] is not None and shown["right"] is not None:
+                    seen = SidePair(shown["left"], shown["right"])
         if measures is None or self.keep_mesh:
             mesh = measure_all(main.points)
         measures = measures or mesh
@@ -113,17 +129,18 @@ class Analyzer:
             landmarks=main,
             mesh_measures=mesh if self.keep_mesh or mesh is measures else None,
             landmarks_px=px,
+            eye_seen=seen,
         )
 
     @staticmethod
-    def _followed(state: tuple[ReferenceMotion, Measures, Measures], rgb: np.ndarray,
+    def _followed(state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], rgb: np.ndarray,
                   px: np.ndarray, points: np.ndarray) -> Measures | None:
         """The relaxed measures plus the movement the image shows (None: cannot follow).
 
         Measures of points the image does not follow (the eyelids) are the mesh's
         own, exactly as without a relaxed frame.
         """
-        motion, ref, neutral = state
+        motion, ref, neutral, _ = state
         try:
             seen = measure_all(motion.follow(rgb, px, points))
         except ValueError:

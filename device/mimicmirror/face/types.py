@@ -68,6 +68,9 @@ class FrameAnalysis:
     mesh_measures: Measures | None = field(default=None, repr=False, compare=False)
     # The mesh's (478, 3) landmarks in the frame's pixels (kept with the frame, never stored).
     landmarks_px: object | None = field(default=None, repr=False, compare=False)
+    # Share (0..1) of each relaxed eye the image still shows (`Analyzer(read_eyes=True)`
+    # with a relaxed frame; see face/eyelids.py). Reported, not scored.
+    eye_seen: SidePair | None = None
 
 
 @dataclass(frozen=True)

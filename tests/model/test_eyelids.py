@@ -1,0 +1,110 @@
+"""How much of each relaxed eye the image still shows (face/eyelids.py).
+
+On real photos (winks, benchmarks/real_asymmetry.py; they may not enter the
+tests) a shut eye beside an open one reads as shut this way, where the mesh
+reads it two thirds closed. Here, on the bundled public-domain faces, the lid
+is the simulator's (the skin above it stretched over the eye: our own model,
+so these tests pin the mechanism down, not the real-photo figure). Tolerances
+follow the values measured on these faces.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from mimicmirror.face.analyzer import Analyzer
+from mimicmirror.face.eyelids import LOWER, UPPER, EyeRows
+from mimicmirror.face.landmarks import LandmarkDetector
+from mimicmirror.face.motion import ReferenceMotion
+from mimicmirror.sim.warp import jittered, rotated, scaled
+
+from real_faces import FACES, face, warper
+
+
+class _Relaxed:
+    """A relaxed face's eyes, and a way to ask how much of them a frame shows."""
+
+    def __init__(self, name: str):
+        self.rgb = face(name)
+        self.detector = LandmarkDetector(static=True, max_faces=1)
+        self.px = self.detector.detect(self.rgb)[0]
+        self.eyes = EyeRows(self.rgb, self.px)
+        self.motion = ReferenceMotion(self.rgb, self.px)
+
+    def seen(self, rgb: np.ndarray) -> dict[str, float | None]:
+        px = self.detector.detect(rgb)[0]
+        return self.eyes.visible(rgb, px, self.motion.alignment(px))
+
+    def close(self) -> None:
+        self.detector.close()
+
+
+@pytest.fixture(scope="module", params=FACES)
+def relaxed(request):
+    r = _Relaxed(request.param)
+    yield r
+    r.close()
+
+
+def test_the_relaxed_eyes_are_all_seen_in_their_own_frame(relaxed):
+    assert relaxed.seen(relaxed.rgb) == {"left": 1.0, "right": 1.0}
+
+
+@pytest.mark.parametrize("change", ["rotate +15", "rotate -15", "scale 0.5", "scale 2"])
+def test_rolling_or_resizing_the_face_leaves_the_eyes_seen(relaxed, change):
+    kind, amount = change.split()
+    rgb = rotated(relaxed.rgb, float(amount)) if kind == "rotate" else scaled(relaxed.rgb, float(amount))
+    seen = relaxed.seen(rgb)
+    assert seen["left"] >= 0.9 and seen["right"] >= 0.9, seen   # measured: 1.0, once 0.95
+
+
+def test_camera_jitter_leaves_the_eyes_seen(relaxed):
+    rng = np.random.default_rng(5)
+    shares = [min(relaxed.seen(jittered(relaxed.rgb, rng)).values()) for _ in range(10)]
+    assert min(shares) >= 0.85, shares
+
+
+def _glance(rgb: np.ndarray, px: np.ndarray, iid_share: float) -> np.ndarray:
+    """The eyeballs turned sideways under still lids: what is between the lids shifts."""
+    iid = float(np.hypot(*(px[473, :2] - px[468, :2])))
+    shifted = cv2.warpAffine(rgb, np.float32([[1, 0, iid_share * iid], [0, 1, 0]]),
+                             (rgb.shape[1], rgb.shape[0]), borderMode=cv2.BORDER_REPLICATE)
+    out = rgb.copy()
+    for side in ("left", "right"):
+        ring = np.vstack([px[list(UPPER[side]), :2], px[list(LOWER[side]), :2][::-1]])
+        mask = np.zeros(rgb.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(ring).astype(np.int32)], 1)
+        out[mask.astype(bool)] = shifted[mask.astype(bool)]
+    return out
+
+
+def test_a_glance_sideways_is_not_read_as_a_closing_eye(relaxed):
+    """Measured at 0.06 IID: 0.9-1.0 seen (without following the iris: 0.36-0.6 on one eye)."""
+    seen = relaxed.seen(_glance(relaxed.rgb, relaxed.px, 0.06))
+    assert seen["left"] >= 0.8 and seen["right"] >= 0.8, seen
+
+
+@pytest.mark.parametrize("name", FACES)
+def test_a_shut_eye_beside_an_open_one_is_seen_shut_and_the_open_one_open(name):
+    """Measured: 0.38 of Grace Hopper's shut eye seen (behind glasses), 0.09 of the
+    astronaut's; the open eye 1.0 on both."""
+    with Analyzer(static=True, read_eyes=True) as still:
+        still.analyze(face(name))
+        assert still.set_reference()
+        fa = still.analyze(warper(name).render("eye_closure", 1.0, 0.0))
+    assert fa.eye_seen.left <= 0.5 and fa.eye_seen.right >= 0.9, fa.eye_seen
+
+
+def test_the_eyes_are_read_only_when_asked_and_never_change_the_measures():
+    rgb = face("astronaut")
+    wink = warper("astronaut").render("eye_closure", 1.0, 0.0)
+    results = {}
+    for read_eyes in (False, True):
+        with Analyzer(static=True, read_eyes=read_eyes) as still:
+            assert still.analyze(rgb).eye_seen is None      # no relaxed frame yet
+            assert still.set_reference()
+            results[read_eyes] = still.analyze(wink)
+    assert results[False].eye_seen is None and results[True].eye_seen is not None
+    assert results[False].measures == results[True].measures
