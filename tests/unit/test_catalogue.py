@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mimicmirror.config import defaults
+from mimicmirror.config import DEFAULTS_DIR, defaults
 from mimicmirror.errors import ConfigError
 from mimicmirror.exercises.catalogue import load_catalogue, load_programme
 from mimicmirror.face.measures import MEASURE_NAMES
@@ -267,3 +267,14 @@ def test_a_programme_entry_that_is_not_an_id_is_one_line(tmp_path):
     bad.write_text(text)
     with pytest.raises(ConfigError, match="is not an exercise id"):
         load_catalogue(bad)
+
+
+def test_the_practice_cue_is_the_cards_first_whole_sentence_never_a_line_cut_at_its_comma():
+    from mimicmirror.config import LANGUAGES
+
+    for code in LANGUAGES:
+        for ex in load_catalogue(DEFAULTS_DIR / "exercises.toml", code).exercises.values():
+            assert ex.prompt.rstrip('"').endswith((".", "!", "?")), (code, ex.id, ex.prompt)
+            assert ex.prompt.startswith(ex.cues[0].strip())
+    cheeks = load_catalogue(DEFAULTS_DIR / "exercises.toml").exercises["cheek_puff"]
+    assert cheeks.prompt == "Fill your cheeks with air, keep your lips closed and hold for 3 to 5 seconds."

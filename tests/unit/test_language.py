@@ -90,6 +90,12 @@ def drawn_lines():
         screens.append(Screen(ScreenKind.GUIDED, title=ex.title, lines=lines, passage=ex.passage,
                               countdown=10, countdown_total=30, footer=words.FOOTERS[ScreenKind.GUIDED]))
     bars = (SideBar("left", 0.5, affected=True), SideBar("right", 1.2))
+    for ex in german.exercises:       # the card's first sentence is the cue while practising
+        prompt = ex.prompt.format(side="links", other="rechts")
+        for side in ("left", "right", None):
+            screens.append(Screen(ScreenKind.PRACTICE, title=ex.title, lines=(prompt,), cue=prompt, cue_side=side,
+                                  phase=Phase.MOVE, rep=0, reps_target=5, bars=bars, progress=(3, 25),
+                                  footer=words.FOOTERS[ScreenKind.PRACTICE]))
     for cue in (*german.cues.values(), *lang.quiet.values()):
         cue = cue.format(side="links", strong="rechts")
         for side in ("left", "right", None):

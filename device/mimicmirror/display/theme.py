@@ -74,12 +74,11 @@ class Theme:
     # how many rendered strings the text cache keeps
     text_cache_size: int = 384
 
-    # phrases the display adds itself (English here; `in_language` puts a catalogue's in)
-    side_names: Mapping[str, str] = field(default_factory=lambda: {"left": "LEFT", "right": "RIGHT"})
-    affected_label: str = "affected"
-    phase_words: Mapping[Phase, str] = field(default_factory=lambda: {
-        Phase.REST: "Rest", Phase.MOVE: "Move", Phase.HOLD: "Hold", Phase.RELEASE: "Let go"})
-    words: Mapping[str, str] = field(default_factory=lambda: dict(ENGLISH_WORDS))
+    # phrases the display adds itself (texts/en.toml's [display]; `in_language` puts another's in)
+    side_names: Mapping[str, str] = field(default_factory=lambda: {s: _english()[s] for s in ("left", "right")})
+    affected_label: str = field(default_factory=lambda: _english()["affected"])
+    phase_words: Mapping[Phase, str] = field(default_factory=lambda: {p: _english()[p.value] for p in Phase})
+    words: Mapping[str, str] = field(default_factory=lambda: dict(_english()))
 
     def in_language(self, display: Mapping[str, str]) -> "Theme":
         """This theme with a language catalogue's [display] words (language.py)."""
@@ -92,14 +91,11 @@ class Theme:
         return min(height, width * self.unit_max_widths)
 
 
-#: The words the results draw, as in texts/en.toml [display] (the same keys in every language).
-ENGLISH_WORDS: Mapping[str, str] = {
-    "symmetry_today": "symmetry today", "last_days": "the last {n} days", "more_rows": "and {n} more",
-    "skipped": "skipped", "done": "done", "one_rep": "{n} rep", "reps": "{n} reps",
-    "days_mean": "{n} days {percent}", "last_days_mean": "last {n} days {percent}",
-    "week1_more": "The affected side moved {percent} more than in week 1",
-    "week1_less": "The affected side moved {percent} less than in week 1",
-    "week1_short": "weak side {change} vs week 1",
-}
+def _english() -> Mapping[str, str]:
+    """The display's own words in the reference language (the same keys in every language)."""
+    from ..language import REFERENCE, language
+
+    return language(REFERENCE).display
+
 
 MIRROR = Theme()

@@ -104,6 +104,18 @@ class Exercise:
     def tracked(self) -> bool:
         return self.kind == "tracked"
 
+    @property
+    def prompt(self) -> str:
+        """The card's first sentence (its lines up to the first that ends one): the cue while
+        practising, on the glass and in the ear. A card's first line may be half a sentence
+        ("Fill your cheeks with air,"), which alone is no instruction."""
+        taken = []
+        for line in self.cues:
+            taken.append(line.strip())
+            if line.rstrip().rstrip('"\u201c\u201d').endswith((".", "!", "?")):
+                break
+        return " ".join(taken)
+
     def sides_in_order(self, affected: Side) -> tuple[Side | None, ...]:
         """The sets this exercise runs: None = both sides at once, else one side alone."""
         if self.side == "both":

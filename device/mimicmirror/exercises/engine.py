@@ -107,7 +107,7 @@ class Engine(Handlers, SettingsHandlers):
                 "strong": self.say(self.strong), "name": self.name}
         quiet = (q.cue.format(**fill) for q in self.programme.quiet.values())
         first = [*(self.cue_text(c) for c in self.programme.cues), *quiet,
-                 *(self.fmt(e.cues[0]) for e in self.programme.exercises)]
+                 *(self.fmt(e.prompt) for e in self.programme.exercises)]
         rest = [self.words.ASSIST.format(assist=self.fmt(e.assist)) for e in self.programme.exercises if e.assist]
         for text in (self.programme.language.all_texts() if self.programme.language is not None else ()):
             try:

@@ -101,7 +101,7 @@ def _phase_cue(e: Engine) -> tuple[str, Side | None]:
         if elapsed - run.activity_at >= e.flow.no_movement_hint_seconds - EPS:
             return e.cue_text("no_movement"), side
         if run.set_reps == 0:
-            return e.fmt(ex.cues[0]), side
+            return e.fmt(ex.prompt), side
         if elapsed - run.rest_at < e.flow.rest_seconds - EPS:
             return e.cue_text("relax"), side
         return e.cue_text("again"), side
@@ -111,7 +111,7 @@ def _phase_cue(e: Engine) -> tuple[str, Side | None]:
         return e.cue_text("less"), side
     if phase is Phase.HOLD:
         return e.cue_text("hold" if cycle.in_zone(level) else "more"), side
-    return e.fmt(ex.cues[0]), side
+    return e.fmt(ex.prompt), side
 
 
 def _bars(e: Engine) -> tuple[SideBar, ...]:
@@ -124,7 +124,7 @@ def practice(e: Engine) -> Screen:
     cue, cue_side = _phase_cue(e)
     holding = cycle.phase is Phase.HOLD and ex.hold_seconds > 0
     return Screen(ScreenKind.PRACTICE, title=e.fmt(ex.title),
-                  lines=(*_side_line(e), e.fmt(ex.cues[0])),
+                  lines=(*_side_line(e), e.fmt(ex.prompt)),
                   cue=cue, cue_side=cue_side, warning=e.warning, phase=cycle.phase,
                   countdown=round(cycle.hold_left, 2) if holding else None,
                   countdown_total=ex.hold_seconds if holding else None,
