@@ -28,10 +28,13 @@ LANGUAGES: tuple[str, ...] = tuple(sorted(p.stem for p in TEXTS_DIR.glob("*.toml
 FLAT_TABLES = ("language", "screen", "display", "footers", "camera", "summary_titles", "cues", "quiet",
                "notices", "stick", "settings_menu", "line_up", "check")
 EXERCISE_KEYS = ("title", "part", "cues", "assist", "caution", "passage")
+#: Tables of tables, one per exercise or programme of the programme file, keyed as in the reference.
+NAMED_TABLES = {"exercises": "an exercise", "programmes": "a programme"}
 #: The placeholders the mirror fills in, per table (and per key of an exercise); others are mistakes.
 ALLOWED = {"cues": ("side", "strong"), "quiet": ("side", "strong"), "notices": (), "line_up": (),
            "stick": ("detail", "setting", "value", "before", "n"), "check": ("button",),
            "settings_menu": ("side", "programme", "n", "setting", "value"),
+           "programmes": {"title": (), "for_whom": ()},
            "exercises": {"title": ("side", "other"), "part": (), "cues": ("side", "other"),
                          "assist": ("side", "other"), "caution": ("side", "other"), "passage": ()}}
 
@@ -84,6 +87,9 @@ class Language:
     cues: Mapping[str, str]
     quiet: Mapping[str, str]
     exercises: Mapping[str, ExerciseTexts]
+    #: the shipped programmes' titles and who each is for ({"title": ..., "for_whom": ...}); a
+    #: programme of the therapist's own carries its words in the programme file
+    programmes: Mapping[str, Mapping[str, str]]
     # the words around the exercises, mostly for whoever looks after the mirror
     notices: Mapping[str, Any]    # the service's own notices as it starts or saves
     stick: Mapping[str, str]      # what came of a USB stick
@@ -107,26 +113,29 @@ class Language:
                 out.append(value)
         for ex in self.exercises.values():
             out += [ex.title, ex.part, *ex.cues, ex.assist, ex.caution, ex.passage]
+        for words in self.programmes.values():
+            out += [words["title"], words["for_whom"]]
         return tuple(t for t in out if t)
 
 
 def _check_against(path: Path, data: Mapping[str, Any], reference: Mapping[str, Any]) -> None:
     """Every table and key of the reference, with the same placeholders; nothing unknown."""
-    for table in (*FLAT_TABLES, "exercises"):
+    for table in (*FLAT_TABLES, *NAMED_TABLES):
         if not isinstance(data.get(table), dict):
             raise ConfigError(f"{path}: [{table}] is missing")
     for key in data:
         if key not in reference:
             raise ConfigError(f"{path}: unknown table [{key}] (known: {', '.join(reference)})")
     pairs = [(t, data[t], reference[t]) for t in FLAT_TABLES]
-    for eid in data["exercises"]:
-        if eid not in reference["exercises"]:
-            raise ConfigError(f"{path}: [exercises.{eid}] is not an exercise of {REFERENCE}.toml")
-    for eid, ref in reference["exercises"].items():
-        mine = data["exercises"].get(eid)
-        if not isinstance(mine, dict):
-            raise ConfigError(f"{path}: [exercises.{eid}] is missing")
-        pairs.append((f"exercises.{eid}", mine, ref))
+    for table, what in NAMED_TABLES.items():
+        for eid in data[table]:
+            if eid not in reference[table]:
+                raise ConfigError(f"{path}: [{table}.{eid}] is not {what} of {REFERENCE}.toml")
+        for eid, ref in reference[table].items():
+            mine = data[table].get(eid)
+            if not isinstance(mine, dict):
+                raise ConfigError(f"{path}: [{table}.{eid}] is missing")
+            pairs.append((f"{table}.{eid}", mine, ref))
     for table, mine, ref in pairs:
         for key in mine:
             if key not in ref:
@@ -184,6 +193,8 @@ def load_language(code: str, directory: Path | None = None) -> Language:
                     display=MappingProxyType(dict(data["display"])),
                     cues=MappingProxyType(dict(data["cues"])), quiet=MappingProxyType(dict(data["quiet"])),
                     exercises=MappingProxyType(exercises),
+                    programmes=MappingProxyType({name: MappingProxyType(dict(words))
+                                                 for name, words in data["programmes"].items()}),
                     notices=_lines(data["notices"]), stick=MappingProxyType(dict(data["stick"])),
                     menu=MappingProxyType(dict(data["settings_menu"])),
                     line_up=MappingProxyType(dict(data["line_up"])), check=_lines(data["check"]))

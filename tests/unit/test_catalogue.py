@@ -278,3 +278,14 @@ def test_the_practice_cue_is_the_cards_first_whole_sentence_never_a_line_cut_at_
             assert ex.prompt.startswith(ex.cues[0].strip())
     cheeks = load_catalogue(DEFAULTS_DIR / "exercises.toml").exercises["cheek_puff"]
     assert cheeks.prompt == "Fill your cheeks with air, keep your lips closed and hold for 3 to 5 seconds."
+
+
+def test_a_shipped_programme_is_named_in_the_language_and_a_therapists_own_by_its_file(tmp_path):
+    text = (DEFAULTS_DIR / "exercises.toml").read_text()
+    (tmp_path / "exercises.toml").write_text(text + '\n[programmes.clinic]\ntitle = "Dr. Weber, Woche 3"\n'
+                                             'for_whom = "Nur die Augen"\nexercises = ["close_eyes"]\n')
+    german = load_catalogue(tmp_path / "exercises.toml", "de").programmes
+    assert (german["early"].title, german["early"].for_whom) == (
+        "Frühe Phase", "Die ersten Wochen: nur Massage und Augenpflege.")
+    assert (german["clinic"].title, german["clinic"].for_whom) == ("Dr. Weber, Woche 3", "Nur die Augen")
+    assert load_catalogue(tmp_path / "exercises.toml").programmes["early"].title == "Early care"

@@ -96,6 +96,7 @@ def test_the_settings_menu_speaks_the_mirrors_language():
     if "Sprache" in pages:
         assert pages["Sprache"].choice == "Deutsch"       # each language as it names itself
     assert pages["Ton"].choice == "Stimme und Töne"
+    assert pages["Welche Übungen?"].lines == ("Später: alle Übungen, etwa zehn Minuten.",)
     summary = pages["Diese Einstellungen speichern?"].lines
     assert summary[0] == "Gelähmte Seite: links" and "3 Einheiten pro Tag" in summary
 

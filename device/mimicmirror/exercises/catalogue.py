@@ -292,9 +292,12 @@ def _programme(found: Problems, name: str, data: Any, catalogue: Catalogue,
     if not exercises:
         found.add(table, "exercises: no enabled exercise left")
         return None
-    return Programme(name=name, title=raw["title"], path=catalogue.path, exercises=exercises,
-                     rules=catalogue.rules, flow=catalogue.flow, quiet=catalogue.quiet,
-                     cues=catalogue.cues, for_whom=raw["for_whom"], language=catalogue.language)
+    # the language's words for a shipped programme, else the therapist's own from the file
+    words = catalogue.language.programmes.get(name, {}) if catalogue.language is not None else {}
+    return Programme(name=name, title=words.get("title") or raw["title"] or name, path=catalogue.path,
+                     exercises=exercises, rules=catalogue.rules, flow=catalogue.flow, quiet=catalogue.quiet,
+                     cues=catalogue.cues, for_whom=words.get("for_whom") or raw["for_whom"],
+                     language=catalogue.language)
 
 
 #: An exercise's words: they come from the language catalogue (texts/<language>.toml).

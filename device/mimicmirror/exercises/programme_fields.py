@@ -96,7 +96,7 @@ MOVE_FIELDS: Mapping[str, Field] = {
 }
 
 PROGRAMME_FIELDS: Mapping[str, Field] = {
-    "title": Field(str),
+    "title": Field(str, ""),        # the shipped programmes' are in the language files
     "for_whom": Field(str, ""),
     "exercises": Field(list),
     "dose": Field(dict, {}),

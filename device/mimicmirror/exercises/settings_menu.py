@@ -154,11 +154,18 @@ class Menu:
         if key is not None:
             return said.menu[key]
         if name == "programme":
-            choice = self.programme_lines.get(value)
-            return choice.title if choice else str(value)
+            return self.programme_words(value, said)[0]
         if name == "language":
             return language_name(value, said)
         return str(value)
+
+    def programme_words(self, name: str, said: Language) -> tuple[str, str]:
+        """A programme's title and who it is for: a shipped one's from the language (so a language
+        chosen on the menu shows at once), a therapist's own from the programme file."""
+        words = said.programmes.get(name, {})
+        choice = self.programme_lines.get(name)
+        return (words.get("title") or (choice.title if choice else "") or name,
+                words.get("for_whom") or (choice.for_whom if choice else ""))
 
     def summary(self, said: Language) -> tuple[str, ...]:
         """Every choice on one short line each, for the save page and the "saved" screen."""
@@ -253,8 +260,7 @@ def settings_screen(e: Engine) -> Screen:
                       lines=menu.summary(e.language) if page == "save" else (explain,),
                       choice=words[f"choice_{page}"], progress=progress, footer=words[f"footer_{page}"])
     if page == "programme":
-        choice = menu.programme_lines.get(menu.chosen[page])
-        explain = choice.for_whom if choice and choice.for_whom else ""
+        explain = menu.programme_words(menu.chosen[page], e.language)[1]
     side = menu.chosen[page] if page == "affected_side" else None
     return Screen(ScreenKind.SETTINGS, title=words[page], lines=(explain,) if explain else (),
                   choice=menu.shown(page, e.language), cue_side=side, progress=progress,

@@ -325,7 +325,7 @@ def menu_wants(scenario: Scenario, config: Config) -> dict[str, str]:
     from ..language import LANGUAGES, language, texts_dir_for
 
     said = language(config["user"]["language"], texts_dir_for(config.programme_path))   # the menu's language
-    titles = {name: p.title for name, p in load_catalogue(config.programme_path).programmes.items()}
+    titles = {name: p.title for name, p in load_catalogue(config.programme_path, said.code).programmes.items()}
     words = {key: {value: said.menu[k] for value, k in keys.items()} for key, keys in CHOICE_KEYS.items()}
     words.update(programme=titles, language={code: language_name(code, said) for code in LANGUAGES})
     return {said.menu[key]: words.get(key, {}).get(value, value) for key, value in scenario.setup.items()}
