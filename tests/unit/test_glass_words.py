@@ -194,3 +194,24 @@ def test_the_german_words_around_the_exercises_are_never_cut_on_the_glass(german
     cut = sorted({text for text, last in german_caregiving_lines if last.endswith("…") and not text.endswith("…")})
     assert len(german_caregiving_lines) > 200
     assert cut == []
+
+
+def test_a_stick_that_switches_the_mirror_to_german_is_answered_in_german(tmp_path):
+    from mimicmirror.settings import save
+
+    path = tmp_path / "etc" / "mimicmirror.toml"
+    path.parent.mkdir()
+    english = replace(defaults(), path=path)
+    stick_side = Mailbox(tmp_path / "stick")
+    service = Service(config=english, engine=Engine(load_programme(english.programme_path, "standard"), english,
+                                                   choices=CHOICES),
+                      camera=None, buttons=_Still(), display=_Still(), store=Store.open(tmp_path / "m.db"),
+                      analyzer=_Still(), notifier=Notifier.from_env({}), clock=SimClock(start=10.0),
+                      mailbox=Mailbox(tmp_path / "stick"))
+    chosen = {s: dict(v) for s, v in english.sections.items()}
+    chosen["user"]["language"] = "de"
+    save(chosen, path)                                            # what the stick unit wrote
+    stick_side.post([o.Outcome(o.SETTINGS_CHANGED, changes=(("language", "de", "en"),)), o.Outcome(o.SAVED)])
+    service._check_mailbox()
+    assert service.shown.title == "USB-Stick"
+    assert service.shown.lines[0] == "Neue Einstellungen vom Stick: language jetzt de (vorher en)."

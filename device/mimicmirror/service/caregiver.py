@@ -185,9 +185,9 @@ class Caregiving:
         if note is None:
             return
         log.info("USB stick: %s", " ".join(note.lines))
+        if note.settings_changed:   # first, so the note is worded in a language the stick just chose
+            self._use_settings(self.settings_path or self.config.path)
         said = self.engine.language
         screen = Screen(kind=ScreenKind.NOTICE, title=said.stick["title"], lines=note.said(said.stick),
                         footer=said.notices["continue"] if note.final else "")
         self._show_notice(screen, STICK_NOTICE_S if note.final else STICK_WORKING_S)
-        if note.settings_changed:
-            self._use_settings(self.settings_path or self.config.path)
