@@ -70,10 +70,13 @@ MARGIN_IID = 0.12
 GAZE_OPEN = 0.5
 
 
+_PAIRS: dict[Side, np.ndarray] = {side: np.asarray(REGIONS["eyelid_pairs"][side]) for side in SIDES}
+
+
 def _gap(px: np.ndarray, side: Side) -> float:
     """The mesh's mean lid gap (lower minus upper margin, pixels) over the measured pairs."""
-    pairs = np.asarray(REGIONS["eyelid_pairs"][side])
-    return float(np.mean(px[pairs[:, 1], 1] - px[pairs[:, 0], 1]))
+    pairs = _PAIRS[side]
+    return float((px[pairs[:, 1], 1] - px[pairs[:, 0], 1]).sum()) / len(pairs)
 
 
 def _detrend(block: np.ndarray, mask: np.ndarray, xc: np.ndarray) -> np.ndarray:
@@ -82,8 +85,7 @@ def _detrend(block: np.ndarray, mask: np.ndarray, xc: np.ndarray) -> np.ndarray:
     `xc` is each column's place from the band's middle (0 outside the mask), so
     the mean and the slope come out independently.
     """
-    n = mask.sum(axis=-1, keepdims=True)
-    mean = (block * mask).sum(axis=-1, keepdims=True) / n
+    mean = (block * mask).sum(axis=-1, keepdims=True) / mask.sum(axis=-1, keepdims=True)
     slope = (block * xc).sum(axis=-1, keepdims=True) / (xc * xc).sum(axis=-1, keepdims=True)
     return (block - mean - slope * xc) * mask
 
@@ -97,6 +99,7 @@ class _Eye:
     gap: float              # the mesh's relaxed lid gap (pixels of the relaxed frame)
     ys: np.ndarray          # (n,) each band's middle row
     x0s: np.ndarray         # (n,) each band's first column
+    x1s: np.ndarray         # (n,) each band's last column
     mask: np.ndarray        # (n, 1, w) the band's own columns
     xc: np.ndarray          # (n, 1, w) column place from the band's middle, 0 outside
     templates: np.ndarray   # (n, BAND, w) relaxed bands, detrended, unit length
@@ -115,14 +118,13 @@ class EyeRows:
         if iid <= 1e-6:
             raise ValueError("iris centres coincide")
         self.scale = EYE_IID_PX / iid
-        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
         self.eyes: dict[Side, _Eye | None] = {}
         for side in SIDES:
             contour = px[list(UPPER[side]) + list(LOWER[side])]
             lo = contour.min(axis=0) - MARGIN_IID * iid
             hi = contour.max(axis=0) + MARGIN_IID * iid
             size = (int((hi[0] - lo[0]) * self.scale) + 1, int((hi[1] - lo[1]) * self.scale) + 1)
-            patch = self._warp(grey, np.eye(2, 3), lo, size)
+            patch = self._warp(rgb, np.eye(2, 3), lo, size)
 
             def to_patch(p: np.ndarray, lo: np.ndarray = lo) -> np.ndarray:
                 return (p - lo) * self.scale
@@ -162,12 +164,28 @@ class EyeRows:
         cols_at = np.minimum(x0s[:, None, None] + cols.astype(int)[None, None, :], w - 1)
         templates = _detrend(patch[rows, cols_at].astype(np.float64), mask, xc)
         templates /= np.maximum(np.linalg.norm(templates.reshape(len(bands), -1), axis=1), 1e-9)[:, None, None]
-        return _Eye(offset, size, corners, iris, gap, ys, x0s, mask, xc, templates)
+        x1s = x0s + np.array([n for _, _, n in bands]) - 1
+        return _Eye(offset, size, corners, iris, gap, ys, x0s, x1s, mask, xc, templates)
 
-    def _warp(self, grey: np.ndarray, to_relaxed: np.ndarray, offset: np.ndarray,
+    def _warp(self, rgb: np.ndarray, to_relaxed: np.ndarray, offset: np.ndarray,
               size: tuple[int, int]) -> np.ndarray:
+        """The eye patch of `rgb` in the relaxed frame's coordinates, grey.
+
+        Only the few pixels the patch covers are converted to grey.
+        """
         m = self.scale * np.asarray(to_relaxed, dtype=np.float64)
         m[:, 2] -= self.scale * offset
+        back = cv2.invertAffineTransform(m)
+        w, h = size
+        corners = np.array([[0.0, 0.0], [w, 0.0], [0.0, h], [w, h]]) @ back[:, :2].T + back[:, 2]
+        x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2, 0)
+        x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 2
+        x1, y1 = min(x1, rgb.shape[1]), min(y1, rgb.shape[0])
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return np.zeros((h, w), np.uint8)     # the eye is outside the frame: nothing matches
+        crop = rgb[y0:y1, x0:x1]
+        grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+        m[:, 2] += m[:, :2] @ np.array([x0, y0], dtype=np.float64)
         return cv2.warpAffine(grey, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
     def visible(self, rgb: np.ndarray, landmarks_px: np.ndarray,
@@ -177,14 +195,13 @@ class EyeRows:
         `to_relaxed` (2x3) takes this frame's pixels onto the relaxed frame's
         (see `ReferenceMotion.alignment`). None for a side with no usable band.
         """
-        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
         m = np.asarray(to_relaxed, dtype=np.float64)
         px = np.asarray(landmarks_px, dtype=np.float64)[:, :2] @ m[:, :2].T + m[:, 2]
-        return {side: None if eye is None else self._seen(grey, px, side, eye, m)
+        return {side: None if eye is None else self._seen(rgb, px, side, eye, m)
                 for side, eye in self.eyes.items()}
 
-    def _seen(self, grey: np.ndarray, px: np.ndarray, side: Side, eye: _Eye, m: np.ndarray) -> float:
-        now = self._warp(grey, m, eye.offset, eye.size).astype(np.float64)
+    def _seen(self, rgb: np.ndarray, px: np.ndarray, side: Side, eye: _Eye, m: np.ndarray) -> float:
+        now = self._warp(rgb, m, eye.offset, eye.size).astype(np.float64)
         h, w = now.shape
         corners = (px[list(CORNERS[side])] - eye.offset) * self.scale
         dx, dy = (int(v) for v in np.round((corners - eye.corners).mean(axis=0)))
@@ -204,9 +221,9 @@ class EyeRows:
                 + np.arange(-half, half + 1)[None, None, :, None])
         cols = (eye.x0s[:, None, None, None] + shift_x[None, :, None, None]
                 + np.arange(width)[None, None, None, :])
-        inside = ((rows >= 0) & (rows < h)).all(axis=(2, 3)) & (
-            (cols >= 0) | (eye.mask[:, None] == 0)).all(axis=(2, 3)) & (
-            (cols < w) | (eye.mask[:, None] == 0)).all(axis=(2, 3))
+        ys, x0s, x1s = eye.ys[:, None], eye.x0s[:, None], eye.x1s[:, None]
+        inside = ((ys - half + shift_y >= 0) & (ys + half + shift_y < h)
+                  & (x0s + shift_x >= 0) & (x1s + shift_x < w))
         block = now[np.clip(rows, 0, h - 1), np.clip(cols, 0, w - 1)]
         mask, xc = eye.mask[:, None], eye.xc[:, None]
         d = _detrend(block, mask, xc)
