@@ -6,6 +6,12 @@ other language must have every one of its texts, with the same
 {placeholders}, so a missing or half-translated text is one line naming the
 file and the key when the mirror starts, never a blank or an English word on
 the glass. Sides are words of the language too ("left", "links").
+
+Besides the exercises and the frame around them, a catalogue holds the words
+around the exercises: the mirror's own notices, what came of a USB stick, the
+settings menu, lining the bars up and what `mimicmirror check` shows on the
+glass. What only engineers or a terminal read (the journal, the command
+line's lines, the therapist's report) stays English and is not here.
 """
 
 from __future__ import annotations
