@@ -6,19 +6,26 @@ capture thread keeps only the newest frame and the loop drops the rest.
 The virtual rig instead wants every frame, in order, and nothing depending on
 thread timing: `lockstep=True` captures exactly one frame per `get`.
 A benchmark on a recording wants every frame too, but at the pace of the
-stages after it: `every_frame=True` keeps the capture thread (it reads the
-next frame while the last one is being analysed) and holds it back until the
-frame before has been taken, so nothing is dropped and nothing waits.
+stages after it: `every_frame=True` keeps the capture thread and lets it read
+up to `READ_AHEAD` frames ahead, handed over in order. A live camera always has
+a newest frame ready when the analysis asks; decoding a recording ahead gives
+the analysis the same, even when the capture thread is not scheduled for a
+few milliseconds on a busy machine. Nothing is dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 
 from .base import CameraError, Frame, FrameSource
 
 log = logging.getLogger(__name__)
+
+#: every_frame: frames a recording is decoded ahead of the analysis (a live camera's
+#: buffers hold several as well); a few frames' slack, not a queue that grows.
+READ_AHEAD = 3
 
 
 class LatestFrame:
@@ -41,6 +48,7 @@ class LatestFrame:
 
     def _reset(self) -> None:
         self._frame: Frame | None = None
+        self._ahead: deque[Frame] = deque()   # every_frame: frames read, not yet taken, in order
         self._seq = 0               # frames captured since start
         self._taken = 0             # the sequence number the loop last took
         self._error: BaseException | None = None
@@ -69,9 +77,12 @@ class LatestFrame:
             wait = timeout + 1.0 if self.lockstep else timeout
             self._cond.wait_for(lambda: self._seq > self._taken or self._error is not None, wait)
             if self._seq > self._taken:
+                if self.every_frame:
+                    self._taken += 1
+                    self._cond.notify_all()     # the capture thread may read the next
+                    return self._ahead.popleft()
                 self.dropped += self._seq - self._taken - 1
                 self._taken = self._seq
-                self._cond.notify_all()     # every_frame: the capture thread may read the next
                 assert self._frame is not None
                 return self._frame
             if self._error is not None:
@@ -93,6 +104,8 @@ class LatestFrame:
 
     def _deliver(self, frame: Frame) -> None:
         with self._cond:
+            if self.every_frame:
+                self._ahead.append(frame)
             self._frame = frame
             self._seq += 1
             self._cond.notify_all()
@@ -109,9 +122,9 @@ class LatestFrame:
             except BaseException as e:      # surfaces in get(), in the loop's thread
                 self._fail(e)
                 return
-            if self.every_frame:            # read ahead; hand on once the frame before is taken
+            if self.every_frame:            # read ahead, at most READ_AHEAD frames
                 with self._cond:
-                    self._cond.wait_for(lambda: self._stopping or self._taken == self._seq)
+                    self._cond.wait_for(lambda: self._stopping or self._seq - self._taken < READ_AHEAD)
                     if self._stopping:
                         return
             self._deliver(frame)
