@@ -118,3 +118,30 @@ def test_no_simulated_camera_among_the_production_sources():
     """Stand-ins are handed to the code under test, never chosen by the device's config."""
     with pytest.raises(ConfigError, match=r"source = 'sim': must be one of 'picamera', 'webcam', 'replay'"):
         open_camera(camera_section(source="sim"))
+
+
+def test_every_frame_hand_off_decodes_a_few_frames_ahead_and_hands_them_all_over_in_order():
+    import time
+
+    from mimicmirror.camera.latest import READ_AHEAD, LatestFrame
+
+    read: list[int] = []
+
+    def frame_at(t: float) -> np.ndarray:
+        read.append(round(t * 10))
+        return np.zeros((2, 2, 3), np.uint8)
+
+    latest = LatestFrame(ReplaySource.from_callable(frame_at, 10, duration=2.0), every_frame=True)
+    latest.start()
+    try:
+        time.sleep(0.2)                                 # nobody takes a frame yet
+        assert READ_AHEAD <= len(read) <= READ_AHEAD + 1  # ready ones, and one read waiting for room
+        got = []
+        while True:
+            try:
+                got.append(round(latest.get(5.0).t * 10))
+            except EndOfFrames:
+                break
+    finally:
+        latest.stop()
+    assert got == list(range(20)) and latest.dropped == 0
