@@ -145,8 +145,11 @@ def german_caregiving_lines():
         Screen(ScreenKind.NOTICE, title=notices["line_up_cancelled"], footer=cont),
     ]
     for kind in o.KINDS:
-        said = o.Outcome(kind, filled["detail"], changes=(("affected side", "right", "left"),) * 4, more=3,
-                         new_programme=True).said(stick)
+        said = o.Outcome(kind, filled["detail"], changes=(("user.affected_side", "right", "left"),
+                                                          ("user.programme", "gentle", "standard"),
+                                                          ("sound.mode", "chimes", "voice"),
+                                                          ("camera.fps", "15", "10")), more=3,
+                         new_programme=True).said(GERMAN)
         screens.append(Screen(ScreenKind.NOTICE, title=stick["title"], lines=(said, stick["saved"]), footer=cont))
     for page in ("affected_side", "programme", "daily_sessions", "sound", "language", "line_up", "save", "leave"):
         line = menu.get(f"{page}_line", "")
@@ -211,7 +214,7 @@ def test_a_stick_that_switches_the_mirror_to_german_is_answered_in_german(tmp_pa
     chosen = {s: dict(v) for s, v in english.sections.items()}
     chosen["user"]["language"] = "de"
     save(chosen, path)                                            # what the stick unit wrote
-    stick_side.post([o.Outcome(o.SETTINGS_CHANGED, changes=(("language", "de", "en"),)), o.Outcome(o.SAVED)])
+    stick_side.post([o.Outcome(o.SETTINGS_CHANGED, changes=(("user.language", "de", "en"),)), o.Outcome(o.SAVED)])
     service._check_mailbox()
     assert service.shown.title == "USB-Stick"
-    assert service.shown.lines[0] == "Neue Einstellungen vom Stick: language jetzt de (vorher en)."
+    assert service.shown.lines[0] == "Neue Einstellungen vom Stick: Sprache: Deutsch (vorher English)."

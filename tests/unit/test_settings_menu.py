@@ -255,9 +255,9 @@ def test_new_settings_from_a_stick_are_used_as_soon_as_the_note_says_so(tmp_path
     chosen = {s: dict(v) for s, v in CONFIG.sections.items()}
     chosen["user"].update(affected_side="right", programme="early")
     save(chosen, path)                                            # what the stick unit wrote
-    stick_side.post([o.Outcome(o.SETTINGS_CHANGED, changes=(("affected side", "right", "left"),)),
+    stick_side.post([o.Outcome(o.SETTINGS_CHANGED, changes=(("user.affected_side", "right", "left"),)),
                      o.Outcome(o.SAVED)])
     service._check_mailbox()
-    assert service.shown.lines == ("New settings from the stick: affected side right (was left).",
+    assert service.shown.lines == ("New settings from the stick: Palsy on the right side (was left).",
                                    "Report saved. You can take the stick out.")
     assert service.engine.affected == "right" and service.engine.programme.name == "early"

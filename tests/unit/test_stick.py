@@ -232,9 +232,10 @@ def test_valid_settings_on_the_stick_replace_the_devices_and_keep_a_backup(tmp_p
     result = import_settings(ImageStick(stick), device)
 
     assert result.kind == o.SETTINGS_CHANGED
-    assert result.line == "New settings from the stick: affected side right (was left), programme gentle (was standard)."
-    assert result.said(load_language("de").stick) == ("Neue Einstellungen vom Stick: affected side jetzt right "
-                                                      "(vorher left), programme jetzt gentle (vorher standard).")
+    assert result.line == ("New settings from the stick: Palsy on the right side (was left), "
+                           "Exercises: Gentle (was Standard).")
+    assert result.said(load_language("de")) == ("Neue Einstellungen vom Stick: Gelähmte Seite: rechts "
+                                                 "(vorher links), Übungen: Sanft (vorher Standard).")
     assert device.read_bytes() == new
     assert (device.parent / "mimicmirror.toml.bak").read_bytes() == old
 
@@ -312,7 +313,7 @@ def test_the_stick_unit_waits_for_the_session_to_end_and_then_tells_the_mirror(t
     assert [x.kind for x in outcomes] == [o.SAVED]
     note = mirror.news()
     assert note.lines == ("Report saved. You can take the stick out.",) and note.final
-    assert note.said(load_language("de").stick) == ("Bericht gespeichert. Sie können den Stick jetzt abziehen.",)
+    assert note.said(load_language("de")) == ("Bericht gespeichert. Sie können den Stick jetzt abziehen.",)
     assert mirror.news() is None                               # each note is shown once
 
 
@@ -422,3 +423,10 @@ def test_a_mounted_stick_pulled_out_mid_copy_says_so_and_nothing_on_the_device_c
     assert pulled.writes == 1
     assert result.kind == o.GONE
     assert device_files(device) == before
+
+
+def test_a_setting_the_glass_has_no_words_for_is_named_as_in_the_file():
+    changed = o.Outcome(o.SETTINGS_CHANGED, changes=(("camera.fps", "15", "10"), ("user.name", "Ada", "")))
+    assert changed.line == "New settings from the stick: fps 15 (was 10), name Ada (was none)."
+    assert changed.said(load_language("de")) == ("Neue Einstellungen vom Stick: fps jetzt 15 (vorher 10), "
+                                                 "name jetzt Ada (vorher keine).")

@@ -149,40 +149,54 @@ class Menu:
 
     def shown(self, name: str, said: Language) -> str:
         """A chosen value in the words of `said` (a language's catalogue)."""
-        value = self.chosen[name]
-        key = CHOICE_KEYS.get(name, {}).get(value)
-        if key is not None:
-            return said.menu[key]
-        if name == "programme":
-            return self.programme_words(value, said)[0]
-        if name == "language":
-            return language_name(value, said)
-        return str(value)
+        return choice_words(name, self.chosen[name], said, self.programme_lines.get(self.chosen[name]))
 
     def programme_words(self, name: str, said: Language) -> tuple[str, str]:
-        """A programme's title and who it is for: a shipped one's from the language (so a language
-        chosen on the menu shows at once), a therapist's own from the programme file."""
-        words = said.programmes.get(name, {})
-        choice = self.programme_lines.get(name)
-        return (words.get("title") or (choice.title if choice else "") or name,
-                words.get("for_whom") or (choice.for_whom if choice else ""))
+        """A programme's title and who it is for (see `programme_words`)."""
+        return programme_words(name, said, self.programme_lines.get(name))
 
     def summary(self, said: Language) -> tuple[str, ...]:
         """Every choice on one short line each, for the save page and the "saved" screen."""
-        words = said.menu
-        lines = []
-        for item in self.items:
-            value = self.shown(item.name, said)
-            if item.name == "affected_side":
-                lines.append(words["summary_side"].format(side=said.side(self.chosen[item.name])))
-            elif item.name == "daily_sessions":
-                n = self.chosen[item.name]
-                lines.append(words["summary_one_session" if n == 1 else "summary_sessions"].format(n=n))
-            elif item.name == "programme":
-                lines.append(words["summary_programme"].format(programme=value))
-            else:
-                lines.append(words["summary_other"].format(setting=words[item.name], value=value))
-        return tuple(lines)
+        return tuple(summary_line(item.name, self.chosen[item.name], said,
+                                  self.programme_lines.get(self.chosen[item.name])) for item in self.items)
+
+
+#: The menu's settings by where they live in the config (a USB stick's changes are named so too).
+SETTING_OF = MappingProxyType({("user", "affected_side"): "affected_side", ("user", "programme"): "programme",
+                               ("user", "daily_sessions"): "daily_sessions", ("sound", "mode"): "sound",
+                               ("user", "language"): "language"})
+
+
+def programme_words(name: str, said: Language, choice: ProgrammeChoice | None = None) -> tuple[str, str]:
+    """A programme's title and who it is for: a shipped one's from the language (so a language
+    chosen on the menu shows at once), a therapist's own from the programme file (`choice`)."""
+    words = said.programmes.get(name, {})
+    return (words.get("title") or (choice.title if choice else "") or name,
+            words.get("for_whom") or (choice.for_whom if choice else ""))
+
+
+def choice_words(name: str, value: Any, said: Language, choice: ProgrammeChoice | None = None) -> str:
+    """A value of the menu's setting `name` in the words of `said` ("right" -> "Rechts")."""
+    key = CHOICE_KEYS.get(name, {}).get(value)
+    if key is not None:
+        return said.menu[key]
+    if name == "programme":
+        return programme_words(str(value), said, choice)[0]
+    if name == "language":
+        return language_name(str(value), said)
+    return str(value)
+
+
+def summary_line(name: str, value: Any, said: Language, choice: ProgrammeChoice | None = None) -> str:
+    """The menu's setting `name` set to `value`, as one short line ("Palsy on the right side")."""
+    words = said.menu
+    if name == "affected_side":
+        return words["summary_side"].format(side=said.side(value))
+    if name == "daily_sessions":
+        return words["summary_one_session" if str(value) == "1" else "summary_sessions"].format(n=value)
+    if name == "programme":
+        return words["summary_programme"].format(programme=choice_words(name, value, said, choice))
+    return words["summary_other"].format(setting=words[name], value=choice_words(name, value, said, choice))
 
 
 # --- the handlers the state table names (mixed into Engine) ---------------------------------

@@ -188,6 +188,6 @@ class Caregiving:
         if note.settings_changed:   # first, so the note is worded in a language the stick just chose
             self._use_settings(self.settings_path or self.config.path)
         said = self.engine.language
-        screen = Screen(kind=ScreenKind.NOTICE, title=said.stick["title"], lines=note.said(said.stick),
+        screen = Screen(kind=ScreenKind.NOTICE, title=said.stick["title"], lines=note.said(said),
                         footer=said.notices["continue"] if note.final else "")
         self._show_notice(screen, STICK_NOTICE_S if note.final else STICK_WORKING_S)

@@ -15,9 +15,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .outcome import FINAL, SETTINGS_CHANGED, Outcome
+
+if TYPE_CHECKING:
+    from ..language import Language
 
 NOTE, BUSY = "outcome.json", "busy"
 
@@ -31,9 +34,9 @@ class StickNote:
     final: bool
     settings_changed: bool
 
-    def said(self, texts: Mapping[str, str]) -> tuple[str, ...]:
-        """The lines for the glass, in the words of a catalogue's [stick] table."""
-        return tuple(x.said(texts) for x in self.outcomes)
+    def said(self, said: Language) -> tuple[str, ...]:
+        """The lines for the glass, in the words of a language's catalogue."""
+        return tuple(x.said(said) for x in self.outcomes)
 
     @property
     def lines(self) -> tuple[str, ...]:

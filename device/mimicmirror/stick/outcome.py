@@ -9,7 +9,10 @@ person's language; the stick unit's own log says them in English.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from ..language import Language
 
 SAVED = "saved"
 FULL = "full"
@@ -36,21 +39,20 @@ FINAL = frozenset(KINDS) - {WORKING}
 class Outcome:
     """One thing that happened with the stick. `detail` is the stick's own news (a file name, the
     first problem in a settings file); new settings are named one by one in `changes`
-    (setting, new value, old value), with `more` left uncounted and `new_programme`."""
+    ("section.key", new value, old value), with `more` left uncounted and `new_programme`."""
 
     kind: str
     detail: str = ""
-    changes: tuple[tuple[str, str, str], ...] = ()
+    changes: tuple[tuple[str, str, str], ...] = ()     # ("user.affected_side", "right", "left")
     more: int = 0
     new_programme: bool = False
 
-    def said(self, texts: Mapping[str, str]) -> str:
-        """The line the mirror shows, in the words of `texts` (a catalogue's [stick] table)."""
+    def said(self, said: Language) -> str:
+        """The line the mirror shows, in the words of `said` (a language's catalogue, its [stick])."""
+        texts = said.stick
         detail = self.detail
         if self.kind == SETTINGS_CHANGED:
-            parts = [texts["change"].format(setting=setting, value=value or texts["nothing"],
-                                            before=before or texts["nothing"])
-                     for setting, value, before in self.changes]
+            parts = [_change(setting, value, before, said) for setting, value, before in self.changes]
             if self.more:
                 parts.append(texts["more_changes"].format(n=self.more))
             if self.new_programme:
@@ -63,7 +65,7 @@ class Outcome:
         """The line in English (the stick unit's log, the journal)."""
         from ..language import REFERENCE, language
 
-        return self.said(language(REFERENCE).stick)
+        return self.said(language(REFERENCE))
 
     @property
     def ok(self) -> bool:
@@ -82,3 +84,18 @@ class Outcome:
         changes = tuple((str(a), str(b), str(c)) for a, b, c in data.get("changes", ()))
         return cls(kind, str(data.get("detail", "")), changes, int(data.get("more", 0)),
                    bool(data.get("new_programme", False)))
+
+
+def _change(setting: str, value: str, before: str, said: Language) -> str:
+    """One changed setting: a setting of the glass's menu as the menu says it ("Palsy on the right
+    side (was left)"), any other by its name in the file ("fps 15 (was 10)")."""
+    from ..exercises.settings_menu import SETTING_OF, choice_words, summary_line
+
+    texts = said.stick
+    section, _, key = setting.rpartition(".")
+    name = SETTING_OF.get((section, key))
+    if name is not None and value and before:
+        was = said.side(before) if name == "affected_side" else choice_words(name, before, said)
+        return texts["change_named"].format(setting=summary_line(name, value, said), before=was)
+    return texts["change"].format(setting=key.replace("_", " "), value=value or texts["nothing"],
+                                  before=before or texts["nothing"])

@@ -37,7 +37,7 @@ def read_from_stick(stick: Stick) -> dict[str, bytes]:
 
 
 def changes(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str]]:
-    """('affected side', 'right', 'left') for every setting that differs (named as in the file)."""
+    """('user.affected_side', 'right', 'left') for every setting that differs (named as in the file)."""
     out = []
     for section, keys in new.items():
         for key, value in keys.items():
@@ -45,7 +45,7 @@ def changes(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str,
             if before != value:
                 shown = str(value).lower() if isinstance(value, bool) else str(value)
                 was = str(before).lower() if isinstance(before, bool) else str(before)
-                out.append((key.replace("_", " "), shown, was))
+                out.append((f"{section}.{key}", shown, was))
     return out
 
 
