@@ -12,9 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mimicmirror.config import defaults
+from mimicmirror.exercises.catalogue import load_catalogue
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS
 from mimicmirror.face.motion import MESH_MEASURES
+from mimicmirror.face.types import SidePair
 from mimicmirror.sim.warp import jittered, rotated, scaled
 
 from real_faces import FACES, face, rep_symmetry, true_symmetry
@@ -44,22 +47,27 @@ def test_a_symmetric_movement_reads_symmetric(name, kind):
 
 
 @pytest.mark.parametrize("name", FACES)
-def test_a_still_face_followed_in_the_image_stays_under_the_noise_floor(name):
-    """Ten seconds at 10 frames a second; the engine scores the mean of 3 frames."""
+def test_a_still_face_for_a_minute_moves_no_followed_measure_above_its_noise_floor(name):
+    """A minute at 10 frames a second of a still face as a camera sees it (sway, noise,
+    flicker), scored as the mirror scores it: the relaxed face is the mean of a 2 s
+    capture, the last captured frame is the relaxed frame, and the engine smooths
+    over the programme's `smoothing_frames`. Measured worst over three seeds: 0.74
+    floors (the astronaut's cheek; her face is only 43 px between the irises)."""
     rng = np.random.default_rng(3)
     rgb = face(name)
+    window = load_catalogue(defaults().programme_path).rules.smoothing_frames
     with Analyzer(static=False) as analyzer:
-        for _ in range(5):
-            analyzer.analyze(jittered(rgb, rng))
-        assert analyzer.set_reference()
-        relaxed = analyzer.analyze(rgb).measures
-        frames = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(100)]
+        capture = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(20)]
+        neutral = {m: SidePair(float(np.mean([c[m].left for c in capture])),
+                               float(np.mean([c[m].right for c in capture]))) for m in capture[0]}
+        assert analyzer.set_reference(neutral=neutral)
+        frames = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(600)]
     for name_ in frames[0]:
         if name_ in MESH_MEASURES:
-            continue          # the eyelids are the mesh's own reading, tested with the mesh
+            continue          # the eyelids are the mesh's own reading, not followed in the image
         for side in ("left", "right"):
-            values = np.array([f[name_].on(side) for f in frames]) - relaxed[name_].on(side)
-            smoothed = np.convolve(values, np.ones(3) / 3, mode="valid")
+            moved = np.array([f[name_].on(side) for f in frames]) - neutral[name_].on(side)
+            smoothed = np.convolve(moved, np.ones(window) / window, mode="valid")
             assert np.abs(smoothed).max() < NOISE_FLOOR[name_], (name_, side)
 
 
