@@ -18,7 +18,7 @@ FACES = ("grace_hopper", "astronaut")
 #: The measure each simulated action is judged by.
 SIGNAL = {"smile": "mouth_corner_excursion", "brow_raise": "brow_height", "eye_closure": "eye_opening",
           "pucker": "mouth_corner_excursion", "cheek_puff": "cheek", "nose_wrinkle": "ala_height",
-          "frown": "inner_brow"}
+          "frown": "inner_brow", "mouth_open": "lip_gap"}
 
 
 @lru_cache(maxsize=None)

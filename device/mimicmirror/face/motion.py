@@ -42,9 +42,10 @@ from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, R
 PATCH_IID_PX = 64.0
 #: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
 WINDOW_IID = 0.15
-#: Pyramid levels above the patch: one (the patch at half size) follows the simulated
-#: exercises exactly as well as two did, and each level costs both patches a pyramid step.
-LEVELS = 1
+#: Pyramid levels above the patch. Two: a full mouth opening moves the lower lip about
+#: 0.2 inter-iris distances (13 patch pixels), beyond what one level reaches (with one,
+#: those tracks were lost and the lip gap read -0.12 where the lips parted +0.04).
+LEVELS = 2
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
 CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
 #: Each rigid point is also followed this far (inter-iris distances) to its left, right,
