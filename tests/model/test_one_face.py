@@ -75,3 +75,27 @@ def test_a_face_that_comes_back_is_checked_on_arrival(tracker):
     verdicts(tracker, [scene("grace_hopper", None)] * 5)
     assert verdicts(tracker, [empty] * 3, start=5) == ["no_face"] * 3
     assert verdicts(tracker, [both], start=8) == ["several_faces"]   # 0.27 s after the last check
+
+
+def test_with_the_checks_aside_a_second_face_is_still_refused_on_arrival_and_noticed_stepping_in(tracker):
+    import time
+
+    import threading
+
+    tracker.crowd.aside()                     # as the service does: the once-a-second checks in their own thread
+    where: list[str] = []
+    faces_in = tracker.crowd._faces_in
+    tracker.crowd._faces_in = lambda rgb: where.append(threading.current_thread().name) or faces_in(rgb)
+    alone, both = scene("grace_hopper", None), scene("grace_hopper", "astronaut")
+    assert verdicts(tracker, [both] * 2) == ["several_faces"] * 2        # the arrival check is made at once
+    tracker.analyze(np.full((480, 900, 3), 30, np.uint8), 2 / FPS)       # nobody: the next face is new
+    assert verdicts(tracker, [alone] * 20, start=3) == [None] * 20
+    during = []
+    for i in range(45):
+        during.append(tracker.analyze(both, (23 + i) / FPS).quality.reason)
+        time.sleep(0.01)                      # frames at a camera's pace: the check ends between them
+    first = during.index("several_faces")
+    assert first <= FPS + 3                   # within a second, plus the frames the check itself took
+    assert during[first:] == ["several_faces"] * (45 - first)
+    me = threading.current_thread().name
+    assert where[:2] == [me, me] and "face-count" in where[2:]   # arrivals here, the periodic check aside

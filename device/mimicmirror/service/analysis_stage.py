@@ -126,6 +126,11 @@ class AnalysisStage:
         with self._cond:
             self._reset()
         if not self.lockstep:
+            # the face count made once a second costs about a model's time: a frame
+            # should not wait for it (see face.crowd); lockstep keeps it in line
+            aside = getattr(getattr(self.analyzer, "crowd", None), "aside", None)
+            if aside is not None:
+                aside()
             self._thread = threading.Thread(target=self._run, name="face-analysis", daemon=True)
             self._thread.start()
 
