@@ -15,11 +15,11 @@ this module follows the measured landmarks through the image itself.
   place in the relaxed frame to the aligned current frame. Motion is always
   taken from the relaxed frame, never chained frame to frame, so nothing
   drifts over a session.
-- The rigid points' pixels then settle the alignment. Each is followed at its
-  own place and at four places around it: on a smooth ridge (the nose bridge)
-  one track wanders along the ridge, and a least-median fit over five times as
-  many tracks holds the alignment's tilt and scale steadier, which the mouth,
-  furthest from these points, would otherwise read as movement.
+- The rigid points' pixels then settle the alignment: a least-median fit over
+  their tracks, the eye corners' and the forehead's each followed at five places.
+  One track on a smooth ridge wanders along it (the nose bridge, vertically);
+  more well-textured tracks hold the alignment's tilt and scale steadier, which
+  the mouth, furthest from these points, would otherwise read as movement.
 - Points that flow cannot follow honestly keep the mesh's own reading: the
   eyelids (a closing lid covers the eye, so the texture under the lid margin
   disappears and no image motion follows it; measured on real winks, see
@@ -48,8 +48,12 @@ WINDOW_IID = 0.15
 LEVELS = 2
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
 CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
-#: Each rigid point is also followed this far (inter-iris distances) to its left, right,
-#: above and below; the alignment is fitted to all of these tracks.
+#: These rigid points (eye corners, forehead) are also followed this far (inter-iris
+#: distances) to their left, right, above and below; the alignment is fitted to all of
+#: these tracks. Not the nose's: beside its bridge lie the sides of the nose and the inner
+#: eye corners, which a brow raise moves (followed there too, the astronaut's one-sided
+#: brow raise read 0.56 where the warp moved 0.70).
+RIGID_SPREAD: tuple[int, ...] = (133, 362, 33, 263, 10, 151, 9)
 RIGID_SPREAD_IID = 0.05
 #: Margin around the mesh's bounding box, in inter-iris distances.
 MARGIN_IID = 0.3
@@ -96,10 +100,10 @@ class ReferenceMotion:
         self.window = (w, w)
         self.points = followed_points(mesh_regions)
         self._rigid = np.asarray(RIGID)
-        rigid = self._to_patch(self.landmarks[self._rigid, :2]).reshape(-1, 2)
         spread = RIGID_SPREAD_IID * PATCH_IID_PX
-        around = [rigid + np.array(d, np.float32) for d in ((0, 0), (spread, 0), (-spread, 0), (0, spread), (0, -spread))]
-        self._p0 = np.concatenate([self._to_patch(self.landmarks[self.points, :2]), *(a.reshape(-1, 1, 2) for a in around)])
+        beside = self._to_patch(self.landmarks[list(RIGID_SPREAD), :2])
+        around = [beside + np.array(d, np.float32) * spread for d in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+        self._p0 = np.concatenate([self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2]), *around])
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         self.patch = self._warp(rgb, identity)
         # Patch pixels -> the relaxed frame's face frame (as `pose.face_frame` makes it).
@@ -158,7 +162,7 @@ class ReferenceMotion:
         p0, p1, ok = self._p0.reshape(-1, 2), p1.reshape(-1, 2), status.ravel() == 1
         n = len(self.points)
         # The mesh's rigid points are only roughly where it says: the pixels of those
-        # points (and of the places around them) settle the alignment (a majority
+        # points (and of the places around some) settle the alignment (a majority
         # that did not move decides).
         rigid_ok = ok[n:]
         if rigid_ok.sum() >= 4:
