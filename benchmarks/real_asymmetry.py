@@ -180,6 +180,14 @@ def demo_eyes() -> tuple[dict[str, float], float]:
 
 # --- still face -------------------------------------------------------------------
 
+def smoothing_frames() -> int:
+    """The engine's smoothing window, from the shipped programme file."""
+    from mimicmirror.config import defaults
+    from mimicmirror.exercises.catalogue import load_catalogue
+
+    return load_catalogue(defaults().programme_path).rules.smoothing_frames
+
+
 def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> dict[str, dict[str, float]]:
     """Largest movement of any measure on a still face, in noise floors, per method.
 
@@ -345,11 +353,12 @@ def main() -> None:
             rows.append((f"sim: the demo's eye closure, 0.8 : 1 (truly {truth:.2f}): symmetry",
                          *(f"{read[m]:.2f}" for m in METHODS), "truth +- 0.1"))
     if "still" not in skip:
-        st = still_face(args.still_seconds)
+        window = smoothing_frames()
+        st = still_face(args.still_seconds, smoothing=window)
         for m in METHODS:
             print(f"still face, {m}: largest movement in noise floors:",
                   ", ".join(f"{k} {v:.2f}" for k, v in st[m].items()))
-        rows.append((f"still face ({args.still_seconds:.0f} s jitter, 3-frame mean): measures above the floor",
+        rows.append((f"still face ({args.still_seconds:.0f} s jitter, {window}-frame mean): measures above the floor",
                      *(f"{sum(v >= 1.0 for v in st[m].values())} (max {max(st[m].values()):.2f} floors)"
                        for m in METHODS), "none"))
     if "roll" not in skip:
