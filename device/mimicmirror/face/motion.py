@@ -42,10 +42,9 @@ from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, R
 PATCH_IID_PX = 64.0
 #: Lucas-Kanade window, in inter-iris distances (odd pixel size at the patch scale).
 WINDOW_IID = 0.15
-#: Pyramid levels above the patch. Two: a full mouth opening moves the lower lip about
-#: 0.2 inter-iris distances (13 patch pixels), beyond what one level reaches (with one,
-#: those tracks were lost and the lip gap read -0.12 where the lips parted +0.04).
-LEVELS = 2
+#: Pyramid levels above the patch: one (the patch at half size). The search starts where
+#: the mesh puts each point, so a large movement (a mouth opening) needs no more.
+LEVELS = 1
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
 CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
 #: These rigid points (eye corners, forehead) are also followed this far (inter-iris
@@ -157,10 +156,16 @@ class ReferenceMotion:
         (the eyelids) is the mesh's own `face_points` of this frame."""
         m = self.alignment(landmarks_px)
         patch = self._warp(rgb, m)
-        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, patch, self._p0, None,
-                                                 winSize=self.window, maxLevel=LEVELS, criteria=CRITERIA)
-        p0, p1, ok = self._p0.reshape(-1, 2), p1.reshape(-1, 2), status.ravel() == 1
         n = len(self.points)
+        # Each measured point's search starts where the mesh puts it in this frame (a
+        # mouth opening moves the lower lip 13 patch pixels, beyond Lucas-Kanade's reach
+        # from where it was); the pixels decide where it ends.
+        start = self._p0.copy()
+        start[:n] = self._to_patch(landmarks_px[self.points, :2] @ m[:, :2].T + m[:, 2])
+        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, patch, self._p0, start, winSize=self.window,
+                                                 maxLevel=LEVELS, criteria=CRITERIA,
+                                                 flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+        p0, p1, ok = self._p0.reshape(-1, 2), p1.reshape(-1, 2), status.ravel() == 1
         # The mesh's rigid points are only roughly where it says: the pixels of those
         # points (and of the places around some) settle the alignment (a majority
         # that did not move decides).
