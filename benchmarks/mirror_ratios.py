@@ -132,10 +132,10 @@ class Stamps:
             stamps.handed[id(frame.rgb)] = time.perf_counter()
             deliver(self, frame)
 
-        def timed_poll(self, now, clock):
+        def timed_poll(self, now, clock, **kw):
             if stamps.began is None:
                 stamps.began, stamps.began_cpu = time.perf_counter(), time.process_time()
-            frame, changes = poll(self, now, clock)
+            frame, changes = poll(self, now, clock, **kw)
             if self.ended and stamps.ended is None:
                 stamps.ended, stamps.ended_cpu = time.perf_counter(), time.process_time()
             if frame is not None:

@@ -268,3 +268,38 @@ def test_the_service_idles_with_nobody_at_the_mirror_and_wakes_for_a_face(tmp_pa
     assert len(idle) <= 3                                # two a second (one may straddle the edge)
     assert awake and awake[0] - (start + 2.5) <= 0.5 + 0.25  # one idle period, a frame, a busy machine
     assert len(awake) >= 10                              # then every frame it can get
+
+
+def test_the_live_loop_takes_each_frame_as_it_is_analysed_and_draws_within_its_rate(tmp_path, monkeypatch):
+    """No sleep between passes while the camera runs: the wait for the next frame paces the loop."""
+    from mimicmirror import config as config_mod
+    from mimicmirror.display.renderer import Display
+    from mimicmirror.service import build_service
+    from mimicmirror.service.camera_keeper import CameraKeeper
+    from mimicmirror.service.pacing import Pacer
+
+    config = config_mod.load(config_mod.DEFAULTS_DIR / "mimicmirror.toml", {
+        "camera": {"fps": 30}, "buttons": {"backend": "none"},
+        "display": {"driver": "dummy", "width": 320, "height": 568, "fps": 10},
+        "store": {"path": str(tmp_path / "mimicmirror.db")}})
+    slept, drawn, taken = [], [], []
+    wait, show, poll = Pacer.wait, Display.show, CameraKeeper.poll
+    monkeypatch.setattr(Pacer, "wait", lambda self: slept.append(1) or wait(self))
+    monkeypatch.setattr(Display, "show", lambda self, *a: drawn.append(1) or show(self, *a))
+
+    def polled(self, now, clock, **kw):
+        frame, changes = poll(self, now, clock, **kw)
+        if frame is not None:
+            taken.append(frame.t)
+        return frame, changes
+
+    monkeypatch.setattr(CameraKeeper, "poll", polled)
+    analyzer = MarkerAnalyzer()
+    service = build_service(config, camera=LatestFrame(PacedSource()), analyzer=analyzer)
+    stop = threading.Event()
+    timer = threading.Timer(1.5, stop.set)
+    timer.start()
+    service.run(stop)
+    assert slept == []                                   # the camera ran throughout: no pacing sleep
+    assert len(drawn) <= 10 * 1.5 + 2                    # [display] fps = 10
+    assert len(analyzer.seen) >= 30 and len(taken) >= 0.9 * len(analyzer.seen)

@@ -5,10 +5,11 @@ one: the capture and the face analysis run in threads of their own, see
 `analysis_stage`), takes the window's key changes from the display and hands
 them to the buttons, gives the frame and the presses to the engine, lets time
 pass (a tick), queues what the engine asks to record and draws the screen.
-A pass without a new frame then waits out the rest of its period (`pacing`);
-a pass with one goes straight on, so the loop keeps up with the analysis,
-while drawing stays within `[display] fps`. The engine runs only here, in
-this one thread. SIGTERM or SIGINT (shutdown,
+The loop's pace comes from that wait for the next analysed frame, so a frame
+is taken (and drawn, when drawing is due) as soon as it is analysed; drawing
+stays within `[display] fps`. The rig's lockstep camera and a camera being
+retried do not wait, so then a pass waits out its period (`pacing`). The
+engine runs only here, in this one thread. SIGTERM or SIGINT (shutdown,
 `systemctl stop`) end the session in progress as "stopped", write it, and
 close everything. A face analysis that never returns (a native call stuck)
 is seen by a guard thread: the session is ended as "stopped" and written,
@@ -216,14 +217,17 @@ class Service(Caregiving):
         with self._lock:
             if self.records.flush() and not self._hung:
                 self._refresh_history()
-        # A pass with a new analysed frame goes straight on to the next one, so the loop
-        # keeps up with the analysis; drawing still happens at most `fps` times a second.
-        paced = frame is None or self.camera.latest.lockstep
+        # The next pass follows at once: its wait for an analysed frame (in the camera's
+        # poll, at most one camera period) paces the loop and ends the moment a frame is
+        # ready, so a frame never waits out a sleep to be drawn. Drawing happens at most
+        # `fps` times a second. In lockstep (the rig) every pass draws and the pacer keeps
+        # the pace; so it does while a lost camera is being retried (no wait in the poll).
+        lockstep = self.camera.latest.lockstep
         now = self.clock.monotonic()
-        if paced or now >= self._draw_due:
+        if lockstep or now >= self._draw_due:
             self.display.show(self._screen(), frame.rgb if frame is not None and self._show_camera else None)
             self._draw_due = now + self.pacer.period
-        if paced:
+        if lockstep or not self.camera.running:
             self.pacer.wait()
         if self.on_step is not None:
             for step, t in steps:
