@@ -303,3 +303,4 @@ def test_the_live_loop_takes_each_frame_as_it_is_analysed_and_draws_within_its_r
     assert slept == []                                   # the camera ran throughout: no pacing sleep
     assert len(drawn) <= 10 * 1.5 + 2                    # [display] fps = 10
     assert len(analyzer.seen) >= 30 and len(taken) >= 0.9 * len(analyzer.seen)
+

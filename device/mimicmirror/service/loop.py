@@ -45,7 +45,7 @@ from ..store.errors import StoreUnavailable
 from .analysis_stage import AnalysedFrame, AnalysisStage
 from .camera_keeper import CameraKeeper
 from .caregiver import Caregiving
-from .pacing import Pacer
+from .pacing import DrawGate, Pacer
 from .record_queue import RecordQueue
 from .systemd import Notifier, describe
 
@@ -100,7 +100,7 @@ class Service(Caregiving):
         self.records = RecordQueue(self.store, self.clock)
         self._walltime: WallTrust | None = None     # made at the start, from the store's last record
         self.pacer = Pacer(self.config["display"]["fps"], self.clock)
-        self._draw_due = float("-inf")
+        self.drawing = DrawGate(self.config["display"]["fps"])
         self._last_ping = float("-inf")
         self._ready = False
         self._notice: Screen | None = None
@@ -219,14 +219,16 @@ class Service(Caregiving):
                 self._refresh_history()
         # The next pass follows at once: its wait for an analysed frame (in the camera's
         # poll, at most one camera period) paces the loop and ends the moment a frame is
-        # ready, so a frame never waits out a sleep to be drawn. Drawing happens at most
-        # `fps` times a second. In lockstep (the rig) every pass draws and the pacer keeps
-        # the pace; so it does while a lost camera is being retried (no wait in the poll).
+        # ready, so a frame never waits out a sleep to be drawn. Drawing stays within `fps`
+        # a second on average (`DrawGate`: a new frame is drawn at once while the drawing
+        # credit allows). In lockstep (the rig) every pass draws and
+        # the pacer keeps the pace; so it does while a lost camera is being retried (no wait
+        # in the poll).
         lockstep = self.camera.latest.lockstep
         now = self.clock.monotonic()
-        if lockstep or now >= self._draw_due:
+        if lockstep or self.drawing.due(now, frame is not None):
             self.display.show(self._screen(), frame.rgb if frame is not None and self._show_camera else None)
-            self._draw_due = now + self.pacer.period
+            self.drawing.drew(now)
         if lockstep or not self.camera.running:
             self.pacer.wait()
         if self.on_step is not None:
