@@ -62,3 +62,14 @@ def test_an_unchanged_screen_sends_nothing():
     d.show(practice(0.5))
     d.close()
     assert d.frames_drawn == drawn
+
+
+@pytest.mark.parametrize("rotation, kept", [(0, 1), (90, 2), (180, 2), (270, 2)])
+def test_an_upright_glass_is_its_own_picture_before(rotation, kept):
+    """Upright, the glass holds the last picture itself: only the one being drawn is kept beside it."""
+    d = display(rotation)
+    for value in (0.2, 0.5):
+        d.show(practice(value))
+    got = d.pictures_kept
+    d.close()
+    assert got == kept
