@@ -92,7 +92,7 @@ def main() -> None:
 def engine_and_drawing() -> None:
     import pygame
 
-    from mimicmirror.display.glass import changed_rects, put_on_glass
+    from mimicmirror.display.glass import changed_parts, fingerprint, put_on_glass
     from mimicmirror.display.layout import draw_screen
     from mimicmirror.display.renderer import open_display
     from mimicmirror.screen import Phase, Screen, ScreenKind, SideBar
@@ -108,20 +108,23 @@ def engine_and_drawing() -> None:
     for rotation in (0, 90):
         d = open_display({"driver": "dummy", "width": 1080, "height": 1920, "rotation": rotation, "fps": 60})
         d.show(practice(0.2))
+        before = fingerprint(d._logical)
         parts: dict[str, list[float]] = {"draw": [], "find": [], "send": [], "whole turn": []}
         for i in range(60):
             s = practice(0.3 + 0.01 * i)
             t0 = time.perf_counter()
             draw_screen(d._logical, s, d.theme, d.text)
             t1 = time.perf_counter()
-            rects = changed_rects(d._logical, d._front)
+            now = fingerprint(d._logical)
+            rects = changed_parts(now, before, d.size)
+            before = now
             t2 = time.perf_counter()
-            pygame.display.update(put_on_glass(d._logical, rects, d._window, rotation))
+            pygame.display.update(rects if d._logical is d._window else
+                                  put_on_glass(d._logical, rects, d._window, rotation))
             t3 = time.perf_counter()
             if rotation:
                 pygame.transform.rotate(d._logical, -rotation)
             t4 = time.perf_counter()
-            d._logical, d._front = d._front, d._logical
             for k, a, b in (("draw", t0, t1), ("find", t1, t2), ("send", t2, t3), ("whole turn", t3, t4)):
                 parts[k].append(b - a)
         d.close()

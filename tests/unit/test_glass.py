@@ -6,6 +6,7 @@ import numpy as np
 import pygame
 import pytest
 
+from mimicmirror.display.glass import BAND_ROWS, changed_parts, fingerprint
 from mimicmirror.display.renderer import open_display
 from mimicmirror.screen import Phase, Screen, ScreenKind, SideBar
 
@@ -64,12 +65,36 @@ def test_an_unchanged_screen_sends_nothing():
     assert d.frames_drawn == drawn
 
 
-@pytest.mark.parametrize("rotation, kept", [(0, 1), (90, 2), (180, 2), (270, 2)])
-def test_an_upright_glass_is_its_own_picture_before(rotation, kept):
-    """Upright, the glass holds the last picture itself: only the one being drawn is kept beside it."""
+@pytest.mark.parametrize("rotation, kept", [(0, 0), (90, 1), (180, 1), (270, 1)])
+def test_no_copy_of_the_last_picture_is_kept(rotation, kept):
+    """Upright, the screen is drawn on the glass itself; turned, one upright picture is kept beside it."""
     d = display(rotation)
     for value in (0.2, 0.5):
         d.show(practice(value))
     got = d.pictures_kept
     d.close()
     assert got == kept
+
+
+@pytest.mark.parametrize("x, y", [(0, 0), (360, 644), (123, 641), (200, 301)])
+def test_a_single_changed_pixel_is_found_wherever_it_is(x, y):
+    size = (361, 645)     # neither a whole number of bands high nor a round width
+    picture = pygame.Surface(size, 0, 32)
+    picture.fill((10, 20, 30))
+    before = fingerprint(picture)
+    picture.set_at((x, y), (10, 20, 31))
+    (rect,) = changed_parts(fingerprint(picture), before, size)
+    assert rect.collidepoint(x, y)
+    assert rect.width == 1 and rect.height <= BAND_ROWS
+    assert pygame.Rect((0, 0), size).contains(rect)
+
+
+def test_changes_far_apart_are_sent_as_separate_parts_covering_them():
+    picture = pygame.Surface(SIZE, 0, 32)
+    before = fingerprint(picture)
+    picture.fill((255, 255, 255), pygame.Rect(10, 20, 30, 40))
+    picture.fill((255, 0, 0), pygame.Rect(200, 500, 5, 5))
+    rects = changed_parts(fingerprint(picture), before, SIZE)
+    assert len(rects) == 2
+    assert rects[0].contains(pygame.Rect(10, 20, 30, 40)) and rects[1].contains(pygame.Rect(200, 500, 5, 5))
+    assert sum(r.width * r.height for r in rects) < 2 * (30 * 40 + 5 * 5)

@@ -19,12 +19,13 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pygame
 
 from ..errors import UserError
 from ..events import KeyChange
 from ..screen import Screen
-from .glass import changed_rects, put_on_glass
+from .glass import changed_parts, fingerprint, put_on_glass
 from .layout import draw_screen
 from .text import TextCache
 from .theme import MIRROR, Theme
@@ -32,6 +33,9 @@ from . import widgets
 
 #: config driver name -> SDL_VIDEODRIVER value (None: let SDL choose, honouring the environment)
 SDL_DRIVERS: Mapping[str, str | None] = {"kmsdrm": "kmsdrm", "window": None, "dummy": "dummy"}
+
+#: the pixel layout of the pictures drawn: an upright glass with the same one is drawn on directly
+_UPRIGHT_MASKS = (0xFF0000, 0x00FF00, 0x0000FF, 0)
 
 #: keys that ask the program to stop when the display has focus
 QUIT_KEYS: frozenset[str] = frozenset({"escape"})
@@ -57,13 +61,14 @@ class Display:
         self._window = window
         self._shown: Screen | None = None
         self._stale = True
-        # The picture being drawn, and the one on the glass to find what changed. An
-        # upright glass of the same pixel format holds that picture itself, so it is
-        # compared with directly: one 1080x1920 picture (8 MB) fewer. A turned glass
-        # keeps an upright copy (`_front`), since comparing with a turned picture
-        # costs a pass over memory against the grain.
-        self._logical = pygame.Surface(size, 0, 32)
-        self._front = None if self._glass_is_upright_copy() else pygame.Surface(size, 0, 32)
+        # Drawn straight on the glass when it is upright and of the drawing's pixel
+        # format; else on an upright picture whose changed parts are turned onto it.
+        # What changed is found from fingerprints (glass.py), not a copy of the last
+        # picture: no 8 MB copy of a 1080x1920 picture is kept.
+        upright = (rotation == 0 and window.get_size() == size and window.get_bitsize() == 32
+                   and window.get_masks() == _UPRIGHT_MASKS)
+        self._logical = window if upright else pygame.Surface(size, 0, 32)
+        self._before: np.ndarray | None = None      # the fingerprint of the picture on the glass
         self.last_sent: list[pygame.Rect] = []    # the glass rects the last picture changed
         self._glass = window if self._fits() else pygame.Surface(self.glass_size)
 
@@ -75,7 +80,7 @@ class Display:
     @property
     def pictures_kept(self) -> int:
         """Full-size pictures this display holds besides the glass itself (8 MB each at 1080x1920)."""
-        return 1 + (self._front is not None) + (self._glass is not self._window)
+        return (self._logical is not self._window) + (self._glass is not self._window)
 
     @property
     def glass_size(self) -> tuple[int, int]:
@@ -85,12 +90,6 @@ class Display:
 
     def _fits(self) -> bool:
         return self._window.get_size() == self.glass_size
-
-    def _glass_is_upright_copy(self) -> bool:
-        """True when what is sent to the glass is the drawn picture's pixels unchanged."""
-        window, logical = self._window, self._logical
-        return (self.rotation == 0 and self._fits() and window.get_bitsize() == logical.get_bitsize()
-                and window.get_masks() == logical.get_masks())
 
     def show(self, screen: Screen, camera_rgb: Any = None) -> None:
         """Draw the screen and flip; never waits (the loop keeps its own pace).
@@ -115,10 +114,14 @@ class Display:
 
     def _present(self) -> None:
         if self._fits():
-            full = self._stale or self.frames_drawn == 0
-            before = self._window if self._front is None else self._front
-            rects = [self._logical.get_rect()] if full else changed_rects(self._logical, before)
-            touched = put_on_glass(self._logical, rects, self._window, self.rotation)
+            now = fingerprint(self._logical)
+            full = self._stale or self._before is None
+            rects = [self._logical.get_rect()] if full else changed_parts(now, self._before, self.size)
+            self._before = now
+            if self._logical is self._window:
+                touched = rects
+            else:
+                touched = put_on_glass(self._logical, rects, self._window, self.rotation)
             if touched:
                 pygame.display.update(touched)
             self.last_sent = touched
@@ -130,8 +133,6 @@ class Display:
             self._window.blit(pygame.transform.smoothscale(glass, fitted.size), fitted)
             pygame.display.flip()
             self.last_sent = [self._window.get_rect()]
-        if self._front is not None:
-            self._logical, self._front = self._front, self._logical
 
     def screenshot(self, path: Path | str) -> None:
         """Save what is on the glass (after rotation, before any fit-to-window scaling) as PNG."""
