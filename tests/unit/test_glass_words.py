@@ -11,8 +11,6 @@ import pytest
 from mimicmirror.clock import SimClock
 from mimicmirror.commands.check import Check
 from mimicmirror.config import defaults
-from mimicmirror.display import layout
-from mimicmirror.display.text import TextCache
 from mimicmirror.display.theme import MIRROR
 from mimicmirror.events import ButtonEvent, ButtonName
 from mimicmirror.exercises.catalogue import load_catalogue, load_programme
@@ -27,6 +25,7 @@ from mimicmirror.service import Notifier, Service
 from mimicmirror.stick import outcome as o
 from mimicmirror.stick.mailbox import Mailbox
 from mimicmirror.store.db import Store
+from glass_lines import cut_texts, fitted_lines
 
 GERMAN = load_language("de")
 CONFIG = replace(defaults(), sections={**defaults().sections,
@@ -172,29 +171,11 @@ def german_caregiving_lines():
     for lines in ((line_up["wait"],), (line_up["align"],)):
         screens.append(Screen(ScreenKind.CALIBRATION, title=line_up["title"], lines=lines,
                               warning=line_up["no_face"], footer=line_up["footer"]))
-    out: list[tuple[str, str]] = []
-    real_fit = layout.Text._fit
-
-    def recording_fit(self, width):
-        size, lines = real_fit(self, width)
-        out.append((self.text, lines[-1] if lines else ""))
-        return size, lines
-
-    theme = MIRROR.in_language(GERMAN.display)
-    layout.Text._fit = recording_fit
-    try:
-        for size in ((1080, 1920), (1280, 720)):
-            surface = pygame.Surface(size)
-            cache = TextCache(theme.text_cache_size, theme.font_path)
-            for screen in screens:
-                layout.draw_screen(surface, screen, theme, cache)
-    finally:
-        layout.Text._fit = real_fit
-    return out
+    return fitted_lines(screens, MIRROR.in_language(GERMAN.display))
 
 
 def test_the_german_words_around_the_exercises_are_never_cut_on_the_glass(german_caregiving_lines):
-    cut = sorted({text for text, last in german_caregiving_lines if last.endswith("…") and not text.endswith("…")})
+    cut = cut_texts(german_caregiving_lines)
     assert len(german_caregiving_lines) > 200
     assert cut == []
 

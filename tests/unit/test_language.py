@@ -9,13 +9,12 @@ import pygame
 import pytest
 
 from mimicmirror.config import LANGUAGES, defaults
-from mimicmirror.display import layout
-from mimicmirror.display.text import TextCache
 from mimicmirror.display.theme import MIRROR
 from mimicmirror.errors import ConfigError
 from mimicmirror.exercises.catalogue import load_programme
 from mimicmirror.language import REFERENCE, TEXTS_DIR, load_language
 from mimicmirror.screen import Phase, Screen, ScreenKind, SideBar, SummaryRow
+from glass_lines import cut_texts, fitted_lines
 
 
 def flat(data: dict, prefix: str = "") -> dict[str, object]:
@@ -115,27 +114,10 @@ def drawn_lines():
                           footer=words.FOOTERS[ScreenKind.EXERCISE_SUMMARY]))
     screens.append(Screen(ScreenKind.PAUSED, title=words.PAUSED_TITLE, lines=words.PAUSED_NO_FACE,
                           footer=words.FOOTERS[ScreenKind.PAUSED]))
-    out: list[tuple[str, str]] = []
-    real_fit = layout.Text._fit
-
-    def recording_fit(self, width):
-        size, lines = real_fit(self, width)
-        out.append((self.text, lines[-1] if lines else ""))
-        return size, lines
-
-    layout.Text._fit = recording_fit
-    try:
-        for size in ((1080, 1920), (1280, 720)):
-            surface = pygame.Surface(size)
-            cache = TextCache(theme.text_cache_size, theme.font_path)
-            for screen in screens:
-                layout.draw_screen(surface, screen, theme, cache)
-    finally:
-        layout.Text._fit = real_fit
-    return out
+    return fitted_lines(screens, theme)
 
 
 def test_long_german_words_are_never_cut_on_the_glass(drawn_lines):
-    cut = sorted({text for text, last in drawn_lines if last.endswith("…") and not text.endswith("…")})
+    cut = cut_texts(drawn_lines)
     assert len(drawn_lines) > 500
     assert cut == []
