@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..clock import Clock
     from ..config import Config
     from ..exercises.engine import Engine
+    from ..reflection.calibration import Calibrating
 
 log = logging.getLogger("mimicmirror")
 
@@ -53,6 +54,8 @@ class Caregiving:
     _notice: Screen | None
     _notice_until: float
     _next_mail_check: float
+    #: the rings on the glass while the bars are lined up with the reflection, else None
+    _lining_up: Calibrating | None = None
 
     if TYPE_CHECKING:
         def _refresh_history(self) -> None: ...
@@ -63,7 +66,7 @@ class Caregiving:
         """What is on the glass now: a notice of the service's own, lining up, or the engine's screen."""
         if self._notice is not None:
             return self._notice
-        lining_up = getattr(self, "_lining_up", None)
+        lining_up = self._lining_up
         return lining_up.screen() if lining_up is not None else self.engine.screen
 
     # -- lining the bars up with the reflection (asked for on the settings menu) -------------------
@@ -78,7 +81,7 @@ class Caregiving:
         self._lining_up = Calibrating(placer.mounting, self.engine.language.line_up)
 
     def _line_up_sees(self, analysis: Any, t: float) -> None:
-        lining_up = getattr(self, "_lining_up", None)
+        lining_up = self._lining_up
         if lining_up is None:
             return
         self.placer.place(lining_up.screen())      # a still face: its distance is learned
@@ -89,7 +92,7 @@ class Caregiving:
         from ..reflection import calibration
         from ..reflection.follow import calibration_path, mounting_from
 
-        lining_up = getattr(self, "_lining_up", None)
+        lining_up = self._lining_up
         if lining_up is None:
             return presses
         for press in presses:
@@ -111,7 +114,7 @@ class Caregiving:
                 self.placer.forget_rest()
                 self._lining_up = None
                 self._show_notice(self._said_notice("lined_up_title", "lined_up_line"), LINE_UP_NOTICE_S)
-            if getattr(self, "_lining_up", None) is None:
+            if self._lining_up is None:
                 break
         return []
 

@@ -199,7 +199,7 @@ class Service(Caregiving):
             if self.placer is not None:
                 # the bars are placed from the newest frame when the screen is drawn (see _screen)
                 self._unplaced = (analysis, (frame.rgb.shape[1], frame.rgb.shape[0]))
-                if getattr(self, "_lining_up", None) is not None:   # lining up follows every frame
+                if self._lining_up is not None:   # lining up follows every frame
                     self._see_newest()
                 self._line_up_sees(analysis, frame.t)
         presses = self.buttons.events(self.display.pump())   # the window's keys go to the buttons
