@@ -10,6 +10,7 @@ narrow portrait screens, so titles stay big without running off the sides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Mapping
 
 from ..screen import Phase
@@ -74,17 +75,25 @@ class Theme:
     # how many rendered strings the text cache keeps
     text_cache_size: int = 384
 
-    # phrases the display adds itself (texts/en.toml's [display]; `in_language` puts another's in)
-    side_names: Mapping[str, str] = field(default_factory=lambda: {s: _english()[s] for s in ("left", "right")})
-    affected_label: str = field(default_factory=lambda: _english()["affected"])
-    phase_words: Mapping[Phase, str] = field(default_factory=lambda: {p: _english()[p.value] for p in Phase})
+    # the phrases the display adds itself: a language catalogue's [display] words
+    # (texts/en.toml's here; `in_language` puts another's in)
     words: Mapping[str, str] = field(default_factory=lambda: dict(_english()))
 
     def in_language(self, display: Mapping[str, str]) -> "Theme":
         """This theme with a language catalogue's [display] words (language.py)."""
-        return replace(self, side_names={"left": display["left"], "right": display["right"]},
-                       affected_label=display["affected"],
-                       phase_words={p: display[p.value] for p in Phase}, words=dict(display))
+        return replace(self, words=dict(display))
+
+    @cached_property
+    def side_names(self) -> Mapping[str, str]:
+        return {"left": self.words["left"], "right": self.words["right"]}
+
+    @cached_property
+    def affected_label(self) -> str:
+        return self.words["affected"]
+
+    @cached_property
+    def phase_words(self) -> Mapping[Phase, str]:
+        return {p: self.words[p.value] for p in Phase}
 
     def unit(self, width: int, height: int) -> float:
         """The length every text size is a fraction of."""
