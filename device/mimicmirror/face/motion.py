@@ -35,7 +35,7 @@ from typing import Iterable
 import cv2
 import numpy as np
 
-from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID,
+from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID, RIGID_TEXTURED,
                       UPPER_LIP_INNER)
 
 #: Scale of the working patch: pixels per inter-iris distance.
@@ -47,12 +47,11 @@ WINDOW_IID = 0.15
 LEVELS = 1
 #: Lucas-Kanade stops after this many iterations or a step this small (patch pixels).
 CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
-#: These rigid points (eye corners, forehead) are also followed this far (inter-iris
-#: distances) to their left, right, above and below; the alignment is fitted to all of
-#: these tracks. Not the nose's: beside its bridge lie the sides of the nose and the inner
-#: eye corners, which a brow raise moves (followed there too, the astronaut's one-sided
-#: brow raise read 0.56 where the warp moved 0.70).
-RIGID_SPREAD: tuple[int, ...] = (133, 362, 33, 263, 10, 151, 9)
+#: The textured rigid points (eye corners, forehead: `RIGID_TEXTURED`) are also followed
+#: this far (inter-iris distances) to their left, right, above and below; the alignment is
+#: fitted to all of these tracks. Not the nose's: beside its bridge lie the sides of the
+#: nose and the inner eye corners, which a brow raise moves (followed there too, the
+#: astronaut's one-sided brow raise read 0.56 where the warp moved 0.70).
 RIGID_SPREAD_IID = 0.05
 #: Margin around the mesh's bounding box, in inter-iris distances.
 MARGIN_IID = 0.3
@@ -100,7 +99,7 @@ class ReferenceMotion:
         self.points = followed_points(mesh_regions)
         self._rigid = np.asarray(RIGID)
         spread = RIGID_SPREAD_IID * PATCH_IID_PX
-        beside = self._to_patch(self.landmarks[list(RIGID_SPREAD), :2])
+        beside = self._to_patch(self.landmarks[list(RIGID_TEXTURED), :2])
         around = [beside + np.array(d, np.float32) * spread for d in ((1, 0), (-1, 0), (0, 1), (0, -1))]
         self._p0 = np.concatenate([self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2]), *around])
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])

@@ -45,3 +45,6 @@ FACE_EDGE: Mapping[Side, int] = {"right": 234, "left": 454}
 #: Points no expression moves much (nose bridge and dorsum, eye corners,
 #: forehead, glabella): a frame is aligned onto the relaxed frame on these.
 RIGID: tuple[int, ...] = (168, 6, 197, 195, 4, 133, 362, 33, 263, 10, 151, 9)
+#: The well-textured ones of them (eye corners, forehead, glabella), not the nose's,
+#: which lie on a smooth ridge: `motion` also follows these at places around them.
+RIGID_TEXTURED: tuple[int, ...] = RIGID[5:]
