@@ -17,10 +17,7 @@ both taken from the same analysis runs:
 - the added cost per frame over the bare model (640x480, tracking, one face),
   interleaved runs, CPU time of the process, as ratios.
 
-With --snap the "image" column reads an eye the image shows completely shut
-as opening 0 (the analyzer's `snap_eyes`; not what the mirror scores).
-
-    .venv/bin/python benchmarks/real_asymmetry.py [--winks DIR] [--skip cost,still,...] [--snap]
+    .venv/bin/python benchmarks/real_asymmetry.py [--winks DIR] [--skip cost,still,...]
 """
 
 from __future__ import annotations
@@ -47,8 +44,6 @@ KINDS = {"smile": ("smile", "mouth_corner_excursion"), "brow": ("brow_raise", "b
 IMPOSED = (0.3, 0.6)
 METHODS = ("mesh", "image")
 DEFAULT_WINKS = Path(__file__).resolve().parents[2] / "shared" / "data" / "winks"
-#: Options of every analyzer the "image" column comes from (--snap adds snap_eyes).
-IMAGE: dict[str, bool] = {}
 
 
 def _mean(ms: list[Measures]) -> Measures:
@@ -66,7 +61,7 @@ def winks(folder: Path) -> dict[str, dict[str, list[float]]] | None:
         return None
     out: dict[str, dict[str, list]] = {m: {"named": [], "closure": [], "symmetry": [], "rows": []}
                                        for m in (*METHODS, "eye rows")}
-    with Analyzer(static=True, keep_mesh=True, read_eyes=True, **IMAGE) as still:
+    with Analyzer(static=True, keep_mesh=True, read_eyes=True) as still:
         for normal in pairs:
             wink = normal.with_name(normal.name.replace(".normal.", ".wink."))
             relaxed = still.analyze(read_image(normal))
@@ -147,7 +142,7 @@ def simulated(kinds: tuple[str, ...] = tuple(KINDS)) -> dict:
     vs_true: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
     even: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
     named: dict[str, list[bool]] = {m: [] for m in METHODS}
-    with Analyzer(static=False, keep_mesh=True, **IMAGE) as analyzer:
+    with Analyzer(static=False, keep_mesh=True) as analyzer:
         for face in FACES:
             warper = ExerciseWarper(load_face(face))
             for kind in kinds:
@@ -171,7 +166,7 @@ def simulated(kinds: tuple[str, ...] = tuple(KINDS)) -> dict:
 def demo_eyes() -> tuple[dict[str, float], float]:
     """The demo's eye closure (astronaut, left 0.8, right 1.0): symmetry per method, and the truth."""
     warper = ExerciseWarper(load_face("astronaut"))
-    with Analyzer(static=False, keep_mesh=True, **IMAGE) as analyzer:
+    with Analyzer(static=False, keep_mesh=True) as analyzer:
         held = rep(analyzer, warper, "eye_closure", "eye_opening", 0.8, 1.0)
     read = {m: symmetry(*held[m], NOISE_FLOOR["eye_opening"])[0] for m in METHODS}
     return ({m: 1.0 if s is None else s for m, s in read.items()},
@@ -195,7 +190,7 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
     """
     rng = np.random.default_rng(7)
     worst: dict[str, dict[str, float]] = {m: {} for m in METHODS}
-    with Analyzer(static=False, keep_mesh=True, **IMAGE) as analyzer:
+    with Analyzer(static=False, keep_mesh=True) as analyzer:
         for face in FACES:
             rgb = load_face(face)
             analyzer.clear_reference()
@@ -220,7 +215,7 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
 def roll_scale() -> dict[str, float]:
     """Largest change of an IID length when a still face is rolled or resized."""
     worst = {m: 0.0 for m in METHODS}
-    with Analyzer(static=True, keep_mesh=True, **IMAGE) as still:
+    with Analyzer(static=True, keep_mesh=True) as still:
         for face in FACES:
             img = load_face(face)
             before = still.analyze(img).measures
@@ -263,7 +258,7 @@ def cost(n: int = 300, clip_name: str = "smile") -> dict[str, float]:
     clip = camera_frames(n, *COST_CLIPS[clip_name])
     bare = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
     mesh_only = Analyzer(static=False, follow_image=False)
-    image = Analyzer(static=False, **IMAGE)
+    image = Analyzer(static=False)
     image.analyze(clip[0])
     image.set_reference()
     runs = {"bare": lambda rgb, t: bare.process(rgb), "mesh": mesh_only.analyze, "image": image.analyze}
@@ -293,10 +288,7 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated: winks,sim,still,roll,cost")
     parser.add_argument("--still-seconds", type=float, default=60.0)
     parser.add_argument("--kinds", default=",".join(KINDS), help="simulated kinds of movement, comma-separated")
-    parser.add_argument("--snap", action="store_true", help="read an eye the image shows shut as opening 0")
     args = parser.parse_args()
-    if args.snap:
-        IMAGE["snap_eyes"] = True
     skip = set(filter(None, args.skip.split(",")))
     rows: list[tuple[str, str, str, str]] = []
     eye_rows: list[tuple[str, str, str]] = []
@@ -375,8 +367,6 @@ def main() -> None:
         print(f"(tracking lost the face on {MISSED['frames']} simulated frames; each was analysed again)")
     width = max((len(r[0]) for r in [*rows, *eye_rows]), default=10)
     print()
-    if IMAGE.get("snap_eyes"):
-        print("image: with an eye the image shows shut read as opening 0 (--snap; not what the mirror scores)")
     print(f"{'figure':{width}s} | {'mesh':>22s} | {'image':>22s} | goal")
     print("-" * (width + 60))
     for r in rows:

@@ -108,39 +108,3 @@ def test_the_eyes_are_read_only_when_asked_and_never_change_the_measures():
             results[read_eyes] = still.analyze(wink)
     assert results[False].eye_seen is None and results[True].eye_seen is not None
     assert results[False].measures == results[True].measures
-
-
-def _opening(snap: bool, left: float, right: float) -> tuple:
-    """The astronaut's eye opening (left, right) with the lids closed this far, snap rule on or off."""
-    with Analyzer(static=True, snap_eyes=snap) as still:
-        still.analyze(face("astronaut"))
-        assert still.set_reference()
-        opening = still.analyze(warper("astronaut").render("eye_closure", left, right)).measures["eye_opening"]
-    return opening.left, opening.right
-
-
-def test_under_the_snap_rule_a_shut_eye_reads_shut_and_the_open_one_keeps_the_mesh_reading():
-    """Measured: the mesh reads the simulated shut eye about half closed, 0.09 of it is seen."""
-    mesh = _opening(False, 1.0, 0.0)
-    snapped = _opening(True, 1.0, 0.0)
-    assert mesh[0] > 0.02, mesh
-    assert snapped == (0.0, mesh[1])
-
-
-def test_under_the_snap_rule_a_partly_closed_lid_keeps_the_mesh_reading():
-    assert _opening(True, 0.6, 0.3) == _opening(False, 0.6, 0.3)
-
-
-def test_under_the_snap_rule_an_open_face_never_reads_the_eye_rows(monkeypatch):
-    calls = []
-    real = EyeRows.visible
-    monkeypatch.setattr(EyeRows, "visible", lambda self, *a, **k: calls.append(a) or real(self, *a, **k))
-    w = warper("astronaut")
-    with Analyzer(static=False, snap_eyes=True) as stream:
-        stream.analyze(w.neutral)
-        assert stream.set_reference()
-        for k in np.linspace(0.0, 1.0, 5):
-            assert stream.analyze(w.render("smile", k, k)).measures is not None
-        assert not calls
-        stream.analyze(w.render("eye_closure", 1.0, 1.0))
-    assert calls      # the rows are read once the mesh reads the eyes closing

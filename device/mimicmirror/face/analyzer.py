@@ -10,15 +10,7 @@ With `read_eyes=True` each frame also says how much of each relaxed eye the
 image still shows (`FrameAnalysis.eye_seen`, see `eyelids`): it sees a shut eye
 shut where the mesh reads two thirds, but it does not grade a partly closed
 lid, so it is reported beside the measures and does not replace the mesh's
-eye opening.
-
-`snap_eyes=True` (off everywhere the mirror scores) reads an eye the image
-shows completely shut as opening 0 and keeps the mesh's graded opening
-otherwise (see `_eyes`). Measured (benchmarks/real_asymmetry.py --snap): the
-real winks' shut eye then reads fully closed, but an eye 80 % closed beside a
-shut one keeps the mesh's under-reading, so the simulated demo's eye closure
-(left 0.8, right 1.0, truly 0.84) read 0.53 with a false over-activity cue,
-and the simulated eye exercises read worse than the mesh alone.
+eye opening (`eyelids` says what was measured when it did).
 """
 
 from __future__ import annotations
@@ -27,9 +19,8 @@ from typing import Mapping
 
 import numpy as np
 
-from ..sides import SIDES, Side
 from .crowd import FaceCounter
-from .eyelids import CLOSING, OPEN_SEEN, SHUT_SEEN, EyeRows
+from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
 from .measures import measure_all
 from .motion import MESH_MEASURES, ReferenceMotion
@@ -50,8 +41,7 @@ class Analyzer:
 
     def __init__(self, static: bool = False, limits: QualityLimits = QualityLimits(),
                  max_faces: int | None = None, crowd_check_s: float | None = 1.0,
-                 follow_image: bool = True, keep_mesh: bool = False, read_eyes: bool = False,
-                 snap_eyes: bool = False):
+                 follow_image: bool = True, keep_mesh: bool = False, read_eyes: bool = False):
         if max_faces is None:
             max_faces = 2 if static else 1
         self.detector = LandmarkDetector(static=static, max_faces=max_faces)
@@ -60,9 +50,7 @@ class Analyzer:
         self.follow_image = follow_image
         self.keep_mesh = keep_mesh   # also give the mesh's own measures (costs a little)
         self.read_eyes = read_eyes   # also say how much of each relaxed eye is still seen
-        self.snap_eyes = snap_eyes   # an eye the image shows shut reads opening 0 (not scored)
         self.static = static
-        self._shut: dict[Side, bool] = {side: False for side in SIDES}
         self._last: tuple[np.ndarray, np.ndarray] | None = None   # (rgb, landmarks px)
         # (relaxed frame, its measures as followed, the neutral movement is counted from,
         #  the relaxed eyes with `read_eyes`)
@@ -100,8 +88,7 @@ class Analyzer:
         motion = ReferenceMotion(rgb, px)
         relaxed = motion.follow(rgb, px, face_frame(px).points)
         measures = measure_all(relaxed)
-        eyes = EyeRows(rgb, px) if self.read_eyes or self.snap_eyes else None
-        self._shut = {side: False for side in SIDES}
+        eyes = EyeRows(rgb, px) if self.read_eyes else None
         # One assignment, so a frame analysed meanwhile sees the old or the new reference whole.
         self._state = (motion, measures, dict(neutral) if neutral is not None else measures, eyes)
         return True
@@ -109,7 +96,6 @@ class Analyzer:
     def clear_reference(self) -> None:
         """Forget the relaxed frame (a new session captures its own)."""
         self._state = None
-        self._shut = {side: False for side in SIDES}
 
     def analyze(self, rgb: np.ndarray, t: float = 0.0) -> FrameAnalysis:
         faces = self.detector.detect(rgb)
@@ -128,7 +114,7 @@ class Analyzer:
         if state is not None:
             measures = self._followed(state, rgb, px, main.points)
             if state[3] is not None and measures is not None:
-                measures, seen = self._eyes(state, rgb, px, measures)
+                seen = self._seen(state, rgb, px)
         if measures is None or self.keep_mesh:
             mesh = measure_all(main.points)
         measures = measures or mesh
@@ -144,37 +130,15 @@ class Analyzer:
             eye_seen=seen,
         )
 
-    def _eyes(self, state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], rgb: np.ndarray,
-              px: np.ndarray, measures: Measures) -> tuple[Measures, SidePair | None]:
-        """The snap rule, and the share of each relaxed eye seen (with `read_eyes`).
-
-        The eye opening stays the mesh's graded reading, except for an eye the
-        image shows completely shut: the mesh reads it well on its way down
-        (`CLOSING`) and (almost) none of its relaxed fissure is seen any more
-        (`SHUT_SEEN`; in a stream it stays shut until `OPEN_SEEN` is exceeded).
-        Its opening is then 0: complete closure. The rows are read only for an
-        eye the mesh reads closing, unless `read_eyes` asks for both.
-        """
-        motion, ref, _, eyes = state
-        opening, relaxed = measures["eye_opening"], ref["eye_opening"]
-        closing = {side: opening.on(side) <= CLOSING * relaxed.on(side) for side in SIDES}
-        ask = tuple(side for side in SIDES if self.read_eyes or (self.snap_eyes and closing[side]))
-        if not ask:
-            self._shut = {side: False for side in SIDES}
-            return measures, None
-        shown = eyes.visible(rgb, px, motion.alignment(px), ask)
-        if self.snap_eyes:
-            for side in SIDES:
-                share = shown.get(side)
-                limit = OPEN_SEEN if self._shut[side] and not self.static else SHUT_SEEN
-                self._shut[side] = closing[side] and share is not None and share <= limit
-            if any(self._shut.values()):
-                measures = dict(measures)
-                measures["eye_opening"] = SidePair(0.0 if self._shut["left"] else opening.left,
-                                                   0.0 if self._shut["right"] else opening.right)
-        if self.read_eyes and shown["left"] is not None and shown["right"] is not None:
-            return measures, SidePair(shown["left"], shown["right"])
-        return measures, None
+    @staticmethod
+    def _seen(state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], rgb: np.ndarray,
+              px: np.ndarray) -> SidePair | None:
+        """The share of each relaxed eye the image still shows (None: an eye has no usable band)."""
+        motion, _, _, eyes = state
+        shown = eyes.visible(rgb, px, motion.alignment(px))
+        if shown["left"] is None or shown["right"] is None:
+            return None
+        return SidePair(shown["left"], shown["right"])
 
     @staticmethod
     def _followed(state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], rgb: np.ndarray,

@@ -29,12 +29,22 @@ it read the simulated demo's 0.8 : 1 eye closure as 0.56 where the face moved
 (`FrameAnalysis.eye_seen`, `analyze`'s "eye_seen") and the eye opening stays
 the mesh's.
 
-Nor does it help only at the end of the lid's travel: an eye read shut when
-the mesh reads it closing and (almost) none of it is seen (the analyzer's
-`snap_eyes`, opening 0) reads every real wink's shut eye fully closed, but the
-eye beside it keeps the mesh's reading, which under-reads a partly closed lid:
-the simulated demo's 0.8 : 1 closure then read 0.53 (truly 0.84) with a false
-over-activity cue, so that rule is not scored either.
+Nor does it help only at the end of the lid's travel: reading an eye shut
+(opening 0) once the mesh reads it at most 0.6 of its relaxed opening and at
+most a quarter of it is seen read every real wink's shut eye fully closed, but
+the eye beside it keeps the mesh's reading, which under-reads a partly closed
+lid: the simulated demo's 0.8 : 1 closure then read 0.53 (truly 0.84) with a
+false over-activity cue. The mesh cannot grade it either: on the simulated
+astronaut it reads a lid 80 % closed as far closed as a shut one.
+
+Two graded readings of the lid's place were measured and set aside: which
+lid position best explains the eye's pixels (the relaxed eye with its upper
+lid moved down), and, per column, where a local-correlation map of the eye
+switches from covered to still seen. The first read real shut eyes only
+0.6 closed (their creases and lashes look nothing like a lid slid down); the
+second graded simulated lids to 0.06 but read three of the seven real open
+eyes as shut (dark, low-contrast eyes at 320 x 243), or, with a looser
+threshold, the simulated lids as all-or-nothing.
 
 Only two small grey eye patches of the relaxed frame are kept, in memory.
 """
@@ -75,15 +85,6 @@ MARGIN_IID = 0.12
 #: The iris shift is tried only while the mesh sees at least this share of the
 #: relaxed lid gap (the mesh's iris under a shut lid is a guess).
 GAZE_OPEN = 0.5
-#: The snap rule (see `shut_sides`): the rows are asked only once the mesh reads an eye
-#: at most this share of its relaxed opening (measured: real shut eyes 0.19-0.48, open
-#: eyes beside them 0.66-0.88), so an open or still face pays nothing for them.
-CLOSING = 0.6
-#: An eye is shut when at most this share of its relaxed fissure is still seen (measured:
-#: real shut eyes 0.00-0.22, simulated shut eyes 0.00-0.22; lids 80 % closed 0.40-0.67) ...
-SHUT_SEEN = 0.25
-#: ... and, in a stream, stays shut until more than this share is seen again.
-OPEN_SEEN = 0.4
 
 
 _PAIRS: dict[Side, np.ndarray] = {side: np.asarray(REGIONS["eyelid_pairs"][side]) for side in SIDES}
@@ -204,18 +205,16 @@ class EyeRows:
         m[:, 2] += m[:, :2] @ np.array([x0, y0], dtype=np.float64)
         return cv2.warpAffine(grey, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
-    def visible(self, rgb: np.ndarray, landmarks_px: np.ndarray, to_relaxed: np.ndarray,
-                sides: tuple[Side, ...] = SIDES) -> dict[Side, float | None]:
+    def visible(self, rgb: np.ndarray, landmarks_px: np.ndarray, to_relaxed: np.ndarray) -> dict[Side, float | None]:
         """Share (0..1) of each relaxed fissure's bands still seen in `rgb`.
 
         `to_relaxed` (2x3) takes this frame's pixels onto the relaxed frame's
         (see `ReferenceMotion.alignment`). None for a side with no usable band.
-        Only `sides` are read.
         """
         m = np.asarray(to_relaxed, dtype=np.float64)
         px = np.asarray(landmarks_px, dtype=np.float64)[:, :2] @ m[:, :2].T + m[:, 2]
         return {side: None if self.eyes[side] is None else self._seen(rgb, px, side, self.eyes[side], m)
-                for side in sides}
+                for side in SIDES}
 
     def _seen(self, rgb: np.ndarray, px: np.ndarray, side: Side, eye: _Eye, m: np.ndarray) -> float:
         now = self._warp(rgb, m, eye.offset, eye.size).astype(np.float64)
