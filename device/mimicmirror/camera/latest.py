@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 
 from .base import CameraError, Frame, FrameSource
+from .handoff import Handoff
 
 log = logging.getLogger(__name__)
 
@@ -41,25 +41,18 @@ class LatestFrame:
         self.lockstep = lockstep
         self.every_frame = every_frame
         self.read_timeout = read_timeout
-        self.dropped = 0            # frames captured but superseded before the loop took them
-        self._cond = threading.Condition()
+        self._handoff: Handoff[Frame] = Handoff(ahead=READ_AHEAD if every_frame else 0)
         self._thread: threading.Thread | None = None
-        self._reset()
 
-    def _reset(self) -> None:
-        self._frame: Frame | None = None
-        self._ahead: deque[Frame] = deque()   # every_frame: frames read, not yet taken, in order
-        self._seq = 0               # frames captured since start
-        self._taken = 0             # the sequence number the loop last took
-        self._error: BaseException | None = None
-        self._stopping = False
-        self._wanted: float | None = None   # lockstep: a get() waiting, with its timeout
+    @property
+    def dropped(self) -> int:
+        """Frames captured but superseded before the loop took them."""
+        return self._handoff.dropped
 
     def start(self) -> None:
         """Open the source (CameraError if it cannot) and start capturing."""
         self.stop()
-        with self._cond:
-            self._reset()
+        self._handoff.reset()
         self.source.start()
         target = self._run_lockstep if self.lockstep else self._run
         self._thread = threading.Thread(target=target, name="camera-capture", daemon=True)
@@ -67,35 +60,23 @@ class LatestFrame:
 
     def get(self, timeout: float) -> Frame:
         """The newest frame not yet taken, waiting up to `timeout` seconds for one."""
-        with self._cond:
-            if self._thread is None:
-                raise CameraError("disconnected", "the camera is not started")
-            if self.lockstep and self._error is None:
-                self._wanted = timeout
-                self._cond.notify_all()
+        if self._thread is None:
+            raise CameraError("disconnected", "the camera is not started")
+        if self.lockstep:
+            self._handoff.ask(timeout)
             # the source bounds its own wait by `timeout`; the grace covers thread scheduling
-            wait = timeout + 1.0 if self.lockstep else timeout
-            self._cond.wait_for(lambda: self._seq > self._taken or self._error is not None, wait)
-            if self._seq > self._taken:
-                if self.every_frame:
-                    self._taken += 1
-                    self._cond.notify_all()     # the capture thread may read the next
-                    return self._ahead.popleft()
-                self.dropped += self._seq - self._taken - 1
-                self._taken = self._seq
-                assert self._frame is not None
-                return self._frame
-            if self._error is not None:
-                raise self._error
+            frame = self._handoff.take(timeout + 1.0)
+        else:
+            frame = self._handoff.take(timeout)
+        if frame is None:
             raise CameraError("timeout", f"no picture from the camera for {timeout:g} s")
+        return frame
 
     def stop(self) -> None:
         thread = self._thread
         if thread is None:
             return
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
+        self._handoff.close()
         thread.join(self.read_timeout + 1.0)
         if thread.is_alive():
             log.warning("camera capture thread did not stop in time")
@@ -103,42 +84,25 @@ class LatestFrame:
         self.source.stop()
 
     def _deliver(self, frame: Frame) -> None:
-        with self._cond:
-            if self.every_frame:
-                self._ahead.append(frame)
-            self._frame = frame
-            self._seq += 1
-            self._cond.notify_all()
-
-    def _fail(self, error: BaseException) -> None:
-        with self._cond:
-            self._error = error
-            self._cond.notify_all()
+        """Hand a captured frame over (the one place frames leave this thread; benchmarks time it)."""
+        self._handoff.put(frame)
 
     def _run(self) -> None:
-        while not self._stopping:
+        while not self._handoff.closed:
             try:
                 frame = self.source.read(self.read_timeout)
             except BaseException as e:      # surfaces in get(), in the loop's thread
-                self._fail(e)
+                self._handoff.fail(e)
                 return
-            if self.every_frame:            # read ahead, at most READ_AHEAD frames
-                with self._cond:
-                    self._cond.wait_for(lambda: self._stopping or self._seq - self._taken < READ_AHEAD)
-                    if self._stopping:
-                        return
+            if self.every_frame and not self._handoff.room():   # read ahead, at most READ_AHEAD
+                return
             self._deliver(frame)
 
     def _run_lockstep(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._stopping or self._wanted is not None)
-                if self._stopping:
-                    return
-                timeout, self._wanted = self._wanted, None
+        while (timeout := self._handoff.asked()) is not None:
             try:
                 frame = self.source.read(timeout)
             except BaseException as e:
-                self._fail(e)
+                self._handoff.fail(e)
                 return
             self._deliver(frame)

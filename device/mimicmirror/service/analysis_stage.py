@@ -2,10 +2,11 @@
 
 Three stages overlap: the camera's capture thread keeps the newest picture,
 this stage analyses the newest picture it can get, and the loop (engine,
-records, drawing) works on the newest analysis. Each stage keeps only the
-newest item, so nothing queues up: while the loop draws the cue for frame n,
-frame n+1 is already in the model. A Pi 4 has four cores and the model runs
-on one, so the loop's own work no longer adds to the model's time.
+records, drawing) works on the newest analysis. Each hand-off between them
+keeps only the newest item (one `camera.handoff.Handoff` each), so nothing
+queues up: while the loop draws the cue for frame n, frame n+1 is already in
+the model. A Pi 4 has four cores and the model runs on one, so the loop's own
+work no longer adds to the model's time.
 
 Idle duty cycle: with nobody at the mirror (no face for `idle_after_s` of
 frame time, and no session running), only `idle_fps` frames a second are
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..camera.base import CameraError, Frame
+from ..camera.handoff import Handoff
 from ..camera.latest import LatestFrame
 
 log = logging.getLogger(__name__)
@@ -101,9 +103,9 @@ class AnalysisStage:
         self.analysed = 0                      # frames that went through the model
         self._analysing = threading.Lock()     # held while the analyzer works on a frame
         self._busy_since: float | None = None  # real time the current frame's analysis began
-        self._cond = threading.Condition()
+        # every_frame: analyse the next frame while the loop works on the one before
+        self._handoff: Handoff[AnalysedFrame] = Handoff(ahead=1 if frames.every_frame else 0)
         self._thread: threading.Thread | None = None
-        self._reset()
 
     @property
     def lockstep(self) -> bool:
@@ -113,18 +115,10 @@ class AnalysisStage:
     def dropped(self) -> int:
         return self.frames.dropped
 
-    def _reset(self) -> None:
-        self._item: AnalysedFrame | None = None
-        self._seq = 0
-        self._taken = 0
-        self._error: BaseException | None = None
-        self._stopping = False
-
     def start(self) -> None:
         self.stop()
         self.frames.start()
-        with self._cond:
-            self._reset()
+        self._handoff.reset()
         if not self.lockstep:
             # the face count made once a second costs about a model's time: a frame
             # should not wait for it (see face.crowd); lockstep keeps it in line
@@ -137,16 +131,10 @@ class AnalysisStage:
     def get(self, timeout: float) -> AnalysedFrame:
         if self.lockstep:
             return self._analyse(self.frames.get(timeout))
-        with self._cond:
-            self._cond.wait_for(lambda: self._seq > self._taken or self._error is not None, timeout)
-            if self._seq > self._taken:
-                self._taken = self._seq
-                self._cond.notify_all()      # every_frame: the stage may hand on the next
-                assert self._item is not None
-                return self._item
-            if self._error is not None:
-                raise self._error
-        raise CameraError("timeout", f"no analysed picture for {timeout:g} s")
+        item = self._handoff.take(timeout)
+        if item is None:
+            raise CameraError("timeout", f"no analysed picture for {timeout:g} s")
+        return item
 
     def busy_for(self) -> float:
         """Seconds the analysis has been working on the current frame (0 between frames).
@@ -169,9 +157,7 @@ class AnalysisStage:
     def stop(self) -> None:
         thread = self._thread
         if thread is not None:
-            with self._cond:
-                self._stopping = True
-                self._cond.notify_all()
+            self._handoff.close()
             thread.join(self.frames.read_timeout + 2.0)
             if thread.is_alive():
                 log.warning("face analysis thread did not stop in time")
@@ -195,31 +181,20 @@ class AnalysisStage:
         return AnalysedFrame(frame.rgb, frame.t, analysis)
 
     def _run(self) -> None:
-        while True:
-            with self._cond:
-                if self._stopping:
-                    return
+        while not self._handoff.closed:
             try:
                 # the capture thread's own read time-out ends a wait on a stalled camera
                 frame = self.frames.get(self.frames.read_timeout + 1.0)
             except BaseException as e:       # surfaces in get(), in the loop's thread
-                self._fail(e)
+                self._handoff.fail(e)
                 return
             wait = 0.0 if self.frames.every_frame else self.gate.wait_s(frame.t)
             if wait > 0:
-                with self._cond:
-                    self._cond.wait_for(lambda: self._stopping, wait)
+                self._handoff.pause(wait)
                 continue                     # then take the newest frame, not this old one
             item = self._analyse(frame)
-            with self._cond:
-                if self.frames.every_frame:  # a benchmark: the loop takes every analysed frame
-                    # (this one was analysed while the loop worked on the one before)
-                    self._cond.wait_for(lambda: self._stopping or self._taken == self._seq)
-                self._item = item
-                self._seq += 1
-                self._cond.notify_all()
-
-    def _fail(self, error: BaseException) -> None:
-        with self._cond:
-            self._error = error
-            self._cond.notify_all()
+            # every_frame (a benchmark): the loop takes every analysed frame; this one was
+            # analysed while the loop worked on the one before, and waits until it is taken
+            if self.frames.every_frame and not self._handoff.room():
+                return
+            self._handoff.put(item)
