@@ -157,6 +157,36 @@ def test_the_analysis_runs_in_its_own_thread_while_the_loop_works():
     assert threads == {"face-analysis"}
 
 
+class CountAside:
+    """Stands in for the analyzer's face count: records when its checks are moved aside."""
+
+    def __init__(self) -> None:
+        self.moved = 0
+
+    def aside(self) -> None:
+        self.moved += 1
+
+
+def test_a_stage_with_its_own_thread_moves_the_face_counts_checks_aside():
+    crowd = CountAside()
+    stage = AnalysisStage(LatestFrame(PacedSource()), MarkerAnalyzer(), crowd=crowd)  # type: ignore[arg-type]
+    stage.start()
+    try:
+        stage.get(5.0)
+    finally:
+        stage.stop()
+    assert crowd.moved == 1
+
+
+def test_in_lockstep_the_face_counts_checks_stay_in_line():
+    crowd = CountAside()
+    source = ReplaySource.from_callable(frames(), FPS)
+    stage = AnalysisStage(LatestFrame(source, lockstep=True), MarkerAnalyzer(), crowd=crowd)  # type: ignore[arg-type]
+    stage.start()
+    run_lockstep(stage, 0.2)
+    assert crowd.moved == 0
+
+
 def test_every_frame_mode_hands_every_frame_of_a_recording_to_the_loop_in_order():
     clip = ReplaySource.from_callable(frames((0.0, 99.0)), FPS, duration=2.0)
     analyzer = MarkerAnalyzer(seconds=0.002)

@@ -36,6 +36,8 @@ from typing import Any, Callable
 from ..camera.base import CameraError, Frame
 from ..camera.handoff import Handoff
 from ..camera.latest import LatestFrame
+from ..edges import Analyzer
+from ..face.crowd import FaceCounter
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +96,17 @@ class AnalysisStage:
     with `analysis=None` for those the idle rule skipped. An exception from
     the analyser skips that frame (logged), it never stops the stage; camera
     errors reach the loop through `get`, as from `LatestFrame`.
+
+    `crowd` is the analyzer's face count, when it has one: with a thread of
+    its own, the stage moves the count's once-a-second checks to theirs.
     """
 
-    def __init__(self, frames: LatestFrame, analyzer: Any, gate: IdleGate | None = None) -> None:
+    def __init__(self, frames: LatestFrame, analyzer: Analyzer, gate: IdleGate | None = None,
+                 crowd: FaceCounter | None = None) -> None:
         self.frames = frames
         self.analyzer = analyzer
         self.gate = gate or IdleGate()
+        self.crowd = crowd
         self.analysed = 0                      # frames that went through the model
         self._analysing = threading.Lock()     # held while the analyzer works on a frame
         self._busy_since: float | None = None  # real time the current frame's analysis began
@@ -122,9 +129,8 @@ class AnalysisStage:
         if not self.lockstep:
             # the face count made once a second costs about a model's time: a frame
             # should not wait for it (see face.crowd); lockstep keeps it in line
-            aside = getattr(getattr(self.analyzer, "crowd", None), "aside", None)
-            if aside is not None:
-                aside()
+            if self.crowd is not None:
+                self.crowd.aside()
             self._thread = threading.Thread(target=self._run, name="face-analysis", daemon=True)
             self._thread.start()
 
@@ -145,7 +151,7 @@ class AnalysisStage:
         since = self._busy_since
         return 0.0 if since is None else time.monotonic() - since
 
-    def between_frames(self, job: Callable[[Any], Any]) -> Any:
+    def between_frames(self, job: Callable[[Analyzer], Any]) -> Any:
         """Run `job(analyzer)` in the caller's thread while no frame is being analysed.
 
         The loop changes the analyzer's state (the session's relaxed frame) this

@@ -32,7 +32,9 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
 
     `camera` may be a FrameSource or an already wrapped LatestFrame (the rig
     passes one with lockstep=True). Parts built here are closed when the
-    service stops; parts handed in are left to their owner. `first_start`
+    service stops; parts handed in are left to their owner. The face count of
+    an analyzer built here runs its once-a-second checks beside the analysis
+    thread; one handed in keeps them in line. `first_start`
     (no settings yet) opens the settings menu; it saves to `settings_path`
     (default: the config's file). The USB stick unit's `mailbox` is the
     state directory's `stick` folder when the service has one.
@@ -58,9 +60,11 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             from ..controls.buttons import open_buttons
             buttons = own(open_buttons(config["buttons"], clock, display=display))
         latest = _latest_frame(config, camera)
+        crowd = None               # the face count of an analyzer built here (one handed in keeps its own)
         if analyzer is None:
             from ..face.analyzer import Analyzer as MeshAnalyzer
-            analyzer = own(MeshAnalyzer(static=False))
+            mesh = own(MeshAnalyzer(static=False))
+            analyzer, crowd = mesh, mesh.crowd
         if notifier is None:
             notifier = own(Notifier.from_env())
         from ..exercises.engine import Engine
@@ -83,7 +87,7 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     placer = Placer.from_config(config, programme.exercises, (offset.right_mm, offset.up_mm))
     cam = config["camera"]
     # capture thread -> analysis thread -> this loop: each keeps only the newest
-    keeper = CameraKeeper(AnalysisStage(latest, analyzer), timeout_s=cam["timeout_seconds"],
+    keeper = CameraKeeper(AnalysisStage(latest, analyzer, crowd=crowd), timeout_s=cam["timeout_seconds"],
                           frame_wait_s=1.0 / cam["fps"])
     return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
                    store=store, analyzer=analyzer, notifier=notifier, clock=clock, sound=sound, owned=owned,
