@@ -79,6 +79,13 @@ def only(*exercise_ids: str, rules: Mapping[str, object] | None = None, **dose) 
     return replace(prog, rules=replace(prog.rules, **(rules or {})))
 
 
+def three() -> Programme:
+    """Brows (one rep), a massage step, then a frown: every kind of screen in a short session."""
+    prog = only("raise_brows", "massage_tapping", "frown")
+    brows, massage, frown = prog.exercises
+    return replace(prog, exercises=(replace(brows, reps=1), massage, frown))
+
+
 @dataclass
 class Driver:
     """Feeds an engine at FPS and keeps every step: the screens and records a test checks."""
@@ -131,6 +138,12 @@ class Driver:
 
     def camera(self, ok: bool, reason: str = "") -> Step:
         return self.send(CameraEvent(self.t, ok, reason))
+
+    def to_neutral(self) -> None:
+        """From idle through the greeting to the relaxed-face capture."""
+        self.press("next")
+        self.press("next")
+        assert self.engine.state.value == "neutral"
 
     def start(self) -> None:
         """From idle through the greeting and a clean neutral capture to the first card."""
