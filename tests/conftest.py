@@ -8,7 +8,7 @@ The folder a test lives in says what it needs, and the marker follows the folder
 - ``tests/rig``: the real service loop end to end on the virtual rig.
 
 So ``pytest -m unit`` and ``pytest tests/unit`` select the same tests. The shared
-helpers (``engine_script``, ``real_faces``) sit beside this file and are importable
+helpers (``engine_script``, ``real_faces``, ``store_script``, ...) sit beside this file and are importable
 from every folder (``pythonpath`` in pyproject.toml).
 """
 
