@@ -7,8 +7,12 @@ both alike. Printed, in order:
 
 1. `mimicmirror analyze` on a clip / bare model (mean per frame).
 2. Whole loop fps / bare fps on a replayed clip, every frame analysed (the
-   recording is handed over frame by frame at the pace of the stages), and on
-   the virtual rig (lockstep; the virtual person's rendering not counted).
+   recording is handed over frame by frame at the pace of the stages); and on
+   a whole rig session: the brief scenario recorded on the lockstep rig, then
+   played through the threaded service with its presses at the same frames
+   (see rig_pipelined.py), with the bare model on the same frames. The rig's
+   own lockstep figure follows (analysis and a drawing in one thread each
+   pass, on purpose: so the tests repeat exactly).
 3. Frame-to-drawn-cue latency, median and 95th percentile, against the model's
    time plus one display refresh: live (a camera at 15 frames a second showing a
    face, every frame analysed) and on the rig.
@@ -44,6 +48,7 @@ import numpy as np
 
 from analyze_clip import analyze_vs_bare
 from clips import CLIP_ENV, SIZE, choose_clip
+from rig_pipelined import print_rig, rig_vs_bare
 
 BARE_SCRIPT = """
 import sys, cv2
@@ -402,9 +407,10 @@ def main() -> None:
 
     model_ms = loop_vs_bare(clip, 3 if args.quick else 7, args.rotation)
     live_latency(4.0 if args.quick else 8.0, model_ms)
+    print_rig(rig_vs_bare("brief", 3 if args.quick else 5))
     rig_fps, rig_lat, sample = rig_loop()
     rig_bare = bare_fps_frames(sample)
-    print(f"   loop fps / bare fps, rig (lockstep)            {rig_fps / rig_bare:6.3f}   ({rig_fps:.1f} vs "
+    print(f"   loop fps / bare fps, rig (lockstep, the tests){rig_fps / rig_bare:6.3f}   ({rig_fps:.1f} vs "
           f"{rig_bare:.1f} fps; {load()})")
     print(f"   frame -> drawn cue, rig                        median {np.median(rig_lat) * 1000:6.2f} ms, "
           f"p95 {np.percentile(rig_lat, 95) * 1000:6.2f} ms  (model {1000 / rig_bare:.2f} ms)")

@@ -42,6 +42,7 @@ class CameraKeeper:
     retry_at: float = float("-inf")
     backoff: float = CAMERA_RETRY_FIRST_S
     failures: int = 0
+    taken: int = 0                       # frames handed to the loop so far (a replay's frame index)
 
     def poll(self, now: float, clock: Clock) -> tuple[Frame | None, list[tuple[bool, str]]]:
         changes: list[tuple[bool, str]] = []
@@ -81,6 +82,7 @@ class CameraKeeper:
             self._failed(clock.monotonic(), e, changes)
             return None, changes
         self.last_frame_at = clock.monotonic()
+        self.taken += 1
         return frame, changes
 
     def _analysing(self) -> bool:

@@ -76,6 +76,8 @@ class RigResult:
     decided: list[tuple[float, float, tuple[str, ...]]] = field(default_factory=list)
     # exercise -> (symmetry, weaker side) of what the warp truly moved (see `truth`)
     truths: dict[str, tuple[float | None, str | None]] = field(default_factory=dict)
+    #: with `record`: every camera frame and press, to replay through the threaded service (`pipelined`)
+    recording: Any = None
 
 
 class AudioPacedClock(SimClock):
@@ -151,12 +153,14 @@ class Rig:
     """Runs one scenario end to end through `mimicmirror.service`, on `VirtualHardware`."""
 
     def __init__(self, scenario: Scenario, out_dir: Path, *, driver: str = "dummy",
-                 base_config: Config | None = None, screenshots: bool = True, audio: Path | None = None):
+                 base_config: Config | None = None, screenshots: bool = True, audio: Path | None = None,
+                 record: bool = False):
         self.scenario = scenario
         self.out_dir = Path(out_dir)
         self.driver = driver
         self.take_screenshots = screenshots
         self.audio = Path(audio) if audio is not None else None
+        self.record = record
         self.config = rig_config(scenario, self.out_dir, driver=driver, base=base_config)
 
     def run(self) -> RigResult:
@@ -210,6 +214,13 @@ class Rig:
                              settings_path=settings_path, mailbox=mailbox, sound=sound)
         hw.fingers.sources.append(person.take_presses)
         service, display, world = hw.service, hw.display, hw.world
+        if self.record:
+            from .pipelined import Recording
+
+            result.recording = recording = Recording(self.config["camera"]["fps"])
+            hw.camera.source = recording.keep(hw.camera.source)
+            hw.fingers.events = recording.keep_presses(hw.fingers.events,    # type: ignore[method-assign]
+                                                       lambda: service.camera.taken)
         sound.prepare(service.engine.spoken_texts())   # in the background, as on the device
         if isinstance(clock, AudioPacedClock):
             hear = sound.hear
