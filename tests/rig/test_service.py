@@ -530,7 +530,7 @@ def test_notices_at_the_start_are_shown_in_turn_each_until_next(tmp_path, analyz
     rig = make_rig(tmp_path, analyzer, clock=SimClock(wall_start=0.0))
     rig_parts.append(rig)
     problem = "/etc/mimicmirror/mimicmirror.toml: [user] daily_sessions = 9: must be a whole number from 1 to 6"
-    rig.service.add_notice("Settings not used", (problem, "The mirror uses the last settings that worked."))
+    rig.service.notices.add("Settings not used", (problem, "The mirror uses the last settings that worked."))
     shown = []
     rig.at(1.0, lambda: shown.append(rig.service.shown.title))
     rig.screenshot(1.0, tmp_path / "settings.png")

@@ -60,7 +60,7 @@ def test_a_german_mirror_says_that_it_runs_on_its_last_good_settings_in_german(t
     service = german_service(tmp_path)
     problem = "/etc/mimicmirror/mimicmirror.toml: [user] daily_sessions = 9: must be a whole number from 1 to 6"
     service.add_settings_notice(Settings(CONFIG, problems=(problem,), source="last good"))
-    service._next_notice()
+    service.notices.next()
     shown = service.shown
     assert shown.title == "Einstellungen nicht übernommen" and shown.footer == "WEITER: weiter"
     # the problem as `config check` words it (file and key), then what runs instead, in German

@@ -2,10 +2,12 @@
 
 - `loop`: the main loop (`Service.run`) and its explicit pacing (`pacing`).
 - `wiring`: `build_service`, one back-end per edge from the config.
+- `notices`: the mirror's own calm notices on the glass, one at a time, in turn.
+- `caregiver`: settings chosen on the glass, the USB stick's news, lining the bars up.
 - `camera_keeper`: a lost camera noticed, shown calmly and reopened with back-off.
 - `record_queue`: records kept in order while the store cannot take them.
 - `hangwatch`: a face analysis that never returns, seen by a guard thread; the session kept.
-- `systemd`: journald log lines, the notify socket (READY, WATCHDOG, STATUS).
+- `systemd`: journald log lines, the notify socket (READY, WATCHDOG, STATUS), stop signals.
 
 The loop sees each part only through its Protocol in `mimicmirror.edges`
 (Display, Buttons, Store, Analyzer), plus `clock.Clock`, the camera's

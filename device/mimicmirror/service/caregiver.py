@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..exercises.engine import Engine
     from ..reflection.calibration import Calibrating
+    from .notices import Notices
 
 log = logging.getLogger("mimicmirror")
 
@@ -51,21 +52,19 @@ class Caregiving:
     mailbox: Any
     _in_session: bool
     _affected: str
-    _notice: Screen | None
-    _notice_until: float
+    notices: Notices
     _next_mail_check: float
     #: the rings on the glass while the bars are lined up with the reflection, else None
     _lining_up: Calibrating | None = None
 
     if TYPE_CHECKING:
         def _refresh_history(self) -> None: ...
-        def add_notice(self, title: str, lines: tuple[str, ...], seconds: float = ...) -> None: ...
 
     @property
     def shown(self) -> Screen:
         """What is on the glass now: a notice of the service's own, lining up, or the engine's screen."""
-        if self._notice is not None:
-            return self._notice
+        if self.notices.current is not None:
+            return self.notices.current
         lining_up = self._lining_up
         return lining_up.screen() if lining_up is not None else self.engine.screen
 
@@ -98,7 +97,7 @@ class Caregiving:
         for press in presses:
             if press.button == "next" and press.long:
                 self._lining_up = None
-                self._show_notice(self._said_notice("line_up_cancelled"), LINE_UP_NOTICE_S)
+                self.notices.show(self.notices.said("line_up_cancelled"), LINE_UP_NOTICE_S)
             elif press.button == "repeat":
                 lining_up.again()
             elif press.button == "next":
@@ -113,26 +112,16 @@ class Caregiving:
                 self.placer.mounting = mounting_from(self.config, (offset.right_mm, offset.up_mm))
                 self.placer.forget_rest()
                 self._lining_up = None
-                self._show_notice(self._said_notice("lined_up_title", "lined_up_line"), LINE_UP_NOTICE_S)
+                self.notices.show(self.notices.said("lined_up_title", "lined_up_line"), LINE_UP_NOTICE_S)
             if self._lining_up is None:
                 break
         return []
-
-    def _said_notice(self, title: str, lines: str | None = None) -> Screen:
-        """A notice in the mirror's language: its [notices] texts named `title` (and `lines`)."""
-        said = self.engine.language.notices
-        shown = () if lines is None else said[lines] if isinstance(said[lines], tuple) else (said[lines],)
-        return Screen(kind=ScreenKind.NOTICE, title=said[title], lines=shown, footer=said["continue"])
 
     def add_settings_notice(self, settings: Any) -> None:
         """The service runs on its last good (or standard) settings: say so on the glass (lastgood.py)."""
         lines = settings.glass_lines(self.engine.language.notices)
         if lines:
-            self.add_notice(self.engine.language.notices["settings_title"], lines, SETTINGS_NOTICE_S)
-
-    def _show_notice(self, screen: Screen, seconds: float) -> None:
-        self._notice = screen
-        self._notice_until = self.clock.monotonic() + seconds
+            self.notices.add(self.engine.language.notices["settings_title"], lines, SETTINGS_NOTICE_S)
 
     def _save_settings(self, sections: Mapping[str, Mapping[str, Any]]) -> None:
         """Settings chosen on the glass: the file `setup` writes, then used at once."""
@@ -145,7 +134,7 @@ class Caregiving:
             save(sections, path)
         except (UserError, OSError, RuntimeError) as e:
             log.error("settings not saved: %s", e)
-            self._show_notice(self._said_notice("not_saved_title", "not_saved_lines"), NOT_SAVED_S)
+            self.notices.show(self.notices.said("not_saved_title", "not_saved_lines"), NOT_SAVED_S)
             return
         log.info("settings saved to %s", path)
         self._use_settings(path)
@@ -193,4 +182,4 @@ class Caregiving:
         said = self.engine.language
         screen = Screen(kind=ScreenKind.NOTICE, title=said.stick["title"], lines=note.said(said),
                         footer=said.notices["continue"] if note.final else "")
-        self._show_notice(screen, STICK_NOTICE_S if note.final else STICK_WORKING_S)
+        self.notices.show(screen, STICK_NOTICE_S if note.final else STICK_WORKING_S)

@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from ..camera.base import Frame
 from ..clock import Clock, Stamp, WallTrust
@@ -40,20 +39,17 @@ from ..face.types import FrameAnalysis, SidePair
 from .hangwatch import HangGuard
 from ..history import History
 from ..records import NeutralCaptured, Record, SessionEnded, SessionStarted
-from ..screen import Screen, ScreenKind
+from ..screen import Screen
 from ..store.errors import StoreUnavailable
 from .analysis_stage import AnalysedFrame, AnalysisStage
 from .camera_keeper import CameraKeeper
 from .caregiver import Caregiving
+from .notices import Notices
 from .pacing import DrawGate, Pacer
 from .record_queue import RecordQueue
-from .systemd import Notifier, describe
+from .systemd import Notifier, describe, stop_on_signals
 
 log = logging.getLogger("mimicmirror")
-
-#: How long the store's notice (a damaged database set aside) stays on the mirror. What the
-#: notices say is in the language catalogue's [notices] (texts/<language>.toml).
-STORE_NOTICE_S = 20.0
 
 #: A face analysis lasting this long is taken as hung: half the watchdog's ping interval
 #: (systemd kills at twice the interval), and never less than HANG_MIN_S.
@@ -103,9 +99,7 @@ class Service(Caregiving):
         self.drawing = DrawGate(self.config["display"]["fps"])
         self._last_ping = float("-inf")
         self._ready = False
-        self._notice: Screen | None = None
-        self._notice_until = 0.0
-        self._queued: list[tuple[Screen, float]] = []      # notices waiting their turn on the glass
+        self.notices = Notices(self.clock, lambda: self.engine.language.notices)
         self._unplaced: tuple[Any, tuple[int, int]] | None = None   # newest analysis the placer has not seen
         self._next_mail_check = float("-inf")
         self._quit_allowed = self.config["display"]["driver"] == "window"
@@ -125,7 +119,7 @@ class Service(Caregiving):
         stop = self._stop = stop or threading.Event()
         clean = False
         guard = self._guard()
-        with _stop_on_signals(stop):
+        with stop_on_signals(stop):
             try:
                 self._begin()
                 while not stop.is_set():
@@ -159,11 +153,7 @@ class Service(Caregiving):
             log.error("the face analysis has not returned for %.0f s; the session is ended and kept, "
                       "and the mirror waits to be restarted", stuck_s)
             self.notifier.status("Face analysis stuck: waiting for a restart")
-            if self._in_session:
-                t = max(self._engine_t, self._at(self.clock.monotonic()))
-                self.records.add((SessionEnded(t, "stopped"),), self._stamp())
-                self._in_session = False
-                log.info("session %d stopped", self._session)
+            self._stop_session()
             self.records.flush(now=True)           # the history is refreshed by the next start
             if self._stop is not None:
                 self._stop.set()                   # should the call ever return, the loop ends
@@ -173,12 +163,12 @@ class Service(Caregiving):
         self._walltime = WallTrust(self.clock, self.store.last_wall)
         said = self.engine.language.notices
         if not self._walltime.date_known:       # (see clock.WallTrust)
-            self.add_notice(said["clock_title"], said["clock_lines"])
+            self.notices.add(said["clock_title"], said["clock_lines"])
         if self.store.notice:
             log.warning("%s", self.store.notice)
             # the glass gets a short, calm version; the file name is for the caregiver's log
-            self.add_notice(said["store_title"], said["store_lines"])
-        self._next_notice()
+            self.notices.add(said["store_title"], said["store_lines"])
+        self.notices.next()
         self._refresh_history()
         self._session_running(False)     # a session cut short by a restart is not running any more
 
@@ -203,7 +193,7 @@ class Service(Caregiving):
                     self._see_newest()
                 self._line_up_sees(analysis, frame.t)
         presses = self.buttons.events(self.display.pump())   # the window's keys go to the buttons
-        timed += self._notice_presses(self._line_up_presses(
+        timed += self.notices.presses(self._line_up_presses(
             [ButtonEvent(self._at(p.t), p.button, p.long) for p in presses]))
         events += sorted(timed, key=lambda e: e.t)
         events.append(TickEvent(self._at(self.clock.monotonic())))
@@ -284,6 +274,14 @@ class Service(Caregiving):
             if self._stage is not None:
                 self._stage.gate.busy = self._in_session          # every frame counts in a session
 
+    def _stop_session(self) -> None:
+        """End the session in progress, if any, as "stopped" (on the way out, or after a hang)."""
+        if self._in_session:
+            t = max(self._engine_t, self._at(self.clock.monotonic()))
+            self.records.add((SessionEnded(t, "stopped"),), self._stamp())
+            self._in_session = False
+            log.info("session %d stopped", self._session)
+
     def _stamp(self) -> Stamp:
         if self._walltime is None:
             self._walltime = WallTrust(self.clock, self.store.last_wall)
@@ -307,27 +305,6 @@ class Service(Caregiving):
         """Change the analyzer between two frames (it may be analysing one in its own thread)."""
         stage = self._stage
         return stage.between_frames(job) if stage is not None else job(self.analyzer)
-
-    def add_notice(self, title: str, lines: tuple[str, ...], seconds: float = STORE_NOTICE_S) -> None:
-        """A calm notice for the glass as the mirror starts; several are shown in turn,
-        each until NEXT is pressed or `seconds` have passed."""
-        self._queued.append((Screen(kind=ScreenKind.NOTICE, title=title, lines=lines,
-                                    footer=self.engine.language.notices["continue"]), seconds))
-
-    def _next_notice(self) -> None:
-        if self._notice is None and self._queued:
-            screen, seconds = self._queued.pop(0)
-            self._show_notice(screen, seconds)
-
-    def _notice_presses(self, presses: list[ButtonEvent]) -> list[ButtonEvent]:
-        """While a notice is up, a press only takes it away (and shows the next, if any)."""
-        if self._notice is None:
-            return presses
-        if presses or self.clock.monotonic() >= self._notice_until:
-            self._notice = None
-            self._next_notice()
-            return []
-        return presses
 
     def _screen(self) -> Screen:
         shown = self.shown
@@ -369,8 +346,8 @@ class Service(Caregiving):
             log.info("running")
         if self.camera.down_reason is not None:
             self.notifier.status("Camera lost, retrying")
-        elif self._notice is not None:
-            self.notifier.status(f"Notice: {self._notice.title.lower()}")
+        elif self.notices.current is not None:
+            self.notifier.status(f"Notice: {self.notices.current.title.lower()}")
         else:
             self.notifier.status(describe(self.engine.screen, self._session))
         interval = self.notifier.watchdog_interval
@@ -393,11 +370,7 @@ class Service(Caregiving):
             self.notifier.status("Stopping")
         try:
             with self._lock:
-                if self._in_session:
-                    t = max(self._engine_t, self._at(self.clock.monotonic()))
-                    self.records.add((SessionEnded(t, "stopped"),), self._stamp())
-                    self._in_session = False
-                    log.info("session %d stopped", self._session)
+                self._stop_session()
                 if self.records.flush(now=True) and not self._hung:
                     self._refresh_history()
             if self.records:
@@ -409,17 +382,3 @@ class Service(Caregiving):
                     part.close()
             log.info("stopped")
 
-
-@contextlib.contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGTERM and SIGINT set `stop` (only the main thread may take signals)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    handler = lambda signum, frame: stop.set()  # noqa: E731
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)

@@ -1,4 +1,4 @@
-"""How the mirror talks to systemd: journald log lines, the notify socket, the status line.
+"""How the mirror talks to systemd: journald log lines, the notify socket, the status line, stop signals.
 
 Logs: one line per message on stdout with its level in front; under systemd
 the syslog priority `<N>` so `journalctl -p warning` works.
@@ -14,16 +14,23 @@ quiet no-op, so the same code runs everywhere.
 
 Sending never blocks the loop: a full or vanished socket drops the message
 and logs once, because a late ping is better than a frozen mirror.
+
+Stop: `systemctl stop` (and a shutdown) sends SIGTERM, a terminal's Ctrl+C
+SIGINT; both set the loop's stop event, so the session in progress is ended,
+written, and every part closed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
+import signal
 import socket
 import sys
-from typing import Mapping, TextIO
+import threading
+from typing import Iterator, Mapping, TextIO
 
 from ..screen import Screen, ScreenKind
 
@@ -185,3 +192,18 @@ class Notifier:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set `stop` (only the main thread may take signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = lambda signum, frame: stop.set()  # noqa: E731
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
