@@ -365,3 +365,50 @@ def test_landmarks_that_make_no_sense_leave_the_bars_where_they_were():
     placer.see(analysis(t + 0.2, np.zeros((478, 3))), (640, 480))     # every point in one place
     after = placer.place(replace(PRACTICE, phase=Phase.REST))
     assert after.placement == shown.placement
+
+
+def lined_up_rings(seconds: float = 1.5) -> tuple[calibration.Calibrating, Placer, float]:
+    """The calibration screen after a person stood still before it long enough for the rings."""
+    config = defaults()
+    placer = Placer(mounting_from(config), {})
+    rings = calibration.Calibrating(placer.mounting)
+    t = 10.0
+    while t < 10.0 + seconds:
+        t += 1 / 15
+        placer.see(analysis(t, head_landmarks()), (640, 480))
+        rings.look(placer, True, t)
+    return rings, placer, t
+
+
+def test_on_the_calibration_screen_next_saves_the_offset_and_ends_it(tmp_path):
+    rings, _, _ = lined_up_rings()
+    answer = rings.press("next", False, tmp_path / calibration.FILE_NAME)
+    assert answer.over and answer.saved is not None and answer.problem is None
+    assert calibration.load(tmp_path / calibration.FILE_NAME) == answer.saved
+
+
+def test_on_the_calibration_screen_a_long_next_cancels_and_saves_nothing(tmp_path):
+    rings, _, _ = lined_up_rings()
+    answer = rings.press("next", True, tmp_path / calibration.FILE_NAME)
+    assert answer.over and answer.saved is None and answer.problem is None
+    assert not (tmp_path / calibration.FILE_NAME).exists()
+
+
+def test_on_the_calibration_screen_repeat_puts_the_rings_again_and_goes_on():
+    rings, placer, t = lined_up_rings()
+    assert rings.marks is not None
+    answer = rings.press("repeat", False, Path("unused"))
+    assert not answer.over and rings.marks is None
+    rings.look(placer, True, t + 2.0)                          # still there: the rings come back
+    assert rings.marks is not None
+
+
+def test_a_next_that_saves_nothing_says_why_and_the_rings_stay(tmp_path):
+    rings, _, _ = lined_up_rings(seconds=0.5)                   # not yet settled: no rings
+    answer = rings.press("next", False, tmp_path / calibration.FILE_NAME)
+    assert not answer.over and answer.problem == "no face was seen at the rings"
+    rings, _, _ = lined_up_rings()
+    (tmp_path / "a-file").write_text("")
+    answer = rings.press("next", False, tmp_path / "a-file" / calibration.FILE_NAME)   # cannot be written
+    assert not answer.over and answer.saved is None and answer.problem
+    assert rings.marks is not None

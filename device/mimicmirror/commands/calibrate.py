@@ -103,28 +103,23 @@ def calibrate(config: Any, clock: Any, *, camera: Any = None, buttons: Any = Non
             if frame is not None:
                 analysis = analyzer.analyze(frame.rgb, frame.t)
                 placer.see(analysis, (frame.rgb.shape[1], frame.rgb.shape[0]))
-                placer.place(flow.screen())               # a still face: its distance is learned
-                flow.see(placer.reflection if analysis.face else None, frame.t)
+                flow.look(placer, analysis.face, frame.t)    # a still face: its distance is learned
             for press in buttons.events(display.pump()):     # the window's keys go to the buttons
-                if press.button == "next" and press.long:
+                answer = flow.press(press.button, press.long, path)
+                if answer.problem is not None:
+                    out(f"Not saved: {answer.problem}.")
+                if not answer.over:
+                    continue
+                if answer.saved is None:
                     out("Calibration cancelled; nothing changed.")
                     return 1
-                if press.button == "repeat":
-                    flow.again()
-                elif press.button == "next":
-                    try:
-                        offset = flow.finish()
-                    except ValueError as e:
-                        out(f"Not saved: {e}.")
-                        continue
-                    calibration.save(path, offset)
-                    out(f"Saved in {path}: {offset.describe()}. Restart the mirror to use it.")
-                    end = clock.monotonic() + SAVED_S
-                    while clock.monotonic() < end:
-                        display.show(Screen(ScreenKind.NOTICE, title=said.notices["lined_up_title"],
-                                            lines=(said.notices["lined_up_line"],)))
-                        pacer.wait()
-                    return 0
+                out(f"Saved in {path}: {answer.saved.describe()}. Restart the mirror to use it.")
+                end = clock.monotonic() + SAVED_S
+                while clock.monotonic() < end:
+                    display.show(Screen(ScreenKind.NOTICE, title=said.notices["lined_up_title"],
+                                        lines=(said.notices["lined_up_line"],)))
+                    pacer.wait()
+                return 0
             display.show(flow.screen())
             pacer.wait()
         out("Calibration stopped: no NEXT in time; nothing changed.")

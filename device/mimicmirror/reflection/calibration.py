@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from collections import deque
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ..language import REFERENCE, load_language
 from ..screen import Screen, ScreenKind
 from .geometry import Mounting, Reflection, calibrated
+
+if TYPE_CHECKING:
+    from .follow import Placer
 
 log = logging.getLogger("mimicmirror")
 
@@ -104,6 +107,15 @@ def save(path: Path, offset: Offset) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What one press did on the calibration screen."""
+
+    over: bool = False              # lining up has ended: saved, or cancelled by a long NEXT
+    saved: Offset | None = None     # NEXT: the offset, written to the file
+    problem: str | None = None      # NEXT that saved nothing: why, in words (the rings stay)
+
+
 class Calibrating:
     """The calibration screen: rings put once where the eyes are seen, the person lines them up, NEXT.
 
@@ -132,6 +144,32 @@ class Calibrating:
         if self.marks is None and t - self._since >= SETTLE_S:
             (x, y), half = reflection.eyes, reflection.eye_gap_px / 2
             self.marks = ((x - half, y), (x + half, y))
+
+    def look(self, placer: Placer, face: bool, t: float) -> None:
+        """One analysed frame (the placer has seen it): the placer, shown this screen, learns a
+        still face's distance, and the rings see where it puts the eyes' reflection."""
+        placer.place(self.screen())
+        self.see(placer.reflection if face else None, t)
+
+    def press(self, button: str, long: bool, path: Path) -> Answer:
+        """NEXT saves the offset in `path`, REPEAT puts the rings again, a long NEXT cancels.
+
+        The `calibrate` command and the line-up asked for on the glass both end
+        here, so both save alike and say alike why nothing was saved.
+        """
+        if button == "next" and long:
+            return Answer(over=True)
+        if button == "repeat":
+            self.again()
+            return Answer()
+        if button != "next":
+            return Answer()
+        try:
+            offset = self.finish()
+            save(path, offset)
+        except (ValueError, OSError) as e:
+            return Answer(problem=str(e))
+        return Answer(over=True, saved=offset)
 
     def again(self) -> None:
         """REPEAT: the rings are put again where the eyes are now."""

@@ -80,41 +80,33 @@ class Caregiving:
         self._lining_up = Calibrating(placer.mounting, self.engine.language.line_up)
 
     def _line_up_sees(self, analysis: Any, t: float) -> None:
-        lining_up = self._lining_up
-        if lining_up is None:
-            return
-        self.placer.place(lining_up.screen())      # a still face: its distance is learned
-        lining_up.see(self.placer.reflection if analysis.face else None, t)
+        if self._lining_up is not None:
+            self._lining_up.look(self.placer, analysis.face, t)
 
     def _line_up_presses(self, presses: list[Any]) -> list[Any]:
         """While lining up, NEXT saves, REPEAT puts the rings again, a long NEXT cancels."""
-        from ..reflection import calibration
         from ..reflection.follow import calibration_path, mounting_from
 
         lining_up = self._lining_up
         if lining_up is None:
             return presses
         for press in presses:
-            if press.button == "next" and press.long:
-                self._lining_up = None
+            path = calibration_path(self.config)
+            answer = lining_up.press(press.button, press.long, path)
+            if answer.problem is not None:
+                log.warning("bars not lined up: %s", answer.problem)
+            if not answer.over:
+                continue
+            self._lining_up = None
+            if answer.saved is None:
                 self.notices.show(self.notices.said("line_up_cancelled"), LINE_UP_NOTICE_S)
-            elif press.button == "repeat":
-                lining_up.again()
-            elif press.button == "next":
-                try:
-                    offset = lining_up.finish()
-                    path = calibration_path(self.config)
-                    calibration.save(path, offset)
-                except (ValueError, OSError) as e:
-                    log.warning("bars not lined up: %s", e)
-                    continue
-                log.info("bars lined up with the reflection: %s (%s)", offset.describe(), path)
-                self.placer.mounting = mounting_from(self.config, (offset.right_mm, offset.up_mm))
-                self.placer.forget_rest()
-                self._lining_up = None
-                self.notices.show(self.notices.said("lined_up_title", "lined_up_line"), LINE_UP_NOTICE_S)
-            if self._lining_up is None:
                 break
+            offset = answer.saved
+            log.info("bars lined up with the reflection: %s (%s)", offset.describe(), path)
+            self.placer.mounting = mounting_from(self.config, (offset.right_mm, offset.up_mm))
+            self.placer.forget_rest()
+            self.notices.show(self.notices.said("lined_up_title", "lined_up_line"), LINE_UP_NOTICE_S)
+            break
         return []
 
     def add_settings_notice(self, settings: Any) -> None:
