@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from ..clock import Clock
     from ..config import Config
+    from ..edges import Display, Sound
     from ..exercises.engine import Engine
     from ..reflection.calibration import Calibrating
     from .notices import Notices
@@ -50,6 +51,10 @@ class Caregiving:
     clock: Clock
     settings_path: Path | None
     mailbox: Any
+    display: Display
+    sound: Sound | None
+    #: puts the bars beside the reflection (reflection.follow.Placer), None when they stay at the edges
+    placer: Any
     _in_session: bool
     _affected: str
     notices: Notices
@@ -74,7 +79,7 @@ class Caregiving:
         """The rings on the glass; the loop's presses go to them until NEXT saves or a long NEXT cancels."""
         from ..reflection.calibration import Calibrating
 
-        placer = getattr(self, "placer", None)
+        placer = self.placer
         if placer is None or placer.mounting is None:
             return
         self._lining_up = Calibrating(placer.mounting, self.engine.language.line_up)
