@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 #: Python thread names as the service names them, and what they are.
-THREADS = {"MainThread": "loop", "face-analysis": "analysis", "camera-capture": "capture", "face-count": "face count",
+THREADS = {"MainThread": "loop", "face-analysis": "analysis", "camera-capture": "capture", "face-count": "face count", "face-measures": "measures",
            "sound": "sound", "speech-cache": "sound"}
 
 
@@ -42,7 +42,7 @@ def kind_of(name: str) -> str:
     if name.startswith("mediapipe/"):
         return "model"                    # MediaPipe's graph threads
     if name == "python":
-        return "OpenCV"                   # native threads of the interpreter's own name: OpenCV's pool
+        return "native, unnamed"          # threads named after the interpreter: OpenCV's pool, some of MediaPipe's
     if name.startswith("SDL"):
         return "sound"
     return "other"

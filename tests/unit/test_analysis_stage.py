@@ -6,6 +6,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from mimicmirror.camera.latest import LatestFrame
 from mimicmirror.camera.replay import ReplaySource
@@ -334,3 +335,84 @@ def test_the_live_loop_takes_each_frame_as_it_is_analysed_and_draws_within_its_r
     assert len(drawn) <= 10 * 1.5 + 2                    # [display] fps = 10
     assert len(analyzer.seen) >= 30 and len(taken) >= 0.9 * len(analyzer.seen)
 
+
+
+class TwoSteps(MarkerAnalyzer):
+    """The marker analysis in two steps, as `Analyzer.find` and `Analyzer.measure`; records the threads."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        super().__init__(seconds)
+        self.threads: dict[str, set[str]] = {"find": set(), "measure": set()}
+        self.measured: list[float] = []
+        self.measuring = threading.Event()
+
+    def find(self, rgb: np.ndarray, t: float = 0.0) -> FrameAnalysis:
+        self.threads["find"].add(threading.current_thread().name)
+        return self.analyze(rgb, t)
+
+    def measure(self, found: FrameAnalysis) -> FrameAnalysis:
+        self.threads["measure"].add(threading.current_thread().name)
+        self.measuring.set()
+        try:
+            if self.seconds:
+                time.sleep(self.seconds)
+            self.measured.append(found.timestamp)
+            return found
+        finally:
+            self.measuring.clear()
+
+
+def two_step_stage(source, analyzer: TwoSteps, **kw) -> AnalysisStage:
+    return AnalysisStage(source, analyzer, steps=(analyzer.find, analyzer.measure), **kw)
+
+
+def test_with_two_steps_each_has_a_thread_and_every_frame_goes_through_both_in_order():
+    clip = ReplaySource.from_callable(frames((0.0, 99.0)), FPS, duration=2.0)
+    analyzer = TwoSteps(seconds=0.001)
+    got = read_all(two_step_stage(LatestFrame(clip, every_frame=True), analyzer))
+    assert [round(f.t * FPS) for f in got] == list(range(60))
+    assert analyzer.seen == analyzer.measured == [f.t for f in got]
+    assert analyzer.threads == {"find": {"face-analysis"}, "measure": {"face-measures"}}
+
+
+def test_in_lockstep_two_steps_give_what_one_gives_in_the_callers_thread():
+    clip = frames((1.0, 99.0))
+    one = run_lockstep(lockstep_stage(clip, MarkerAnalyzer()), 3.0)
+    analyzer = TwoSteps()
+    source = ReplaySource.from_callable(clip, FPS)
+    stage = two_step_stage(LatestFrame(source, lockstep=True), analyzer)
+    stage.start()
+    two = run_lockstep(stage, 3.0)
+    assert [(f.t, f.analysis) for f in two] == [(f.t, f.analysis) for f in one]
+    me = threading.current_thread().name
+    assert analyzer.threads == {"find": {me}, "measure": {me}}
+
+
+def test_with_two_steps_the_loop_changes_the_analyzer_only_between_measured_frames():
+    analyzer = TwoSteps(seconds=0.03)
+    stage = two_step_stage(LatestFrame(PacedSource()), analyzer)
+    stage.start()
+    overlaps = []
+    try:
+        stage.get(5.0)
+        for _ in range(10):
+            overlaps.append(stage.between_frames(lambda a: analyzer.measuring.is_set()))
+            time.sleep(0.01)
+    finally:
+        stage.stop()
+    assert overlaps == [False] * 10
+
+
+def test_a_camera_error_passes_both_steps_to_the_loop():
+    from mimicmirror.camera.base import EndOfFrames
+
+    clip = ReplaySource.from_callable(frames((0.0, 99.0)), FPS, duration=0.2)
+    stage = two_step_stage(LatestFrame(clip, every_frame=True), TwoSteps())
+    stage.start()
+    try:
+        got = [stage.get(5.0) for _ in range(6)]
+        with pytest.raises(EndOfFrames):
+            stage.get(5.0)
+    finally:
+        stage.stop()
+    assert len(got) == 6

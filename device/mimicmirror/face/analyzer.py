@@ -15,6 +15,7 @@ eye opening (`eyelids` says what was measured when it did).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -24,9 +25,24 @@ from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
 from .measures import measure_all
 from .motion import MESH_MEASURES, ReferenceMotion
-from .pose import face_frame
+from .pose import FaceFrame, face_frame
 from .quality import QualityLimits, judge
 from .types import FrameAnalysis, Measures, SidePair
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the model found in one frame (`Analyzer.find`): nothing, or the largest face."""
+
+    rgb: np.ndarray
+    t: float
+    n_faces: int = 0
+    main: FaceFrame | None = None      # the largest face, in its own frame of reference
+    px: np.ndarray | None = None       # its landmarks in pixels
+
+    @property
+    def face(self) -> bool:
+        return self.main is not None
 
 
 class Analyzer:
@@ -98,15 +114,31 @@ class Analyzer:
         self._state = None
 
     def analyze(self, rgb: np.ndarray, t: float = 0.0) -> FrameAnalysis:
+        return self.measure(self.find(rgb, t))
+
+    def find(self, rgb: np.ndarray, t: float = 0.0) -> Found:
+        """The model's part of `analyze`: the faces in `rgb`, how many, and the largest one.
+
+        `analyze` is `measure(find(...))`. The service runs the two in threads
+        of their own, so the next frame is in the model while this one's image
+        is followed; `find` keeps the tracker's and the face count's state,
+        `measure` the relaxed frame's.
+        """
         faces = self.detector.detect(rgb)
         if not faces:
-            self._last = None
             if self.crowd is not None:
                 self.crowd.reset()
-            return FrameAnalysis(timestamp=t, face=False, quality=judge(0, None, self.limits))
+            return Found(rgb, t)
         n_faces = len(faces) if self.crowd is None else max(len(faces), self.crowd.count(rgb, t))
-        frames = [(face_frame(f), f) for f in faces]
-        main, px = max(frames, key=lambda fp: fp[0].iid_px)
+        main, px = max(((face_frame(f), f) for f in faces), key=lambda fp: fp[0].iid_px)
+        return Found(rgb, t, n_faces, main, px)
+
+    def measure(self, found: Found) -> FrameAnalysis:
+        """The rest of `analyze`: quality, and the measures (followed from the relaxed frame once set)."""
+        rgb, t, main, px = found.rgb, found.t, found.main, found.px
+        if main is None or px is None:       # no face
+            self._last = None
+            return FrameAnalysis(timestamp=t, face=False, quality=judge(0, None, self.limits))
         if self.follow_image:
             self._last = (rgb, px)
         measures = mesh = seen = None
@@ -121,7 +153,7 @@ class Analyzer:
         return FrameAnalysis(
             timestamp=t,
             face=True,
-            quality=judge(n_faces, main, self.limits),
+            quality=judge(found.n_faces, main, self.limits),
             measures=measures,
             iid_px=main.iid_px,
             landmarks=main,

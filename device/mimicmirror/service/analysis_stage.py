@@ -20,6 +20,12 @@ the next frame while the loop works on the one before, and only hands it on
 once the loop has taken that one. So the analysis never waits for the loop
 unless the loop is the slower stage.
 
+The analysis can come in two steps (`steps`: the model's part, then
+following the image and measuring; see `Analyzer.find`): then each has a
+thread of its own and a hand-off between them, so frame n+1 is in the model
+while frame n's image is followed. In a session that following costs a
+third of the model's time, and the model is the stage that sets the rate.
+
 The virtual rig's camera works in lockstep (one frame per `get`, nothing
 depending on thread timing): then the analysis runs in the caller's thread,
 and the same frames are skipped by the same rule, so runs stay identical.
@@ -27,6 +33,7 @@ and the same frames are skipped by the same rule, so runs stay identical.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -99,20 +106,28 @@ class AnalysisStage:
 
     `crowd` is the analyzer's face count, when it has one: with a thread of
     its own, the stage moves the count's once-a-second checks to theirs.
+    `steps` splits `analyzer.analyze` in two (`find`, then `measure` of what
+    it found), each in its own thread when the stage has threads; the second
+    step is the one that uses the relaxed frame (see `between_frames`).
     """
 
     def __init__(self, frames: LatestFrame, analyzer: Analyzer, gate: IdleGate | None = None,
-                 crowd: FaceCounter | None = None) -> None:
+                 crowd: FaceCounter | None = None,
+                 steps: tuple[Callable[[Any, float], Any], Callable[[Any], Any]] | None = None) -> None:
         self.frames = frames
         self.analyzer = analyzer
         self.gate = gate or IdleGate()
         self.crowd = crowd
+        self.steps = steps
         self.analysed = 0                      # frames that went through the model
-        self._analysing = threading.Lock()     # held while the analyzer works on a frame
-        self._busy_since: float | None = None  # real time the current frame's analysis began
+        self._analysing = threading.Lock()     # held while a step uses the relaxed frame
+        # real time each step began its current frame (None between frames)
+        self._busy_since: dict[str, float | None] = {"model": None, "measures": None}
         # every_frame: analyse the next frame while the loop works on the one before
-        self._handoff: Handoff[AnalysedFrame] = Handoff(ahead=1 if frames.every_frame else 0)
-        self._thread: threading.Thread | None = None
+        ahead = 1 if frames.every_frame else 0
+        self._handoff: Handoff[AnalysedFrame] = Handoff(ahead=ahead)
+        self._found: Handoff[AnalysedFrame] = Handoff(ahead=ahead)   # between the two steps
+        self._threads: list[threading.Thread] = []
 
     @property
     def lockstep(self) -> bool:
@@ -126,17 +141,22 @@ class AnalysisStage:
         self.stop()
         self.frames.start()
         self._handoff.reset()
+        self._found.reset()
         if not self.lockstep:
             # the face count made once a second costs about a model's time: a frame
             # should not wait for it (see face.crowd); lockstep keeps it in line
             if self.crowd is not None:
                 self.crowd.aside()
-            self._thread = threading.Thread(target=self._run, name="face-analysis", daemon=True)
-            self._thread.start()
+            self._threads = [threading.Thread(target=self._run, name="face-analysis", daemon=True)]
+            if self.steps is not None:
+                self._threads.append(threading.Thread(target=self._run_measure, name="face-measures", daemon=True))
+            for thread in self._threads:
+                thread.start()
 
     def get(self, timeout: float) -> AnalysedFrame:
         if self.lockstep:
-            return self._analyse(self.frames.get(timeout))
+            item = self._analyse(self.frames.get(timeout))
+            return self._measure(item) if self.steps is not None else item
         item = self._handoff.take(timeout)
         if item is None:
             raise CameraError("timeout", f"no analysed picture for {timeout:g} s")
@@ -148,8 +168,8 @@ class AnalysisStage:
         A hung analysis is not a camera fault: the loop stops pinging systemd's
         watchdog when this grows too long, so the service is restarted.
         """
-        since = self._busy_since
-        return 0.0 if since is None else time.monotonic() - since
+        since = [t for t in (self._busy_since["model"], self._busy_since["measures"]) if t is not None]
+        return time.monotonic() - min(since) if since else 0.0
 
     def between_frames(self, job: Callable[[Analyzer], Any]) -> Any:
         """Run `job(analyzer)` in the caller's thread while no frame is being analysed.
@@ -161,30 +181,50 @@ class AnalysisStage:
             return job(self.analyzer)
 
     def stop(self) -> None:
-        thread = self._thread
-        if thread is not None:
+        if self._threads:
             self._handoff.close()
-            thread.join(self.frames.read_timeout + 2.0)
-            if thread.is_alive():
-                log.warning("face analysis thread did not stop in time")
-            self._thread = None
+            self._found.close()
+            self._found.fail(_Stopping())      # ends the measuring thread's wait for a frame
+            for thread in self._threads:
+                thread.join(self.frames.read_timeout + 2.0)
+                if thread.is_alive():
+                    log.warning("%s thread did not stop in time", thread.name)
+            self._threads = []
         self.frames.stop()
 
     def _analyse(self, frame: Frame) -> AnalysedFrame:
+        """The first step (all of the analysis without `steps`): the model."""
         analysis = None
         if self.frames.every_frame or self.gate.wants(frame.t):
+            # one step: it uses the relaxed frame, so the loop may not change that meanwhile
+            work = self.analyzer.analyze if self.steps is None else self.steps[0]
             try:
-                with self._analysing:
-                    self._busy_since = time.monotonic()
-                    try:
-                        analysis = self.analyzer.analyze(frame.rgb, frame.t)
-                    finally:
-                        self._busy_since = None
+                with self._analysing if self.steps is None else contextlib.nullcontext():
+                    analysis = self._timed("model", work, frame.rgb, frame.t)
             except Exception as e:       # a frame the model cannot handle is skipped, not fatal
                 log.warning("frame at %.3f s skipped: %s: %s", frame.t, type(e).__name__, e)
             self.analysed += 1
             self.gate.saw(frame.t, bool(analysis is not None and analysis.face))
         return AnalysedFrame(frame.rgb, frame.t, analysis)
+
+    def _measure(self, item: AnalysedFrame) -> AnalysedFrame:
+        """The second step, on what the model found (nothing to do for a frame it skipped)."""
+        if item.analysis is None or self.steps is None:
+            return item
+        try:
+            with self._analysing:
+                analysis = self._timed("measures", self.steps[1], item.analysis)
+        except Exception as e:
+            log.warning("frame at %.3f s skipped: %s: %s", item.t, type(e).__name__, e)
+            analysis = None
+        return AnalysedFrame(item.rgb, item.t, analysis)
+
+    def _timed(self, step: str, work: Callable[..., Any], *args: Any) -> Any:
+        self._busy_since[step] = time.monotonic()
+        try:
+            return work(*args)
+        finally:
+            self._busy_since[step] = None
 
     def _run(self) -> None:
         while not self._handoff.closed:
@@ -192,15 +232,37 @@ class AnalysisStage:
                 # the capture thread's own read time-out ends a wait on a stalled camera
                 frame = self.frames.get(self.frames.read_timeout + 1.0)
             except BaseException as e:       # surfaces in get(), in the loop's thread
-                self._handoff.fail(e)
+                (self._handoff if self.steps is None else self._found).fail(e)
                 return
             wait = 0.0 if self.frames.every_frame else self.gate.wait_s(frame.t)
             if wait > 0:
                 self._handoff.pause(wait)
                 continue                     # then take the newest frame, not this old one
             item = self._analyse(frame)
+            handoff = self._handoff if self.steps is None else self._found
             # every_frame (a benchmark): the loop takes every analysed frame; this one was
             # analysed while the loop worked on the one before, and waits until it is taken
+            if self.frames.every_frame and not handoff.room():
+                return
+            handoff.put(item)
+
+    def _run_measure(self) -> None:
+        """The second step's thread: measure the newest frame the model is done with."""
+        while not self._handoff.closed:
+            try:
+                item = self._found.take(self.frames.read_timeout + 1.0)
+            except _Stopping:
+                return
+            except BaseException as e:       # the camera's or the first step's error: on to the loop
+                self._handoff.fail(e)
+                return
+            if item is None:
+                continue
+            item = self._measure(item)
             if self.frames.every_frame and not self._handoff.room():
                 return
             self._handoff.put(item)
+
+
+class _Stopping(Exception):
+    """Handed to the measuring thread when the stage stops."""

@@ -60,11 +60,16 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             from ..controls.buttons import open_buttons
             buttons = own(open_buttons(config["buttons"], clock, display=display))
         latest = _latest_frame(config, camera)
-        crowd = None               # the face count of an analyzer built here (one handed in keeps its own)
+        crowd = steps = None       # the face count of an analyzer built here (one handed in keeps its own)
         if analyzer is None:
             from ..face.analyzer import Analyzer as MeshAnalyzer
             mesh = own(MeshAnalyzer(static=False))
-            analyzer, crowd = mesh, mesh.crowd
+            # the model, then following the image and measuring: a thread each
+            analyzer, crowd, steps = mesh, mesh.crowd, (mesh.find, mesh.measure)
+            # the stages are the mirror's parallelism; OpenCV's own pool beside them
+            # only adds hand-overs (a tenth of the CPU per frame in a session, measured)
+            import cv2
+            cv2.setNumThreads(1)
         if notifier is None:
             notifier = own(Notifier.from_env())
         from ..exercises.engine import Engine
@@ -86,9 +91,10 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     offset = calibration.load(calibration_path(config))
     placer = Placer.from_config(config, programme.exercises, (offset.right_mm, offset.up_mm))
     cam = config["camera"]
-    # capture thread -> analysis thread -> this loop: each keeps only the newest
-    keeper = CameraKeeper(AnalysisStage(latest, analyzer, crowd=crowd), timeout_s=cam["timeout_seconds"],
-                          frame_wait_s=1.0 / cam["fps"])
+    # capture thread -> the model's thread -> the measuring thread -> this loop: each keeps
+    # only the newest
+    stage = AnalysisStage(latest, analyzer, crowd=crowd, steps=steps)
+    keeper = CameraKeeper(stage, timeout_s=cam["timeout_seconds"], frame_wait_s=1.0 / cam["fps"])
     return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
                    store=store, analyzer=analyzer, notifier=notifier, clock=clock, sound=sound, owned=owned,
                    settings_path=settings_path, mailbox=mailbox, placer=placer)
