@@ -5,7 +5,8 @@ mode, one face, irises refined, on the same frames decoded the same way.
 Yardstick and candidate alternate (ABAB) so load from other processes hits
 both alike. Printed, in order:
 
-1. `mimicmirror analyze` on a clip / bare model (mean per frame).
+1. `mimicmirror analyze` on a clip / bare model, a second of video at a time
+   (wall clock, and CPU time beside it; see analyze_clip.py).
 2. Whole loop fps / bare fps on a replayed clip, every frame analysed (the
    recording is handed over frame by frame at the pace of the stages); and on
    a whole rig session: the brief scenario recorded on the lockstep rig, then
@@ -403,7 +404,8 @@ def main() -> None:
 
     a = analyze_vs_bare(clip)
     print(f"1. analyze / bare model (per second of video)     {a['ratio']:6.3f}"
-          f"   (medians {a['ours'] * 1000:.2f} vs {a['bare'] * 1000:.2f} ms a frame; {load()})")
+          f"   (wall clock; CPU time {a['cpu_ratio']:.3f}; medians {a['ours'] * 1000:.2f} vs "
+          f"{a['bare'] * 1000:.2f} ms a frame; {load()})")
 
     model_ms = loop_vs_bare(clip, 3 if args.quick else 7, args.rotation)
     live_latency(4.0 if args.quick else 8.0, model_ms)

@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
                     video = "#" in item.source[len(str(path)):]
                     if video and tracker is None:
                         tracker = Analyzer(static=False, keep_mesh=True, read_eyes=True)
+                        if tracker.crowd is not None:     # the face count beside, at fixed frames
+                            tracker.crowd.aside()
                         if neutral_rgb is not None:
                             tracker.set_reference(neutral_rgb, neutral=neutral)
                     fa = (tracker or still).analyze(item.rgb, item.t)

@@ -9,15 +9,19 @@ standing behind the user) on a small copy of the frame, when a face appears
 and then about once a second of frame time. A person stepping in beside the
 user is noticed within that second; a frame with several faces is not scored.
 
-In the service the analysis has a thread of its own, and a check costs about
-a model's time: there the checks made once a second run in a thread beside
-it (`aside`), so no frame waits for one; the check when a face arrives stays
-in the caller's thread, so two faces are refused from the first frame.
+A check costs about a model's time. With `aside` the checks made once a
+second run in a thread beside the analysis, so no frame waits for one: a
+check asked at one frame is collected a fixed number of frames later
+(`COLLECT_AFTER`), waiting for it then only if it is not done yet, so which
+frame sees which count never depends on thread timing and a recording is
+analysed the same way every time. The check when a face arrives stays in the
+caller's thread, so two faces are refused from the first frame.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 
 import numpy as np
 
@@ -27,6 +31,10 @@ from .native_logs import filter_native_chatter
 #: factor). The full-range detector works on 192x192 itself, so a larger copy
 #: only costs more to hand over, not finds more.
 SMALL_WIDTH = 192
+#: `aside`: a check asked at one frame is used from this many frames later (face
+#: frames given to `count`). Two frames at 15 a second are 133 ms; a check takes
+#: 3 ms here and 40-60 ms on a Pi 4, on another core.
+COLLECT_AFTER = 2
 
 
 class FaceCounter:
@@ -49,63 +57,84 @@ class FaceCounter:
         self._last_t: float | None = None
         self._count = 1
         self._graph = threading.Lock()        # one image at a time in the detector's graph
+        self.later = COLLECT_AFTER
+        self._pending: int | None = None      # aside: the check waiting to be collected
+        self._since = 0                       # face frames since it was asked
         self._cond = threading.Condition()
-        self._job: tuple[np.ndarray, int] | None = None   # aside: the frame to check, and its generation
-        self._generation = 0                 # moves on at reset(): a check begun before is not used
+        self._jobs: deque[tuple[int, np.ndarray]] = deque()   # aside: (check number, frame)
+        self._found: dict[int, int | None] = {}              # aside: check number -> faces (None: failed)
+        self._asked = 0
         self._worker: threading.Thread | None = None
         self._closing = False
         # The detector's graph starts on its first image (about 0.1 s here, more
         # on a Pi): start it now, not on the frame where a face arrives.
         self._detector.process(np.zeros((SMALL_WIDTH * 3 // 4, SMALL_WIDTH, 3), np.uint8))
 
-    def aside(self) -> None:
+    def aside(self, later: int = COLLECT_AFTER) -> None:
         """From now on run the once-a-second checks in a thread of their own.
 
-        `count` then hands the frame over and answers with the last count; the
-        new one is used from the frame after the check ends (a second person is
-        noticed within a second plus one check). Only the service asks for this:
-        the rig and `analyze` keep every check in their own thread, so their
-        results never depend on thread timing.
+        A check asked at one frame is collected `later` face frames on (waiting
+        for it there if it is not done) and its count is used from that frame:
+        a second person is noticed within a second plus `later` frames, and the
+        frames that see the new count are the same however the threads ran.
         """
+        self.later = max(1, later)
         if self._worker is None:
             self._worker = threading.Thread(target=self._work, name="face-count", daemon=True)
             self._worker.start()
 
     def count(self, rgb: np.ndarray, t: float) -> int:
-        arrival = self._last_t is None or t < self._last_t
-        if arrival or t - self._last_t >= self.every_s:  # type: ignore[operator]
-            if self._worker is not None and not arrival:
-                with self._cond:
-                    if self._job is None:             # else one is still running: ask again next frame
-                        self._job = (rgb, self._generation)
-                        self._last_t = t
-                        self._cond.notify_all()
-                return self._count
-            self._count = self._detect(rgb)
+        if self._last_t is None or t < self._last_t:     # a face arrives (or a new clip): check it now
+            self._pending = None
+            self._count, self._last_t = self._detect(rgb), t
+            return self._count
+        if self._pending is not None:
+            self._since += 1
+            if self._since >= self.later:
+                self._count = self._collect(self._pending)
+                self._pending = None
+        if t - self._last_t >= self.every_s and self._pending is None:
             self._last_t = t
+            if self._worker is None:
+                self._count = self._detect(rgb)
+            else:
+                self._pending, self._since = self._ask(rgb), 0
         return self._count
 
     def reset(self) -> None:
+        """The face was lost: the next one is checked on arrival (a check still out is not used)."""
+        self._last_t = None
+        self._pending = None
+
+    def _ask(self, rgb: np.ndarray) -> int:
         with self._cond:
-            self._last_t = None
-            self._generation += 1
+            self._asked += 1
+            self._jobs.append((self._asked, rgb))
+            self._cond.notify_all()
+            return self._asked
+
+    def _collect(self, number: int) -> int:
+        with self._cond:
+            self._cond.wait_for(lambda: number in self._found or self._closing)
+            found = self._found.pop(number, None)
+            for older in [n for n in self._found if n < number]:   # checks asked before a reset
+                del self._found[older]
+        return self._count if found is None else found
 
     def _work(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._job is not None or self._closing)
+                self._cond.wait_for(lambda: self._jobs or self._closing)
                 if self._closing:
                     return
-                assert self._job is not None
-                rgb, generation = self._job
+                number, rgb = self._jobs.popleft()
             try:
-                found = self._detect(rgb)
-            except Exception:                      # the next check tries again; the count stays
+                found: int | None = self._detect(rgb)
+            except Exception:                      # the count stays as it was
                 found = None
             with self._cond:
-                if found is not None and generation == self._generation:
-                    self._count = found
-                self._job = None
+                self._found[number] = found
+                self._cond.notify_all()
 
     def _detect(self, rgb: np.ndarray) -> int:
         import cv2
