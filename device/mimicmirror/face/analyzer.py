@@ -25,24 +25,23 @@ from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
 from .measures import measure_all
 from .motion import MESH_MEASURES, ReferenceMotion
-from .pose import FaceFrame, face_frame
+from .pose import face_frame
 from .quality import QualityLimits, judge
 from .types import FrameAnalysis, Measures, SidePair
 
 
 @dataclass(frozen=True)
 class Found:
-    """What the model found in one frame (`Analyzer.find`): nothing, or the largest face."""
+    """What the model found in one frame (`Analyzer.find`): the faces' landmarks in pixels."""
 
     rgb: np.ndarray
     t: float
-    n_faces: int = 0
-    main: FaceFrame | None = None      # the largest face, in its own frame of reference
-    px: np.ndarray | None = None       # its landmarks in pixels
+    faces: tuple[np.ndarray, ...] = ()
+    n_faces: int = 0                   # with the face count's, which may see more than the tracker
 
     @property
     def face(self) -> bool:
-        return self.main is not None
+        return bool(self.faces)
 
 
 class Analyzer:
@@ -117,7 +116,7 @@ class Analyzer:
         return self.measure(self.find(rgb, t))
 
     def find(self, rgb: np.ndarray, t: float = 0.0) -> Found:
-        """The model's part of `analyze`: the faces in `rgb`, how many, and the largest one.
+        """The model's part of `analyze`: the faces in `rgb`, and how many there are.
 
         `analyze` is `measure(find(...))`. The service runs the two in threads
         of their own, so the next frame is in the model while this one's image
@@ -130,15 +129,16 @@ class Analyzer:
                 self.crowd.reset()
             return Found(rgb, t)
         n_faces = len(faces) if self.crowd is None else max(len(faces), self.crowd.count(rgb, t))
-        main, px = max(((face_frame(f), f) for f in faces), key=lambda fp: fp[0].iid_px)
-        return Found(rgb, t, n_faces, main, px)
+        return Found(rgb, t, tuple(faces), n_faces)
 
     def measure(self, found: Found) -> FrameAnalysis:
-        """The rest of `analyze`: quality, and the measures (followed from the relaxed frame once set)."""
-        rgb, t, main, px = found.rgb, found.t, found.main, found.px
-        if main is None or px is None:       # no face
+        """The rest of `analyze`: the largest face's frame, quality, and the measures (followed
+        from the relaxed frame once one is set)."""
+        rgb, t = found.rgb, found.t
+        if not found.faces:
             self._last = None
             return FrameAnalysis(timestamp=t, face=False, quality=judge(0, None, self.limits))
+        main, px = max(((face_frame(f), f) for f in found.faces), key=lambda fp: fp[0].iid_px)
         if self.follow_image:
             self._last = (rgb, px)
         measures = mesh = seen = None
