@@ -41,9 +41,9 @@ def frames(face_between: tuple[float, float] = (0.0, 0.0)):
     return frame_at
 
 
-def lockstep_stage(frame_at, analyzer, gate=None) -> AnalysisStage:
+def lockstep_stage(frame_at, analyzer, gate=None, crowd=None) -> AnalysisStage:
     source = ReplaySource.from_callable(frame_at, FPS)
-    stage = AnalysisStage(LatestFrame(source, lockstep=True), analyzer, gate)
+    stage = AnalysisStage(LatestFrame(source, lockstep=True), analyzer, gate, crowd)
     stage.start()
     return stage
 
@@ -181,30 +181,8 @@ def test_a_stage_with_its_own_thread_moves_the_face_counts_checks_aside():
 
 def test_in_lockstep_the_face_counts_checks_stay_in_line():
     crowd = CountAside()
-    source = ReplaySource.from_callable(frames(), FPS)
-    stage = AnalysisStage(LatestFrame(source, lockstep=True), MarkerAnalyzer(), crowd=crowd)  # type: ignore[arg-type]
-    stage.start()
-    run_lockstep(stage, 0.2)
+    run_lockstep(lockstep_stage(frames(), MarkerAnalyzer(), crowd=crowd), 0.2)
     assert crowd.moved == 0
-
-
-def test_every_frame_mode_hands_every_frame_of_a_recording_to_the_loop_in_order():
-    clip = ReplaySource.from_callable(frames((0.0, 99.0)), FPS, duration=2.0)
-    analyzer = MarkerAnalyzer(seconds=0.002)
-    stage = AnalysisStage(LatestFrame(clip, every_frame=True), analyzer)
-    stage.start()
-    got = []
-    try:
-        from mimicmirror.camera.base import EndOfFrames
-        while True:
-            try:
-                got.append(stage.get(5.0))
-            except EndOfFrames:
-                break
-    finally:
-        stage.stop()
-    assert [round(f.t * FPS) for f in got] == list(range(60))
-    assert stage.dropped == 0 and analyzer.seen == [f.t for f in got]
 
 
 def read_all(stage: AnalysisStage) -> list:
@@ -220,6 +198,15 @@ def read_all(stage: AnalysisStage) -> list:
                 return got
     finally:
         stage.stop()
+
+
+def test_every_frame_mode_hands_every_frame_of_a_recording_to_the_loop_in_order():
+    clip = ReplaySource.from_callable(frames((0.0, 99.0)), FPS, duration=2.0)
+    analyzer = MarkerAnalyzer(seconds=0.002)
+    stage = AnalysisStage(LatestFrame(clip, every_frame=True), analyzer)
+    got = read_all(stage)
+    assert [round(f.t * FPS) for f in got] == list(range(60))
+    assert stage.dropped == 0 and analyzer.seen == [f.t for f in got]
 
 
 def test_every_frame_mode_analyses_a_recording_with_nobody_in_it_frame_by_frame_without_idling():
