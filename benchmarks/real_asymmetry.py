@@ -8,8 +8,8 @@ both taken from the same analysis runs:
   shut) from a folder of photo pairs, read in place and never copied (default
   ../shared/data/winks next to the repository; skipped with a note when absent);
   besides the eye opening, how much of each relaxed eye the image still shows
-  ("eye rows", face/eyelids.py; reported by the analysis, not scored), as a
-  closure (1 - share seen);
+  ("eye rows", face/eyelids.py; the image's eye opening is the mesh's lid gap
+  times that share), alone as a closure (1 - share seen);
 - simulated exercises on the bundled public-domain faces: imposed symmetry 0.3
   and 0.6 on either side, and symmetric movement, for six kinds of movement;
 - a still face with camera jitter for 60 s: movement above the noise floor;
@@ -373,7 +373,7 @@ def main() -> None:
         print(f"{r[0]:{width}s} | {r[1]:>22s} | {r[2]:>22s} | {r[3]}")
     if eye_rows:
         print()
-        print("How much of each relaxed eye the image still shows (reported, not scored; face/eyelids.py):")
+        print("How much of each relaxed eye the image still shows, alone (face/eyelids.py):")
         for r in eye_rows:
             print(f"{r[0]:{width}s} | {r[1]:>22s} | {r[2]}")
 

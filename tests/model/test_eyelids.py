@@ -1,4 +1,5 @@
-"""How much of each relaxed eye the image still shows (face/eyelids.py).
+"""How much of each relaxed eye the image still shows (face/eyelids.py), and the
+eye opening read with it (the mesh's lid gap times that share, face/analyzer.py).
 
 On real photos (winks, benchmarks/real_asymmetry.py; they may not enter the
 tests) a shut eye beside an open one reads as shut this way, where the mesh
@@ -14,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicmirror.face.analyzer import Analyzer
+from mimicmirror.face.analyzer import ROWS_BELOW, Analyzer
 from mimicmirror.face.eyelids import LOWER, UPPER, EyeRows
 from mimicmirror.face.landmarks import LandmarkDetector
 from mimicmirror.face.motion import ReferenceMotion
@@ -108,3 +109,58 @@ def test_the_eyes_are_read_only_when_asked_and_never_change_the_measures():
             results[read_eyes] = still.analyze(wink)
     assert results[False].eye_seen is None and results[True].eye_seen is not None
     assert results[False].measures == results[True].measures
+
+
+def _closing(name: str, left: float, right: float):
+    """A relaxed photo of `name`, then its lids closed this far: (analysis, relaxed eye opening)."""
+    with Analyzer(static=True, keep_mesh=True, read_eyes=True) as still:
+        relaxed = still.analyze(face(name)).measures["eye_opening"]
+        assert still.set_reference()
+        return still.analyze(warper(name).render("eye_closure", left, right)), relaxed
+
+
+def test_an_eye_the_mesh_reads_closing_is_its_lid_gap_times_the_share_still_seen():
+    fa, relaxed = _closing("astronaut", 1.0, 0.0)
+    now, mesh, seen = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"], fa.eye_seen
+    assert mesh.left <= ROWS_BELOW * relaxed.left
+    assert now.left == pytest.approx(mesh.left * seen.left)
+    assert now.right == pytest.approx(mesh.right)      # open: the mesh's, 1.0 of it seen
+
+
+@pytest.mark.parametrize("name, shut, mesh_at_most", [("astronaut", 0.9, 0.75), ("grace_hopper", 0.6, 0.2)])
+def test_a_shut_eye_reads_closed_where_the_mesh_reads_it_partly_closed(name, shut, mesh_at_most):
+    """Measured closure (movement over the relaxed opening): astronaut 0.97 (mesh 0.71),
+    Grace Hopper behind her glasses 0.67 (mesh 0.12); the open eye 0.05-0.07 on both."""
+    fa, relaxed = _closing(name, 1.0, 0.0)
+    now, mesh = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"]
+    assert 1.0 - now.left / relaxed.left >= shut
+    assert 1.0 - mesh.left / relaxed.left <= mesh_at_most
+    assert 1.0 - now.right / relaxed.right <= 0.1
+
+
+def test_lids_closing_further_read_further_closed():
+    """Measured (astronaut, both eyes): 0.3 -> 0.18 / 0.15, 0.6 -> 0.52 / 0.42, 1.0 -> 1.00 / 0.96."""
+    read = []
+    for amount in (0.3, 0.6, 1.0):
+        fa, relaxed = _closing("astronaut", amount, amount)
+        now = fa.measures["eye_opening"]
+        read.append((1.0 - now.left / relaxed.left, 1.0 - now.right / relaxed.right))
+    for side in (0, 1):
+        assert read[0][side] < read[1][side] < read[2][side], read
+    assert min(read[2]) >= 0.9, read
+
+
+def test_an_eye_the_mesh_reads_open_is_not_read_against_the_image(monkeypatch):
+    """Raised brows open the eyes: nothing is looked up for them (an open face costs nothing more)."""
+    calls = []
+    real = EyeRows.visible
+    monkeypatch.setattr(EyeRows, "visible", lambda self, *a, **k: calls.append(a) or real(self, *a, **k))
+    w = warper("astronaut")
+    with Analyzer(static=False) as stream:
+        stream.analyze(w.neutral)
+        assert stream.set_reference()
+        for k in np.linspace(0.0, 1.0, 5):
+            assert stream.analyze(w.render("brow_raise", k, k)).measures is not None
+        assert not calls
+        stream.analyze(w.render("eye_closure", 1.0, 1.0))
+    assert calls

@@ -19,23 +19,21 @@ the correlation; roll and distance drop out of the alignment.
 
 Measured (benchmarks/real_asymmetry.py): on the real winks none (median) of
 the shut eye is seen, where the mesh reads it two thirds closed, and all of the
-open eye. But the share does not grade a partly closed lid: a band the lid
+open eye. The share alone does not grade a partly closed lid: a band the lid
 covers only in its middle, or by a row or two, still matches, so on simulated
-lids 80 % closed about half the bands are still seen. Taken as the eye
-opening (relaxed opening times the share seen), alone it read the simulated
-one-sided closures worse than the mesh; as the more closed of it and the mesh
-it read the simulated demo's 0.8 : 1 eye closure as 0.56 where the face moved
-0.84, and gave a false over-activity cue. So the analysis reports it
-(`FrameAnalysis.eye_seen`, `analyze`'s "eye_seen") and the eye opening stays
-the mesh's.
+lids 80 % closed about half the bands are still seen. Nor does the mesh: it
+draws a closing lid where an open eye's would be, so it reads a shut eye about
+half closed. Each reads a partly closed lid too open; the analysis takes the
+mesh's lid gap times the share seen (`Analyzer._eyes`), which reads the real
+shut eyes fully closed and the simulated one-sided closures, partial ones
+included, within 0.1 of their symmetry on average.
 
-Nor does it help only at the end of the lid's travel: reading an eye shut
-(opening 0) once the mesh reads it at most 0.6 of its relaxed opening and at
-most a quarter of it is seen read every real wink's shut eye fully closed, but
-the eye beside it keeps the mesh's reading, which under-reads a partly closed
-lid: the simulated demo's 0.8 : 1 closure then read 0.53 (truly 0.84) with a
-false over-activity cue. The mesh cannot grade it either: on the simulated
-astronaut it reads a lid 80 % closed as far closed as a shut one.
+Read alone, the share gave the simulated one-sided closures worse than the
+mesh, and as the more closed of the two it read the simulated demo's 0.8 : 1
+closure as 0.56 where the face moved 0.84. Reading an eye shut (opening 0) once
+the mesh reads it at most 0.6 of its relaxed opening and at most a quarter of
+it is seen read the same closure 0.53 (a false over-activity cue): the eye
+beside it kept the mesh's under-reading.
 
 Two graded readings of the lid's place were measured and set aside: which
 lid position best explains the eye's pixels (the relaxed eye with its upper
@@ -66,6 +64,9 @@ LOWER: dict[Side, tuple[int, ...]] = {"right": (33, 7, 163, 144, 145, 153, 154, 
                                       "left": (263, 249, 390, 373, 374, 380, 381, 382, 362)}
 #: Eye corners: where the eye is now.
 CORNERS: dict[Side, tuple[int, int]] = {"right": (33, 133), "left": (263, 362)}
+#: Pixels the current eye patch reaches past the relaxed one on every side, so that
+#: every shifted band stays inside it (a larger glance is read as this far).
+REACH = 8
 #: Scale of the eye patches: pixels per inter-iris distance.
 EYE_IID_PX = 64.0
 #: A band still shows the relaxed eye when its best correlation reaches this.
@@ -111,15 +112,15 @@ def _detrend(block: np.ndarray, mask: np.ndarray, xc: np.ndarray) -> np.ndarray:
 class _Eye:
     offset: np.ndarray      # relaxed-frame pixel at the patch's origin
     size: tuple[int, int]   # patch width, height
-    corners: np.ndarray     # relaxed eye corners in patch pixels
-    iris: np.ndarray        # relaxed iris centre in patch pixels
+    middle: tuple[float, float]   # relaxed eye corners' midpoint in patch pixels
+    gaze: float             # relaxed iris centre's x from that midpoint, patch pixels
     gap: float              # the mesh's relaxed lid gap (pixels of the relaxed frame)
-    ys: np.ndarray          # (n,) each band's middle row
-    x0s: np.ndarray         # (n,) each band's first column
-    x1s: np.ndarray         # (n,) each band's last column
-    mask: np.ndarray        # (n, 1, w) the band's own columns
-    xc: np.ndarray          # (n, 1, w) column place from the band's middle, 0 outside
-    templates: np.ndarray   # (n, BAND, w) relaxed bands, detrended, unit length
+    at: np.ndarray          # (n, 1, BAND, w) each band's pixels in the flattened padded patch
+    mask: np.ndarray        # (n, 1, 1, w) the band's own columns
+    xc: np.ndarray          # (n, 1, 1, w) column place from the band's middle, 0 outside
+    templates: np.ndarray   # (n, 1, BAND, w) relaxed bands, detrended, unit length
+    count: np.ndarray       # (n, 1, 1) each band's width in columns
+    xx: np.ndarray          # (n, 1, 1) sum of xc squared over each band's columns
 
 
 class EyeRows:
@@ -181,8 +182,12 @@ class EyeRows:
         cols_at = np.minimum(x0s[:, None, None] + cols.astype(int)[None, None, :], w - 1)
         templates = _detrend(patch[rows, cols_at].astype(np.float64), mask, xc)
         templates /= np.maximum(np.linalg.norm(templates.reshape(len(bands), -1), axis=1), 1e-9)[:, None, None]
-        x1s = x0s + np.array([n for _, _, n in bands]) - 1
-        return _Eye(offset, size, corners, iris, gap, ys, x0s, x1s, mask, xc, templates)
+        at = (rows + REACH) * (w + 2 * REACH) + cols_at + REACH
+        middle = corners.mean(axis=0)
+        f32 = np.float32
+        return _Eye(offset, size, (float(middle[0]), float(middle[1])), float(iris[0] - middle[0]), gap,
+                    at[:, None], mask[:, None].astype(f32), xc[:, None].astype(f32), templates[:, None].astype(f32),
+                    mask.sum(axis=2)[:, None].astype(f32), (xc * xc).sum(axis=2)[:, None].astype(f32))
 
     def _warp(self, rgb: np.ndarray, to_relaxed: np.ndarray, offset: np.ndarray,
               size: tuple[int, int]) -> np.ndarray:
@@ -205,8 +210,9 @@ class EyeRows:
         m[:, 2] += m[:, :2] @ np.array([x0, y0], dtype=np.float64)
         return cv2.warpAffine(grey, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
-    def visible(self, rgb: np.ndarray, landmarks_px: np.ndarray, to_relaxed: np.ndarray) -> dict[Side, float | None]:
-        """Share (0..1) of each relaxed fissure's bands still seen in `rgb`.
+    def visible(self, rgb: np.ndarray, landmarks_px: np.ndarray, to_relaxed: np.ndarray,
+                sides: tuple[Side, ...] = SIDES) -> dict[Side, float | None]:
+        """Share (0..1) of each relaxed fissure's bands still seen in `rgb`, for `sides`.
 
         `to_relaxed` (2x3) takes this frame's pixels onto the relaxed frame's
         (see `ReferenceMotion.alignment`). None for a side with no usable band.
@@ -214,36 +220,32 @@ class EyeRows:
         m = np.asarray(to_relaxed, dtype=np.float64)
         px = np.asarray(landmarks_px, dtype=np.float64)[:, :2] @ m[:, :2].T + m[:, 2]
         return {side: None if self.eyes[side] is None else self._seen(rgb, px, side, self.eyes[side], m)
-                for side in SIDES}
+                for side in sides}
 
     def _seen(self, rgb: np.ndarray, px: np.ndarray, side: Side, eye: _Eye, m: np.ndarray) -> float:
-        now = self._warp(rgb, m, eye.offset, eye.size).astype(np.float64)
-        h, w = now.shape
-        corners = (px[list(CORNERS[side])] - eye.offset) * self.scale
-        dx, dy = (int(v) for v in np.round((corners - eye.corners).mean(axis=0)))
+        w, h = eye.size
+        reach = REACH / self.scale
+        now = self._warp(rgb, m, eye.offset - reach, (w + 2 * REACH, h + 2 * REACH)).astype(np.float32)
+        a, b = CORNERS[side]
+        mx, my = (px[a, 0] + px[b, 0]) / 2.0, (px[a, 1] + px[b, 1]) / 2.0
+        dx = round((mx - eye.offset[0]) * self.scale - eye.middle[0])
+        dy = round((my - eye.offset[1]) * self.scale - eye.middle[1])
         starts = {dx}
         if _gap(px, side) >= GAZE_OPEN * eye.gap:
-            iris = (px[IRIS_CENTRE[side]] - eye.offset) * self.scale
-            gaze = (iris - corners.mean(axis=0)) - (eye.iris - eye.corners.mean(axis=0))
-            starts.add(dx + int(np.round(gaze[0])))
-        sx = np.array(sorted({s + k for s in starts for k in range(-SEARCH_X, SEARCH_X + 1)}))
-        sy = dy + np.arange(-SEARCH_Y, SEARCH_Y + 1)
-        shift_x = np.repeat(sx, len(sy))
-        shift_y = np.tile(sy, len(sx))
-        half = BAND // 2
-        width = eye.templates.shape[2]
-        # (bands, shifts, BAND rows, width) gathered at once.
-        rows = (eye.ys[:, None, None, None] + shift_y[None, :, None, None]
-                + np.arange(-half, half + 1)[None, None, :, None])
-        cols = (eye.x0s[:, None, None, None] + shift_x[None, :, None, None]
-                + np.arange(width)[None, None, None, :])
-        ys, x0s, x1s = eye.ys[:, None], eye.x0s[:, None], eye.x1s[:, None]
-        inside = ((ys - half + shift_y >= 0) & (ys + half + shift_y < h)
-                  & (x0s + shift_x >= 0) & (x1s + shift_x < w))
-        block = now[np.clip(rows, 0, h - 1), np.clip(cols, 0, w - 1)]
-        mask, xc = eye.mask[:, None], eye.xc[:, None]
-        d = _detrend(block, mask, xc)
-        norms = np.sqrt((d * d).sum(axis=(2, 3)))
-        score = (d * eye.templates[:, None]).sum(axis=(2, 3)) / np.maximum(norms, 1e-9)
-        best = np.where(inside, score, -1.0).max(axis=1)
+            starts.add(dx + round((px[IRIS_CENTRE[side], 0] - mx) * self.scale - eye.gaze))
+        limit = REACH - max(SEARCH_X, SEARCH_Y)
+        row = w + 2 * REACH
+        shifts = sorted({min(max(y, -limit), limit) * row + min(max(x, -limit), limit)
+                         for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)
+                         for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)})
+        # (bands, shifts, BAND rows, width), zero outside each band.
+        block = now.ravel()[eye.at + np.array(shifts)[None, :, None, None]] * eye.mask
+        # The templates are detrended (each row's mean and ramp removed) and of unit
+        # length, so their product with the raw block equals that with the detrended
+        # block; the detrended block's length comes from three sums per row.
+        num = (block * eye.templates).sum(axis=(2, 3))
+        s1 = block.sum(axis=3)
+        sx = (block * eye.xc).sum(axis=3)
+        energy = (block * block).sum(axis=3) - s1 * s1 / eye.count - sx * sx / eye.xx
+        best = (num / np.sqrt(np.maximum(energy.sum(axis=2), 1e-12))).max(axis=1)
         return float((best >= MATCH).mean())
