@@ -95,3 +95,15 @@ def test_close_ends_the_producers_waits_and_reset_opens_it_again_with_nothing_in
     assert handoff.pause(5.0) is False          # returns at once when closed
     handoff.reset()
     assert not handoff.closed and handoff.take(0.0) is None
+
+
+def test_close_ends_a_consumers_wait_and_items_put_before_it_are_still_taken():
+    handoff: Handoff[int] = Handoff(ahead=2)
+    handoff.put(1)
+    handoff.close()
+    assert handoff.take(5.0) == 1
+    got: list = []
+    waiter = threading.Thread(target=lambda: got.append(handoff.take(30.0)))
+    waiter.start()
+    waiter.join(5.0)                                # far short of the take's 30 s
+    assert got == [None] and not waiter.is_alive()

@@ -16,7 +16,8 @@ Two variations, for a recording and for the virtual rig, never for a live camera
   one (`ask` and `asked`), so which items are made depends on no thread's timing.
 
 An error in the producer is handed over too: the consumer's next `take` raises
-it, in the consumer's thread. `close` ends the producer's waits.
+it, in the consumer's thread. `close` ends every wait, the producer's and the
+consumer's.
 """
 
 from __future__ import annotations
@@ -102,10 +103,11 @@ class Handoff(Generic[T]):
         """The newest item not yet taken (ahead=n: the next in order), waiting up to `timeout` s.
 
         Raises the producer's error once there is nothing newer; None when the
-        time ran out.
+        time ran out, or at once when closed with nothing left to take.
         """
         with self._cond:
-            self._cond.wait_for(lambda: self._put > self._taken or self._error is not None, timeout)
+            self._cond.wait_for(lambda: self._put > self._taken or self._error is not None or self._closed,
+                                timeout)
             if self._put > self._taken:
                 if self.ahead:
                     self._taken += 1
@@ -119,7 +121,7 @@ class Handoff(Generic[T]):
             return None
 
     def close(self) -> None:
-        """End the producer's waits (`room`, `asked`, `pause`); items put stay to be taken."""
+        """End every wait (`room`, `asked`, `pause`, `take`); items put stay to be taken."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()

@@ -183,8 +183,7 @@ class AnalysisStage:
     def stop(self) -> None:
         if self._threads:
             self._handoff.close()
-            self._found.close()
-            self._found.fail(_Stopping())      # ends the measuring thread's wait for a frame
+            self._found.close()                # ends the measuring thread's wait for a frame
             for thread in self._threads:
                 thread.join(self.frames.read_timeout + 2.0)
                 if thread.is_alive():
@@ -251,8 +250,6 @@ class AnalysisStage:
         while not self._handoff.closed:
             try:
                 item = self._found.take(self.frames.read_timeout + 1.0)
-            except _Stopping:
-                return
             except BaseException as e:       # the camera's or the first step's error: on to the loop
                 self._handoff.fail(e)
                 return
@@ -262,7 +259,3 @@ class AnalysisStage:
             if self.frames.every_frame and not self._handoff.room():
                 return
             self._handoff.put(item)
-
-
-class _Stopping(Exception):
-    """Handed to the measuring thread when the stage stops."""
