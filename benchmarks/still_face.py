@@ -33,12 +33,12 @@ def readings(frames: list, relaxed: int) -> tuple[list[str], np.ndarray]:
     """(frames, measures, 2 sides) movement in noise floors, followed from frame `relaxed`."""
     rgb, px = frames[relaxed]
     motion = ReferenceMotion(rgb, px)
-    ref = measure_all(motion.follow(rgb, px, face_frame(px).points))
+    ref = measure_all(motion.follow(motion.look(rgb, px), px, face_frame(px).points))
     names = [n for n in ref if n not in MESH_MEASURES]
     out = []
     for i, (frame, points) in enumerate(frames):
         if i != relaxed:
-            seen = measure_all(motion.follow(frame, points, face_frame(points).points))
+            seen = measure_all(motion.follow(motion.look(frame, points), points, face_frame(points).points))
             out.append([(seen[n].left - ref[n].left, seen[n].right - ref[n].right) for n in names])
     return names, np.array(out) / np.array([NOISE_FLOOR[n] for n in names])[None, :, None]
 

@@ -31,12 +31,12 @@ class _Relaxed:
         self.rgb = face(name)
         self.detector = LandmarkDetector(static=True, max_faces=1)
         self.px = self.detector.detect(self.rgb)[0]
-        self.eyes = EyeRows(self.rgb, self.px)
         self.motion = ReferenceMotion(self.rgb, self.px)
+        self.eyes = EyeRows(self.motion, self.px)
 
     def seen(self, rgb: np.ndarray) -> dict[str, float | None]:
         px = self.detector.detect(rgb)[0]
-        return self.eyes.visible(rgb, px, self.motion.alignment(px))
+        return self.eyes.visible(self.motion.look(rgb, px), px)
 
     def close(self) -> None:
         self.detector.close()

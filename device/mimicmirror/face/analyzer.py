@@ -29,7 +29,7 @@ from .crowd import FaceCounter
 from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
 from .measures import measure_all
-from .motion import MESH_MEASURES, ReferenceMotion
+from .motion import MESH_MEASURES, Look, ReferenceMotion
 from .pose import face_frame
 from .quality import QualityLimits, judge
 from .types import FrameAnalysis, Measures, SidePair
@@ -114,9 +114,9 @@ class Analyzer:
             px = _largest(faces)
         rgb = np.ascontiguousarray(rgb)
         motion = ReferenceMotion(rgb, px)
-        relaxed = motion.follow(rgb, px, face_frame(px).points)
+        relaxed = motion.follow(motion.look(rgb, px), px, face_frame(px).points)
         measures = measure_all(relaxed)
-        eyes = EyeRows(rgb, px)
+        eyes = EyeRows(motion, px)
         # One assignment, so a frame analysed meanwhile sees the old or the new reference whole.
         self._state = (motion, measures, dict(neutral) if neutral is not None else measures, eyes)
         return True
@@ -157,9 +157,14 @@ class Analyzer:
         measures = mesh = seen = None
         state = self._state
         if state is not None:
-            measures = self._followed(state, rgb, px, main.points)
-            if state[3] is not None and measures is not None:
-                measures, seen = self._eyes(state, rgb, px, measures)
+            try:
+                look = state[0].look(rgb, px)
+            except ValueError:      # cannot align this frame on the relaxed one: the mesh is measured
+                look = None
+            if look is not None:
+                measures = self._followed(state, look, px, main.points)
+                if state[3] is not None:
+                    measures, seen = self._eyes(state, look, px, measures)
         if measures is None or self.keep_mesh:
             mesh = measure_all(main.points)
         measures = measures or mesh
@@ -175,7 +180,7 @@ class Analyzer:
             eye_seen=seen,
         )
 
-    def _eyes(self, state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], rgb: np.ndarray,
+    def _eyes(self, state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], look: Look,
               px: np.ndarray, measures: Measures) -> tuple[Measures, SidePair | None]:
         """The eye opening read against the image, and the share of each eye seen (with `read_eyes`).
 
@@ -188,13 +193,13 @@ class Analyzer:
         simulated one-sided closures each eye's share of the movement is
         closer to the truth than the mesh's alone.
         """
-        motion, ref, _, eyes = state
+        _, ref, _, eyes = state
         opening, relaxed = measures["eye_opening"], ref["eye_opening"]
         ask = tuple(side for side in SIDES
                     if self.read_eyes or opening.on(side) <= ROWS_BELOW * relaxed.on(side))
         if not ask:
             return measures, None
-        shown = eyes.visible(rgb, px, motion.alignment(px), ask)
+        shown = eyes.visible(look, px, ask)
         left, right = (opening.on(side) * shown[side] if shown.get(side) is not None
                        and opening.on(side) <= ROWS_BELOW * relaxed.on(side) else opening.on(side)
                        for side in SIDES)
@@ -204,18 +209,15 @@ class Analyzer:
         return measures, None
 
     @staticmethod
-    def _followed(state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], rgb: np.ndarray,
-                  px: np.ndarray, points: np.ndarray) -> Measures | None:
-        """The relaxed measures plus the movement the image shows (None: cannot follow).
+    def _followed(state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], look: Look,
+                  px: np.ndarray, points: np.ndarray) -> Measures:
+        """The relaxed measures plus the movement the image shows in the frame `look` was made of.
 
         Measures of points the image does not follow (the eyelids) are the mesh's
         own, exactly as without a relaxed frame.
         """
         motion, ref, neutral, _ = state
-        try:
-            seen = measure_all(motion.follow(rgb, px, points))
-        except ValueError:
-            return None
+        seen = measure_all(motion.follow(look, px, points))
         out: dict[str, SidePair] = {}
         for name, now in seen.items():
             base = neutral.get(name, ref[name])

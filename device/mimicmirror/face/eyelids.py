@@ -44,7 +44,9 @@ second graded simulated lids to 0.06 but read three of the seven real open
 eyes as shut (dark, low-contrast eyes at 320 x 243), or, with a looser
 threshold, the simulated lids as all-or-nothing.
 
-Only two small grey eye patches of the relaxed frame are kept, in memory.
+The bands are read in the face patch image following warps each frame to
+(`motion.Look`), so no frame is warped twice. Only the relaxed bands are kept,
+in memory.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ import cv2
 import numpy as np
 
 from ..sides import SIDES, Side
+from .motion import Look, ReferenceMotion
 from .regions import IRIS_CENTRE, REGIONS
 
 #: Eye contour per side (mesh indices), each lid from the outer to the inner corner.
@@ -64,11 +67,6 @@ LOWER: dict[Side, tuple[int, ...]] = {"right": (33, 7, 163, 144, 145, 153, 154, 
                                       "left": (263, 249, 390, 373, 374, 380, 381, 382, 362)}
 #: Eye corners: where the eye is now.
 CORNERS: dict[Side, tuple[int, int]] = {"right": (33, 133), "left": (263, 362)}
-#: Pixels the current eye patch reaches past the relaxed one on every side, so that
-#: every shifted band stays inside it (a larger glance is read as this far).
-REACH = 8
-#: Scale of the eye patches: pixels per inter-iris distance.
-EYE_IID_PX = 64.0
 #: A band still shows the relaxed eye when its best correlation reaches this.
 MATCH = 0.6
 #: Rows per band (odd), and the search around each expected place, in patch pixels.
@@ -81,7 +79,7 @@ MIN_ROW = 4
 PAD = 2
 #: Grey-level spread below which a relaxed band has no pattern to look for.
 FLAT = 2.0
-#: Margin of an eye patch around the eye's contour, in inter-iris distances.
+#: Margin of an eye's window around its contour, in inter-iris distances.
 MARGIN_IID = 0.12
 #: The iris shift is tried only while the mesh sees at least this share of the
 #: relaxed lid gap (the mesh's iris under a shut lid is a guess).
@@ -110,12 +108,11 @@ def _detrend(block: np.ndarray, mask: np.ndarray, xc: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Eye:
-    offset: np.ndarray      # relaxed-frame pixel at the patch's origin
-    size: tuple[int, int]   # patch width, height
-    middle: tuple[float, float]   # relaxed eye corners' midpoint in patch pixels
-    gaze: float             # relaxed iris centre's x from that midpoint, patch pixels
+    middle: tuple[float, float]   # relaxed eye corners' midpoint, face patch pixels
+    gaze: float             # relaxed iris centre's x from that midpoint, face patch pixels
     gap: float              # the mesh's relaxed lid gap (pixels of the relaxed frame)
-    at: np.ndarray          # (n, 1, BAND, w) each band's pixels in the flattened padded patch
+    at: np.ndarray          # (n, 1, BAND, w) each band's pixels in the flattened face patch
+    reach: tuple[int, int, int, int]   # shifts (x from, x to, y from, y to) that stay in the patch
     mask: np.ndarray        # (n, 1, 1, w) the band's own columns
     xc: np.ndarray          # (n, 1, 1, w) column place from the band's middle, 0 outside
     templates: np.ndarray   # (n, 1, BAND, w) relaxed bands, detrended, unit length
@@ -126,37 +123,40 @@ class _Eye:
 class EyeRows:
     """The relaxed eyes, ready to say how much of each is still seen.
 
-    `rgb` is the relaxed frame (unflipped), `landmarks_px` its (478, 3) mesh
-    landmarks in pixels.
+    They are read in the face patch `motion` warps each frame to (see
+    `ReferenceMotion.look`), at its scale; `landmarks_px` are the relaxed
+    frame's (478, 3) mesh landmarks in pixels.
     """
 
-    def __init__(self, rgb: np.ndarray, landmarks_px: np.ndarray):
+    def __init__(self, motion: ReferenceMotion, landmarks_px: np.ndarray):
         px = np.asarray(landmarks_px, dtype=np.float64)[:, :2]
         iid = float(np.hypot(*(px[IRIS_CENTRE["left"]] - px[IRIS_CENTRE["right"]])))
-        if iid <= 1e-6:
-            raise ValueError("iris centres coincide")
-        self.scale = EYE_IID_PX / iid
+        self.scale, self.offset = motion.scale, motion.offset
+        face = motion.patch
         self.eyes: dict[Side, _Eye | None] = {}
         for side in SIDES:
-            contour = px[list(UPPER[side]) + list(LOWER[side])]
-            lo = contour.min(axis=0) - MARGIN_IID * iid
-            hi = contour.max(axis=0) + MARGIN_IID * iid
-            size = (int((hi[0] - lo[0]) * self.scale) + 1, int((hi[1] - lo[1]) * self.scale) + 1)
-            patch = self._warp(rgb, np.eye(2, 3), lo, size)
+            contour = self._to_patch(px[list(UPPER[side]) + list(LOWER[side])])
+            lo = np.floor(contour.min(axis=0) - MARGIN_IID * iid * self.scale).astype(int)
+            hi = np.ceil(contour.max(axis=0) + MARGIN_IID * iid * self.scale).astype(int)
+            lo, hi = np.maximum(lo, 0), np.minimum(hi, [face.shape[1] - 1, face.shape[0] - 1])
+            window = face[lo[1]:hi[1] + 1, lo[0]:hi[0] + 1]
+            fissure = np.zeros(window.shape, np.uint8)
+            ring = np.vstack([self._to_patch(px[list(UPPER[side])]), self._to_patch(px[list(LOWER[side])])[::-1]])
+            cv2.fillPoly(fissure, [np.round(ring - lo).astype(np.int32)], 1)
+            self.eyes[side] = self._eye(window, fissure, lo, face.shape, self._to_patch(px[list(CORNERS[side])]),
+                                        self._to_patch(px[IRIS_CENTRE[side]]), _gap(px, side))
 
-            def to_patch(p: np.ndarray, lo: np.ndarray = lo) -> np.ndarray:
-                return (p - lo) * self.scale
-
-            fissure = np.zeros(size[::-1], np.uint8)
-            ring = np.vstack([to_patch(px[list(UPPER[side])]), to_patch(px[list(LOWER[side])])[::-1]])
-            cv2.fillPoly(fissure, [np.round(ring).astype(np.int32)], 1)
-            self.eyes[side] = self._eye(patch, fissure, lo, size, to_patch(px[list(CORNERS[side])]),
-                                        to_patch(px[IRIS_CENTRE[side]]), _gap(px, side))
+    def _to_patch(self, p: np.ndarray) -> np.ndarray:
+        return (p - self.offset) * self.scale
 
     @staticmethod
-    def _eye(patch: np.ndarray, fissure: np.ndarray, offset: np.ndarray, size: tuple[int, int],
+    def _eye(patch: np.ndarray, fissure: np.ndarray, origin: np.ndarray, face: tuple[int, int],
              corners: np.ndarray, iris: np.ndarray, gap: float) -> _Eye | None:
-        """The bands of one relaxed eye (None: the eye is too small to have any)."""
+        """The bands of one relaxed eye (None: the eye is too small to have any).
+
+        `patch` is the eye's window of the relaxed face patch, at `origin` in it;
+        `face` is the face patch's (height, width).
+        """
         h, w = fissure.shape
         half = BAND // 2
         bands = []
@@ -182,64 +182,42 @@ class EyeRows:
         cols_at = np.minimum(x0s[:, None, None] + cols.astype(int)[None, None, :], w - 1)
         templates = _detrend(patch[rows, cols_at].astype(np.float64), mask, xc)
         templates /= np.maximum(np.linalg.norm(templates.reshape(len(bands), -1), axis=1), 1e-9)[:, None, None]
-        at = (rows + REACH) * (w + 2 * REACH) + cols_at + REACH
+        rows, cols_at = rows + origin[1], cols_at + origin[0]
+        reach = (-int(cols_at.min()), face[1] - 1 - int(cols_at.max()),
+                 -int(rows.min()), face[0] - 1 - int(rows.max()))
         middle = corners.mean(axis=0)
         f32 = np.float32
-        return _Eye(offset, size, (float(middle[0]), float(middle[1])), float(iris[0] - middle[0]), gap,
-                    at[:, None], mask[:, None].astype(f32), xc[:, None].astype(f32), templates[:, None].astype(f32),
-                    mask.sum(axis=2)[:, None].astype(f32), (xc * xc).sum(axis=2)[:, None].astype(f32))
+        return _Eye((float(middle[0]), float(middle[1])), float(iris[0] - middle[0]), gap,
+                    (rows * face[1] + cols_at)[:, None], reach, mask[:, None].astype(f32), xc[:, None].astype(f32),
+                    templates[:, None].astype(f32), mask.sum(axis=2)[:, None].astype(f32),
+                    (xc * xc).sum(axis=2)[:, None].astype(f32))
 
-    def _warp(self, rgb: np.ndarray, to_relaxed: np.ndarray, offset: np.ndarray,
-              size: tuple[int, int]) -> np.ndarray:
-        """The eye patch of `rgb` in the relaxed frame's coordinates, grey.
-
-        Only the few pixels the patch covers are converted to grey.
+    def visible(self, look: Look, landmarks_px: np.ndarray, sides: tuple[Side, ...] = SIDES) -> dict[Side, float | None]:
+        """Share (0..1) of each relaxed fissure's bands still seen in the frame `look` was
+        made of (see `ReferenceMotion.look`), for `sides`; `landmarks_px` are that frame's.
+        None for a side with no usable band.
         """
-        m = self.scale * np.asarray(to_relaxed, dtype=np.float64)
-        m[:, 2] -= self.scale * offset
-        back = cv2.invertAffineTransform(m)
-        w, h = size
-        corners = np.array([[0.0, 0.0], [w, 0.0], [0.0, h], [w, h]]) @ back[:, :2].T + back[:, 2]
-        x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2, 0)
-        x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 2
-        x1, y1 = min(x1, rgb.shape[1]), min(y1, rgb.shape[0])
-        if x1 - x0 < 2 or y1 - y0 < 2:
-            return np.zeros((h, w), np.uint8)     # the eye is outside the frame: nothing matches
-        crop = rgb[y0:y1, x0:x1]
-        grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
-        m[:, 2] += m[:, :2] @ np.array([x0, y0], dtype=np.float64)
-        return cv2.warpAffine(grey, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-
-    def visible(self, rgb: np.ndarray, landmarks_px: np.ndarray, to_relaxed: np.ndarray,
-                sides: tuple[Side, ...] = SIDES) -> dict[Side, float | None]:
-        """Share (0..1) of each relaxed fissure's bands still seen in `rgb`, for `sides`.
-
-        `to_relaxed` (2x3) takes this frame's pixels onto the relaxed frame's
-        (see `ReferenceMotion.alignment`). None for a side with no usable band.
-        """
-        m = np.asarray(to_relaxed, dtype=np.float64)
+        m = look.to_relaxed
         px = np.asarray(landmarks_px, dtype=np.float64)[:, :2] @ m[:, :2].T + m[:, 2]
-        return {side: None if self.eyes[side] is None else self._seen(rgb, px, side, self.eyes[side], m)
+        flat = look.patch.ravel()
+        return {side: None if self.eyes[side] is None else self._seen(flat, look.patch.shape[1], px, side,
+                                                                      self.eyes[side])
                 for side in sides}
 
-    def _seen(self, rgb: np.ndarray, px: np.ndarray, side: Side, eye: _Eye, m: np.ndarray) -> float:
-        w, h = eye.size
-        reach = REACH / self.scale
-        now = self._warp(rgb, m, eye.offset - reach, (w + 2 * REACH, h + 2 * REACH)).astype(np.float32)
+    def _seen(self, flat: np.ndarray, row: int, px: np.ndarray, side: Side, eye: _Eye) -> float:
         a, b = CORNERS[side]
         mx, my = (px[a, 0] + px[b, 0]) / 2.0, (px[a, 1] + px[b, 1]) / 2.0
-        dx = round((mx - eye.offset[0]) * self.scale - eye.middle[0])
-        dy = round((my - eye.offset[1]) * self.scale - eye.middle[1])
+        dx = round((mx - self.offset[0]) * self.scale - eye.middle[0])
+        dy = round((my - self.offset[1]) * self.scale - eye.middle[1])
         starts = {dx}
         if _gap(px, side) >= GAZE_OPEN * eye.gap:
             starts.add(dx + round((px[IRIS_CENTRE[side], 0] - mx) * self.scale - eye.gaze))
-        limit = REACH - max(SEARCH_X, SEARCH_Y)
-        row = w + 2 * REACH
-        shifts = sorted({min(max(y, -limit), limit) * row + min(max(x, -limit), limit)
+        x0, x1, y0, y1 = eye.reach
+        shifts = sorted({min(max(y, y0), y1) * row + min(max(x, x0), x1)
                          for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)
                          for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)})
         # (bands, shifts, BAND rows, width), zero outside each band.
-        block = now.ravel()[eye.at + np.array(shifts)[None, :, None, None]] * eye.mask
+        block = flat[eye.at + np.array(shifts)[None, :, None, None]] * eye.mask
         # The templates are detrended (each row's mean and ramp removed) and of unit
         # length, so their product with the raw block equals that with the detrended
         # block; the detrended block's length comes from three sums per row.

@@ -25,11 +25,15 @@ this module follows the measured landmarks through the image itself.
   disappears and no image motion follows it; measured on real winks, see
   `benchmarks/real_asymmetry.py`) and any point whose track is lost.
 
+The aligned patch of a frame (`Look`) is made once and read by the eye rows
+too (`eyelids`), so a frame is warped and turned grey once.
+
 Frames stay in memory; nothing here is ever written anywhere.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 import cv2
@@ -59,6 +63,15 @@ MARGIN_IID = 0.3
 MESH_REGIONS: frozenset[str] = frozenset({"eyelid_pairs"})
 #: Measures made only of those points: they stay the mesh's own reading.
 MESH_MEASURES: frozenset[str] = frozenset({"eye_opening"})
+
+
+@dataclass(frozen=True)
+class Look:
+    """A frame aligned onto the relaxed one: its grey face patch in the relaxed patch's
+    coordinates, and the similarity (2x3) from the frame's pixels onto the relaxed frame's."""
+
+    patch: np.ndarray
+    to_relaxed: np.ndarray
 
 
 def _flatten(values: Iterable) -> list[int]:
@@ -149,12 +162,16 @@ class ReferenceMotion:
             raise ValueError("cannot align the frame on the relaxed face")
         return m
 
-    def follow(self, rgb: np.ndarray, landmarks_px: np.ndarray, face_points: np.ndarray) -> np.ndarray:
-        """Face-frame points (see `pose`) for measuring this frame: the followed points
-        where the image shows them, in the relaxed frame's face frame; every other point
-        (the eyelids) is the mesh's own `face_points` of this frame."""
+    def look(self, rgb: np.ndarray, landmarks_px: np.ndarray) -> Look:
+        """`rgb` aligned onto the relaxed frame by its mesh's rigid points (ValueError: cannot)."""
         m = self.alignment(landmarks_px)
-        patch = self._warp(rgb, m)
+        return Look(self._warp(rgb, m), m)
+
+    def follow(self, look: Look, landmarks_px: np.ndarray, face_points: np.ndarray) -> np.ndarray:
+        """Face-frame points (see `pose`) for measuring the frame `look` was made of: the
+        followed points where the image shows them, in the relaxed frame's face frame; every
+        other point (the eyelids) is the mesh's own `face_points` of this frame."""
+        m, patch = look.to_relaxed, look.patch
         n = len(self.points)
         # Each measured point's search starts where the mesh puts it in this frame (a
         # mouth opening moves the lower lip 13 patch pixels, beyond Lucas-Kanade's reach
