@@ -213,9 +213,9 @@ class EyeRows:
         if _gap(px, side) >= GAZE_OPEN * eye.gap:
             starts.add(dx + round((px[IRIS_CENTRE[side], 0] - mx) * self.scale - eye.gaze))
         x0, x1, y0, y1 = eye.reach
-        shifts = sorted({min(max(y, y0), y1) * row + min(max(x, x0), x1)
-                         for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)
-                         for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)})
+        xs = {min(max(x, x0), x1) for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)}
+        ys = {min(max(y, y0), y1) for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)}
+        shifts = sorted(y * row + x for y in ys for x in xs)
         # (bands, shifts, BAND rows, width), zero outside each band.
         block = flat[eye.at + np.array(shifts)[None, :, None, None]] * eye.mask
         # The templates are detrended (each row's mean and ramp removed) and of unit
