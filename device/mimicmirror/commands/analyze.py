@@ -6,8 +6,9 @@ given per side, with symmetry and the weaker side: read from the image itself
 (the measured points followed from the relaxed photo), as the mirror does;
 the face mesh's own reading is given beside it as "mesh_movement", and
 "eye_seen" says how much of each relaxed eye the image still shows (1 = all of
-it, 0 = none: shut; see face/eyelids.py), which the mesh's eye opening does not
-follow all the way to a shut eye.
+it, 0 = none: shut; see face/eyelids.py). An eye the mesh reads closing is
+measured as the mesh's lid gap times that share, since the mesh alone reads a
+shut eye only part of the way closed.
 """
 
 from __future__ import annotations
