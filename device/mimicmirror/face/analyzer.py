@@ -24,7 +24,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..sides import SIDES
+from ..sides import SIDES, Side
 from .crowd import FaceCounter
 from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
@@ -195,15 +195,17 @@ class Analyzer:
         """
         _, ref, _, eyes = state
         opening, relaxed = measures["eye_opening"], ref["eye_opening"]
-        ask = tuple(side for side in SIDES
-                    if self.read_eyes or opening.on(side) <= ROWS_BELOW * relaxed.on(side))
+        closing = {side: opening.on(side) <= ROWS_BELOW * relaxed.on(side) for side in SIDES}
+        ask = tuple(side for side in SIDES if self.read_eyes or closing[side])
         if not ask:
             return measures, None
         shown = eyes.visible(look, px, ask)
-        left, right = (opening.on(side) * shown[side] if shown.get(side) is not None
-                       and opening.on(side) <= ROWS_BELOW * relaxed.on(side) else opening.on(side)
-                       for side in SIDES)
-        measures = {**measures, "eye_opening": SidePair(left, right)}
+
+        def read(side: Side) -> float:
+            share = shown.get(side)
+            return opening.on(side) * share if closing[side] and share is not None else opening.on(side)
+
+        measures = {**measures, "eye_opening": SidePair(read("left"), read("right"))}
         if self.read_eyes and shown["left"] is not None and shown["right"] is not None:
             return measures, SidePair(shown["left"], shown["right"])
         return measures, None
