@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from ..camera.base import CameraError, EndOfFrames, Frame
-from ..camera.latest import LatestFrame
+from ..camera.base import CameraError, EndOfFrames
 from ..clock import Clock
-from .analysis_stage import AnalysisStage
+from .analysis_stage import AnalysedFrame, AnalysisStage
 
 log = logging.getLogger("mimicmirror")
 
@@ -32,7 +31,7 @@ class CameraKeeper:
     frame is normal; no frame for `timeout_s`, or any other camera error, is a fault.
     """
 
-    latest: LatestFrame | AnalysisStage   # the stage hands on frames with their analysis
+    latest: AnalysisStage                # the camera behind it hands on frames; it adds their analysis
     timeout_s: float
     frame_wait_s: float
     running: bool = False
@@ -44,7 +43,7 @@ class CameraKeeper:
     failures: int = 0
     taken: int = 0                       # frames handed to the loop so far (a replay's frame index)
 
-    def poll(self, now: float, clock: Clock) -> tuple[Frame | None, list[tuple[bool, str]]]:
+    def poll(self, now: float, clock: Clock) -> tuple[AnalysedFrame | None, list[tuple[bool, str]]]:
         changes: list[tuple[bool, str]] = []
         if not self.running:
             if now < self.retry_at:
@@ -86,7 +85,7 @@ class CameraKeeper:
         return frame, changes
 
     def _analysing(self) -> bool:
-        return isinstance(self.latest, AnalysisStage) and self.latest.busy_for() > 0
+        return self.latest.busy_for() > 0
 
     def _failed(self, now: float, error: CameraError, changes: list[tuple[bool, str]]) -> None:
         self.failures += 1

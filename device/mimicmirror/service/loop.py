@@ -29,21 +29,20 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
-from ..camera.base import Frame
 from ..clock import Clock, Stamp, WallTrust
 from ..config import Config
 from ..edges import Analyzer, Buttons, Display, Sound, Store
 from ..events import ButtonEvent, CameraEvent, Event, FrameEvent, TickEvent
 from ..exercises.engine import Engine, Step
-from ..face.types import FrameAnalysis, SidePair
-from .hangwatch import HangGuard
+from ..face.types import SidePair
 from ..history import History
 from ..records import NeutralCaptured, Record, SessionEnded, SessionStarted
 from ..screen import Screen
 from ..store.errors import StoreUnavailable
-from .analysis_stage import AnalysedFrame, AnalysisStage
+from .analysis_stage import AnalysisStage
 from .camera_keeper import CameraKeeper
 from .caregiver import Caregiving
+from .hangwatch import HangGuard
 from .notices import Notices
 from .pacing import DrawGate, Pacer
 from .record_queue import RecordQueue
@@ -180,10 +179,8 @@ class Service(Caregiving):
         # the camera's news first (lost, or back before its first new frame), then what happened in order
         events: list[Event] = [CameraEvent(self._at(after), ok, reason) for ok, reason in changes]
         timed: list[Event] = []
-        if isinstance(frame, AnalysedFrame):
-            analysis = frame.analysis               # analysed in its own thread (or skipped while idle)
-        else:
-            analysis = self._analyse(frame) if frame is not None else None
+        # analysed by the analysis stage (in its own thread, or skipped while idle)
+        analysis = frame.analysis if frame is not None else None
         if frame is not None and analysis is not None:
             timed.append(FrameEvent(frame.t, analysis))
             if self.placer is not None:
@@ -225,14 +222,6 @@ class Service(Caregiving):
             for step, t in steps:
                 self.on_step(step, t)
         self._report(self.clock.monotonic())
-
-    def _analyse(self, frame: Frame) -> FrameAnalysis | None:
-        """One frame's analysis; a frame the model cannot handle is skipped, not fatal."""
-        try:
-            return self.analyzer.analyze(frame.rgb, frame.t)
-        except Exception as e:
-            log.warning("frame at %.3f s skipped: %s: %s", frame.t, type(e).__name__, e)
-            return None
 
     def _at(self, clock_t: float) -> float:
         """A clock time on the frames' time base."""
@@ -297,9 +286,9 @@ class Service(Caregiving):
 
     @property
     def _stage(self) -> AnalysisStage | None:
-        """The analysis thread between the camera and this loop, if the camera has one."""
-        stage = getattr(self.camera, "latest", None)
-        return stage if isinstance(stage, AnalysisStage) else None
+        """The analysis between the camera and this loop (None for a service built without a camera)."""
+        camera: CameraKeeper | None = self.camera
+        return camera.latest if camera is not None else None
 
     def _with_analyzer(self, job: Callable[[Analyzer], Any]) -> Any:
         """Change the analyzer between two frames (it may be analysing one in its own thread)."""
