@@ -74,7 +74,7 @@ def test_a_still_face_for_a_minute_moves_no_followed_measure_above_its_noise_flo
         frames = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(600)]
     for name_ in frames[0]:
         if name_ in MESH_MEASURES:
-            continue          # the eyelids are the mesh's own reading, not followed in the image
+            continue          # the eyelids are not followed in the image (test_eyelids.py)
         for side in ("left", "right"):
             moved = np.array([f[name_].on(side) for f in frames]) - neutral[name_].on(side)
             smoothed = np.convolve(moved, np.ones(window) / window, mode="valid")

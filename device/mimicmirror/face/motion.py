@@ -23,7 +23,8 @@ this module follows the measured landmarks through the image itself.
 - Points that flow cannot follow honestly keep the mesh's own reading: the
   eyelids (a closing lid covers the eye, so the texture under the lid margin
   disappears and no image motion follows it; measured on real winks, see
-  `benchmarks/real_asymmetry.py`) and any point whose track is lost.
+  `benchmarks/real_asymmetry.py`; the analyzer reads the eye opening against
+  the image another way, see `eyelids`) and any point whose track is lost.
 
 The aligned patch of a frame (`Look`) is made once and read by the eye rows
 too (`eyelids`), so a frame is warped and turned grey once.
@@ -61,7 +62,7 @@ RIGID_SPREAD_IID = 0.05
 MARGIN_IID = 0.3
 #: Regions whose points the mesh keeps reading (flow cannot see under a closing lid).
 MESH_REGIONS: frozenset[str] = frozenset({"eyelid_pairs"})
-#: Measures made only of those points: they stay the mesh's own reading.
+#: Measures made only of those points: not followed here (see `eyelids` for the eye opening).
 MESH_MEASURES: frozenset[str] = frozenset({"eye_opening"})
 
 

@@ -69,7 +69,8 @@ class FrameAnalysis:
     # The mesh's (478, 3) landmarks in the frame's pixels (kept with the frame, never stored).
     landmarks_px: object | None = field(default=None, repr=False, compare=False)
     # Share (0..1) of each relaxed eye the image still shows (`Analyzer(read_eyes=True)`
-    # with a relaxed frame; see face/eyelids.py). Reported, not scored.
+    # with a relaxed frame; see face/eyelids.py): the eye opening of an eye the mesh
+    # reads closing is the mesh's lid gap times this share.
     eye_seen: SidePair | None = None
 
 
