@@ -170,15 +170,13 @@ def run_pipelined(recording: Recording, config: Config, *, clock: Clock | None =
         # the frames' times on the clock's base, as a live camera's: the first frame now
         source = ReplaySource(lambda: iter(frames), recording.fps, start_at=clock.monotonic(), name="recording")
         camera = LatestFrame(source, every_frame=True, read_timeout=cfg["camera"]["timeout_seconds"])
-        holder: list[Any] = []
-        buttons = PressesAtFrames(recording.presses, lambda: holder[0].camera.taken, clock)
+        # (the service is built next; the buttons ask it only while it runs)
+        buttons = PressesAtFrames(recording.presses, lambda: service.camera.taken, clock)
         service = build_service(cfg, clock=clock, camera=camera, buttons=buttons)
-        holder.append(service)
         service.on_step = lambda step, t: records.extend(step.records)
         if on_service is not None:
             on_service(service)
         source.start_at = clock.monotonic()     # building took a while: the first frame is now
         service.run()
-        stage = service.camera.latest
-    return Pipelined(records, service.camera.taken, getattr(stage, "analysed", 0), buttons.history)
+    return Pipelined(records, service.camera.taken, service.camera.latest.analysed, buttons.history)
 
