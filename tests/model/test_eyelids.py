@@ -58,7 +58,7 @@ def test_rolling_or_resizing_the_face_leaves_the_eyes_seen(relaxed, change):
     kind, amount = change.split()
     rgb = rotated(relaxed.rgb, float(amount)) if kind == "rotate" else scaled(relaxed.rgb, float(amount))
     seen = relaxed.seen(rgb)
-    assert seen["left"] >= 0.9 and seen["right"] >= 0.9, seen   # measured: 1.0, once 0.95
+    assert seen["left"] >= 0.9 and seen["right"] >= 0.9, seen   # measured: 1.0, once 0.91
 
 
 def test_camera_jitter_leaves_the_eyes_seen(relaxed):
@@ -82,14 +82,14 @@ def _glance(rgb: np.ndarray, px: np.ndarray, iid_share: float) -> np.ndarray:
 
 
 def test_a_glance_sideways_is_not_read_as_a_closing_eye(relaxed):
-    """Measured at 0.06 IID: 0.9-1.0 seen (without following the iris: 0.36-0.6 on one eye)."""
+    """Measured at 0.06 IID: 0.89-1.0 seen (without following the iris: 0.36-0.6 on one eye)."""
     seen = relaxed.seen(_glance(relaxed.rgb, relaxed.px, 0.06))
     assert seen["left"] >= 0.8 and seen["right"] >= 0.8, seen
 
 
 @pytest.mark.parametrize("name", FACES)
 def test_a_shut_eye_beside_an_open_one_is_seen_shut_and_the_open_one_open(name):
-    """Measured: 0.38 of Grace Hopper's shut eye seen (behind glasses), 0.09 of the
+    """Measured: 0.14 of Grace Hopper's shut eye seen (behind glasses), 0.09 of the
     astronaut's; the open eye 1.0 on both."""
     with Analyzer(static=True, read_eyes=True) as still:
         still.analyze(face(name))
@@ -127,10 +127,10 @@ def test_an_eye_the_mesh_reads_closing_is_its_lid_gap_times_the_share_still_seen
     assert now.right == pytest.approx(mesh.right)      # open: the mesh's, 1.0 of it seen
 
 
-@pytest.mark.parametrize("name, shut, mesh_at_most", [("astronaut", 0.9, 0.75), ("grace_hopper", 0.6, 0.2)])
+@pytest.mark.parametrize("name, shut, mesh_at_most", [("astronaut", 0.9, 0.75), ("grace_hopper", 0.75, 0.2)])
 def test_a_shut_eye_reads_closed_where_the_mesh_reads_it_partly_closed(name, shut, mesh_at_most):
     """Measured closure (movement over the relaxed opening): astronaut 0.97 (mesh 0.71),
-    Grace Hopper behind her glasses 0.67 (mesh 0.12); the open eye 0.05-0.07 on both."""
+    Grace Hopper behind her glasses 0.87 (mesh 0.12); the open eye 0.05-0.07 on both."""
     fa, relaxed = _closing(name, 1.0, 0.0)
     now, mesh = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"]
     assert 1.0 - now.left / relaxed.left >= shut
@@ -139,7 +139,7 @@ def test_a_shut_eye_reads_closed_where_the_mesh_reads_it_partly_closed(name, shu
 
 
 def test_lids_closing_further_read_further_closed():
-    """Measured (astronaut, both eyes): 0.3 -> 0.18 / 0.15, 0.6 -> 0.52 / 0.42, 1.0 -> 1.00 / 0.96."""
+    """Measured (astronaut, both eyes): 0.3 -> 0.26 / 0.15, 0.6 -> 0.52 / 0.49, 1.0 -> 1.00 / 1.00."""
     read = []
     for amount in (0.3, 0.6, 1.0):
         fa, relaxed = _closing("astronaut", amount, amount)
