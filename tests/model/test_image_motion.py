@@ -99,15 +99,16 @@ def test_rolling_or_resizing_a_still_face_moves_no_length_against_its_relaxed_fr
 
 def test_no_image_motion_is_followed_for_the_eyelids():
     """A lid that covers the eye hides its texture rather than moving it: the eye opening
-    starts from the mesh's lid gap (tests/model/test_eyelids.py), the brows follow the image."""
+    starts from the mesh's lid gap (tests/model/test_eyelids.py), the brows follow the image.
+    Measured (astronaut, right brow raised): followed 0.396 IID, the mesh 0.353."""
     from real_faces import warper
 
     with Analyzer(static=True, keep_mesh=True) as still:
         still.analyze(face("astronaut"))
         assert still.set_reference()
-        opening = still.analyze(warper("astronaut").render("eye_closure", 0.0, 0.0))
-    assert opening.measures["eye_opening"] == opening.mesh_measures["eye_opening"]
-    assert opening.measures["brow_height"] != opening.mesh_measures["brow_height"]
+        raised = still.analyze(warper("astronaut").render("brow_raise", 0.0, 1.0))
+    assert raised.measures["eye_opening"] == raised.mesh_measures["eye_opening"]   # eyes open: the mesh's
+    assert raised.measures["brow_height"].right > raised.mesh_measures["brow_height"].right + 0.02
 
 
 def test_without_a_relaxed_frame_the_mesh_is_measured():

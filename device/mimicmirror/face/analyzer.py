@@ -37,7 +37,7 @@ from .types import FrameAnalysis, Measures, SidePair
 #: An eye's opening is read against the image (see `_eyes`) once the mesh reads it at
 #: most this share of its relaxed opening. Measured (benchmarks/real_asymmetry.py): at
 #: 0.95 the simulated one-sided closures read as well as with every frame read (0.85
-#: missed the lightest closures: mean symmetry error 0.109 against 0.094); a still
+#: missed the lightest closures: mean symmetry error 0.098 against 0.086); a still
 #: face with camera jitter reaches it on 6-12 % of frames, and all of each eye is
 #: seen there, so its reading stays the mesh's.
 ROWS_BELOW = 0.95
@@ -81,8 +81,8 @@ class Analyzer:
         self.static = static
         self._last: tuple[np.ndarray, np.ndarray] | None = None   # (rgb, landmarks px)
         # (relaxed frame, its measures as followed, the neutral movement is counted from,
-        #  the relaxed eyes: None when they are too small to have any pattern)
-        self._state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None] | None = None
+        #  the relaxed eyes' bands)
+        self._state: tuple[ReferenceMotion, Measures, Measures, EyeRows] | None = None
 
     @property
     def has_reference(self) -> bool:
@@ -163,8 +163,7 @@ class Analyzer:
                 look = None
             if look is not None:
                 measures = self._followed(state, look, px, main.points)
-                if state[3] is not None:
-                    measures, seen = self._eyes(state, look, px, measures)
+                measures, seen = self._eyes(state, look, px, measures)
         if measures is None or self.keep_mesh:
             mesh = measure_all(main.points)
         measures = measures or mesh
@@ -180,7 +179,7 @@ class Analyzer:
             eye_seen=seen,
         )
 
-    def _eyes(self, state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], look: Look,
+    def _eyes(self, state: tuple[ReferenceMotion, Measures, Measures, EyeRows], look: Look,
               px: np.ndarray, measures: Measures) -> tuple[Measures, SidePair | None]:
         """The eye opening read against the image, and the share of each eye seen (with `read_eyes`).
 
@@ -211,7 +210,7 @@ class Analyzer:
         return measures, None
 
     @staticmethod
-    def _followed(state: tuple[ReferenceMotion, Measures, Measures, EyeRows | None], look: Look,
+    def _followed(state: tuple[ReferenceMotion, Measures, Measures, EyeRows], look: Look,
                   px: np.ndarray, points: np.ndarray) -> Measures:
         """The relaxed measures plus the movement the image shows in the frame `look` was made of.
 

@@ -22,7 +22,7 @@ Measured (benchmarks/real_asymmetry.py): on the real winks none (median) of
 the shut eye is seen, where the mesh reads it two thirds closed, and all of the
 open eye. The share alone does not grade a partly closed lid: a band the lid
 covers only in its middle, or by a row or two, still matches, so on simulated
-lids 80 % closed about half the bands are still seen. Nor does the mesh: it
+lids 80 % closed a third to two thirds of the bands are still seen. Nor does the mesh: it
 draws a closing lid where an open eye's would be, so it reads a shut eye about
 half closed. Each reads a partly closed lid too open; the analysis takes the
 mesh's lid gap times the share seen (`Analyzer._eyes`), which reads the real
@@ -231,4 +231,6 @@ class EyeRows:
         # the eye shut (measured: 0-2 of 9-11 on real and simulated shut eyes): the share
         # counts the bands seen beyond that one.
         seen = int((best >= MATCH).sum())
-        return max(0.0, (seen - 1) / (len(best) - 1)) if len(best) > 1 else float(seen)
+        if len(best) == 1:
+            return float(seen)    # a slit of an eye: its one band is all there is to see
+        return max(0.0, (seen - 1) / (len(best) - 1))
