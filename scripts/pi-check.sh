@@ -10,7 +10,8 @@
 #
 # --root DIR     where the ARM root file system goes (default /var/tmp/mimicmirror-pi-root);
 #                the script only ever deletes a folder it made itself
-# --reuse        keep an ARM root file system from an earlier run (skip mmdebstrap)
+# --reuse        keep an ARM root file system from an earlier run (skip mmdebstrap; what
+#                that run installed is removed first)
 # --tolerance X  largest allowed difference of a measure (default 0.005)
 #
 # pip inside the ARM system uses this machine's pip settings: the certificate
@@ -65,7 +66,11 @@ binfmt() {
 
 make_root() {
     if [ "$REUSE" -eq 1 ] && [ -f "$ROOT/$MARKER" ]; then
-        echo "reusing $ROOT"
+        # Only the base system is reused: what an earlier run installed goes, so this run
+        # checks a first install again (a kept settings file would test an upgrade instead).
+        echo "reusing $ROOT (without the earlier run's installation)"
+        rm -rf --one-file-system "$ROOT/opt/mimicmirror" "$ROOT/etc/mimicmirror" "$ROOT/var/lib/mimicmirror" \
+            "$ROOT/tmp/pi-check"
         return
     fi
     if [ -e "$ROOT" ]; then
