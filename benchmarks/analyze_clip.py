@@ -19,7 +19,7 @@ busy machine.
 
 Without CLIP a clip is made from a real photo (a simulated smile on
 grace_hopper.jpg, see `clips.py`); any webcam recording of a face will do.
-`--in-line` keeps the face count in the analysis's own thread (as before).
+`--in-line` keeps the face count in the analysis's own thread (as the rig keeps it).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -85,6 +86,9 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None, aside: bool = True
     n = min(len(seconds["ours"]), len(seconds["bare"]))
     pairs = list(zip(seconds["ours"][1:n], seconds["bare"][1:n]))    # the first second loads the graphs
     pairs = [(o, b) for o, b in pairs if o[2] == b[2] == step]
+    if not pairs:
+        print(f"{clip}: fewer than 2 seconds of readable video", file=sys.stderr)
+        raise SystemExit(2)
     wall = [o[0] / b[0] for o, b in pairs]
     cpu = [o[1] / b[1] for o, b in pairs]
     per_frame = {name: statistics.median(w / f for w, _, f in seconds[name][1:n]) for name in seconds}

@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -49,7 +47,7 @@ import numpy as np
 
 from analyze_clip import analyze_vs_bare
 from clips import CLIP_ENV, SIZE, choose_clip
-from rig_pipelined import print_rig, rig_vs_bare
+from rig_pipelined import load, print_rig, rig_vs_bare
 
 BARE_SCRIPT = """
 import sys, cv2
@@ -147,8 +145,7 @@ class Stamps:
             if frame is not None:
                 stamps.frames += 1
                 stamps._last = id(frame.rgb)
-                analysis = getattr(frame, "analysis", None)
-                if analysis is not None and analysis.face:
+                if frame.analysis is not None and frame.analysis.face:
                     stamps.faces_at.append((frame.t, time.monotonic()))
             return frame, changes
 
@@ -342,13 +339,6 @@ def run_memory(clip: Path) -> tuple[float, float]:
 
 
 # -- the table ------------------------------------------------------------------------------------
-
-def load() -> str:
-    """The 1-minute load average, as printed beside every timing figure."""
-    one = os.getloadavg()[0]
-    busy = " (busy machine: above its cores)" if one > (os.cpu_count() or 1) else ""
-    return f"load {one:.2f}{busy}"
-
 
 def loop_vs_bare(clip: Path, rounds: int, rotation: int) -> float:
     """Figure 2: loop and bare model in turn (ABBA...), every frame of the clip; returns the model's ms.

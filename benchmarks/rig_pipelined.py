@@ -4,15 +4,15 @@ The rig itself runs in lockstep (analysis and a drawing in the loop's thread
 on every pass, so runs repeat exactly for the tests). Here a rig scenario is
 run once in lockstep and recorded (every camera frame, every press with the
 frame it came with); then, in rounds of alternating order, the recording is
-played through the service as the device wires it (camera hand-off, analysis
-thread, loop drawing at `[display] fps`, records on disk; presses at the same
+played through the service as the device wires it (camera hand-off, the
+analysis's two threads, loop drawing at `[display] fps`, records on disk; presses at the same
 frames: a real session with its relaxed-face capture, image following and
 exercises) and the bare model (Face Mesh, one face, tracking, irises) runs on
 the same frames in memory. Neither side decodes anything.
 
 Printed: loop fps / bare fps (median of the rounds, with the load average),
-CPU per frame, and where each thread's CPU time went per frame, in and out
-of the session. The session's records are checked against the lockstep run's.
+CPU per frame, and where each thread's CPU time went per frame over the whole
+run. The session's records are checked against the lockstep run's.
 
     .venv/bin/python benchmarks/rig_pipelined.py [--scenario brief] [--rounds 5]
 """
@@ -23,6 +23,7 @@ import argparse
 import logging
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -31,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 #: Python thread names as the service names them, and what they are.
-THREADS = {"MainThread": "loop", "face-analysis": "analysis", "camera-capture": "capture", "face-count": "face count", "face-measures": "measures",
-           "sound": "sound", "speech-cache": "sound"}
+THREADS = {"MainThread": "loop", "face-analysis": "model (python)", "camera-capture": "capture",
+           "face-count": "face count", "face-measures": "measures", "sound": "sound", "speech-cache": "sound"}
 
 
 def kind_of(name: str) -> str:
@@ -168,16 +169,10 @@ def pipelined(recording: Any, config: Any) -> dict[str, Any]:
             "threads": {k: v / run.taken for k, v in threads.by_name().items()}, "run": run}
 
 
-def same_session(lockstep: list, run: list) -> bool:
-    """The same records, in order, with the same exercises (values within the model's own jitter)."""
-    def kinds(records: list) -> list:
-        return [(type(r).__name__, getattr(r, "exercise_id", None)) for r in records]
-
-    return kinds(lockstep) == kinds(run)
-
-
 def rig_vs_bare(scenario: str = "brief", rounds: int = 5) -> dict[str, Any]:
     """Rounds of the pipelined session and the bare model in alternating order (ABBA...)."""
+    from mimicmirror.sim.pipelined import same_session
+
     recording, config, lockstep_records = record(scenario)
     frames = recording.rgb()
     ratios, cpu_ratios, rows, threads, same = [], [], [], [], True
@@ -219,7 +214,13 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger().setLevel(logging.ERROR)
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    print_rig(rig_vs_bare(args.scenario, args.rounds))
+    from mimicmirror.errors import ConfigError
+
+    try:
+        print_rig(rig_vs_bare(args.scenario, args.rounds))
+    except (ConfigError, ValueError) as e:
+        print(f"rig_pipelined.py: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

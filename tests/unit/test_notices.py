@@ -33,7 +33,7 @@ def test_notices_queued_at_the_start_are_shown_in_turn_and_a_press_only_takes_on
     assert shown.presses([press()]) == [press()]        # no notice: presses go on to the engine
 
 
-def test_a_notice_goes_when_its_time_is_up_and_presses_before_then_are_kept_from_the_engine():
+def test_a_notice_goes_when_its_time_is_up():
     shown, clock = notices()
     shown.add("Date unknown", ("Set the clock.",), seconds=20.0)
     shown.next()

@@ -46,7 +46,7 @@ class LatestFrame:
 
     @property
     def dropped(self) -> int:
-        """Frames captured but superseded before the loop took them."""
+        """Frames captured but superseded before the analysis took them."""
         return self._handoff.dropped
 
     def start(self) -> None:

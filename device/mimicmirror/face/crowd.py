@@ -57,7 +57,6 @@ class FaceCounter:
         self._last_t: float | None = None
         self._count = 1
         self._graph = threading.Lock()        # one image at a time in the detector's graph
-        self.later = COLLECT_AFTER
         self._pending: int | None = None      # aside: the check waiting to be collected
         self._since = 0                       # face frames since it was asked
         self._cond = threading.Condition()
@@ -70,15 +69,14 @@ class FaceCounter:
         # on a Pi): start it now, not on the frame where a face arrives.
         self._detector.process(np.zeros((SMALL_WIDTH * 3 // 4, SMALL_WIDTH, 3), np.uint8))
 
-    def aside(self, later: int = COLLECT_AFTER) -> None:
+    def aside(self) -> None:
         """From now on run the once-a-second checks in a thread of their own.
 
-        A check asked at one frame is collected `later` face frames on (waiting
-        for it there if it is not done) and its count is used from that frame:
-        a second person is noticed within a second plus `later` frames, and the
-        frames that see the new count are the same however the threads ran.
+        A check asked at one frame is collected `COLLECT_AFTER` face frames on
+        (waiting for it there if it is not done) and its count is used from that
+        frame: a second person is noticed within a second plus those frames, and
+        the frames that see the new count are the same however the threads ran.
         """
-        self.later = max(1, later)
         if self._worker is None:
             self._worker = threading.Thread(target=self._work, name="face-count", daemon=True)
             self._worker.start()
@@ -90,7 +88,7 @@ class FaceCounter:
             return self._count
         if self._pending is not None:
             self._since += 1
-            if self._since >= self.later:
+            if self._since >= COLLECT_AFTER:
                 self._count = self._collect(self._pending)
                 self._pending = None
         if t - self._last_t >= self.every_s and self._pending is None:

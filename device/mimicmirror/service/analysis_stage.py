@@ -1,7 +1,8 @@
-"""The face analysis in its own thread, between the capture thread and the loop.
+"""The face analysis in threads of its own, between the capture thread and the loop.
 
-Three stages overlap: the camera's capture thread keeps the newest picture,
-this stage analyses the newest picture it can get, and the loop (engine,
+The stages overlap: the camera's capture thread keeps the newest picture,
+this stage analyses the newest picture it can get (the model, then following
+the image, each in its own thread; see `steps` below), and the loop (engine,
 records, drawing) works on the newest analysis. Each hand-off between them
 keeps only the newest item (one `camera.handoff.Handoff` each), so nothing
 queues up: while the loop draws the cue for frame n, frame n+1 is already in

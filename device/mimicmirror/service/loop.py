@@ -179,7 +179,7 @@ class Service(Caregiving):
         # the camera's news first (lost, or back before its first new frame), then what happened in order
         events: list[Event] = [CameraEvent(self._at(after), ok, reason) for ok, reason in changes]
         timed: list[Event] = []
-        # analysed by the analysis stage (in its own thread, or skipped while idle)
+        # analysed by the analysis stage (in threads of its own, or in lockstep on the rig; skipped while idle)
         analysis = frame.analysis if frame is not None else None
         if frame is not None and analysis is not None:
             timed.append(FrameEvent(frame.t, analysis))

@@ -14,7 +14,7 @@ The virtual person's rendering is not the mirror's cost, so it stays there.
 it on the device: the frames come from a `ReplaySource` through the replay
 benchmark mode of the camera hand-off (`LatestFrame(every_frame=True)`: every
 frame, in order, at the pace of the stages after it), the analysis stage runs
-in its own thread, the loop takes each analysed frame and draws at most
+in threads of its own, the loop takes each analysed frame and draws at most
 `[display] fps` times a second of the real clock, and the presses arrive in
 the pass that takes the same frame as in the lockstep run. Frame times are
 moved onto the real clock's time base, as a live camera's are.
@@ -180,3 +180,11 @@ def run_pipelined(recording: Recording, config: Config, *, clock: Clock | None =
         service.run()
     return Pipelined(records, service.camera.taken, service.camera.latest.analysed, buttons.history)
 
+
+def same_session(lockstep: list, replayed: list) -> bool:
+    """The same records in the same order, each of the same exercise: what a replayed
+    session must repeat of its lockstep run (the values differ by the model's own jitter)."""
+    def kinds(records: list) -> list[tuple[str, str | None]]:
+        return [(type(r).__name__, getattr(r, "exercise_id", None)) for r in records]
+
+    return kinds(lockstep) == kinds(replayed)
