@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicmirror.face.analyzer import ROWS_BELOW, Analyzer
+from mimicmirror.face.analyzer import ALL_SEEN, ROWS_BELOW, Analyzer
 from mimicmirror.face.eyelids import LOWER, UPPER, EyeRows
 from mimicmirror.face.landmarks import LandmarkDetector
 from mimicmirror.face.motion import ReferenceMotion
@@ -138,8 +138,18 @@ def test_a_shut_eye_reads_closed_where_the_mesh_reads_it_partly_closed(name, shu
     assert 1.0 - now.right / relaxed.right <= 0.1
 
 
+def test_an_eye_seen_almost_whole_keeps_the_mesh_reading():
+    """Lids 30 % closed: the mesh reads them closing (0.82-0.85 of the relaxed gap) and
+    0.91 / 1.0 of each eye is seen (measured, astronaut): no lid to speak of."""
+    fa, relaxed = _closing("astronaut", 0.3, 0.3)
+    now, mesh, seen = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"], fa.eye_seen
+    assert mesh.left <= ROWS_BELOW * relaxed.left and mesh.right <= ROWS_BELOW * relaxed.right
+    assert seen.left > ALL_SEEN and seen.right > ALL_SEEN
+    assert now == mesh
+
+
 def test_lids_closing_further_read_further_closed():
-    """Measured (astronaut, both eyes): 0.3 -> 0.26 / 0.15, 0.6 -> 0.52 / 0.49, 1.0 -> 1.00 / 1.00."""
+    """Measured (astronaut, both eyes): 0.3 -> 0.18 / 0.15, 0.6 -> 0.52 / 0.49, 1.0 -> 1.00 / 1.00."""
     read = []
     for amount in (0.3, 0.6, 1.0):
         fa, relaxed = _closing("astronaut", amount, amount)
