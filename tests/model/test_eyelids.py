@@ -123,14 +123,14 @@ def test_an_eye_the_mesh_reads_closing_is_its_lid_gap_times_the_share_still_seen
     fa, relaxed = _closing("astronaut", 1.0, 0.0)
     now, mesh, seen = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"], fa.eye_seen
     assert mesh.left <= ROWS_BELOW * relaxed.left
-    assert now.left == pytest.approx(mesh.left * seen.left)
+    assert now.left == pytest.approx(mesh.left * min(1.0, seen.left / ALL_SEEN))
     assert now.right == pytest.approx(mesh.right)      # open: the mesh's, 1.0 of it seen
 
 
 @pytest.mark.parametrize("name, shut, mesh_at_most", [("astronaut", 0.9, 0.75), ("grace_hopper", 0.75, 0.2)])
 def test_a_shut_eye_reads_closed_where_the_mesh_reads_it_partly_closed(name, shut, mesh_at_most):
     """Measured closure (movement over the relaxed opening): astronaut 0.97 (mesh 0.71),
-    Grace Hopper behind her glasses 0.87 (mesh 0.12); the open eye 0.05-0.07 on both."""
+    Grace Hopper behind her glasses 0.84 (mesh 0.12); the open eye 0.05-0.07 on both."""
     fa, relaxed = _closing(name, 1.0, 0.0)
     now, mesh = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"]
     assert 1.0 - now.left / relaxed.left >= shut
@@ -149,7 +149,7 @@ def test_an_eye_seen_almost_whole_keeps_the_mesh_reading():
 
 
 def test_lids_closing_further_read_further_closed():
-    """Measured (astronaut, both eyes): 0.3 -> 0.18 / 0.15, 0.6 -> 0.52 / 0.49, 1.0 -> 1.00 / 1.00."""
+    """Measured (astronaut, both eyes): 0.3 -> 0.18 / 0.15, 0.6 -> 0.41 / 0.36, 1.0 -> 1.00 / 1.00."""
     read = []
     for amount in (0.3, 0.6, 1.0):
         fa, relaxed = _closing("astronaut", amount, amount)
