@@ -273,9 +273,8 @@ def run_service_live(scene, seconds: float, tmp: Path, idle: bool = True, stamps
 
     config = service_config(tmp)
     service = build_service(config, camera=LatestFrame(PacedCamera(scene), read_timeout=2.0))
-    gate = getattr(service.camera.latest, "gate", None)
-    if gate is not None and not idle:
-        gate.busy = True
+    if not idle:
+        service.camera.stage.gate.busy = True
     stop = threading.Event()
     timer = threading.Timer(seconds, stop.set)
     cpu0 = time.process_time()

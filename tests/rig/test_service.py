@@ -642,7 +642,7 @@ def test_a_batch_the_database_refuses_is_dropped_and_later_records_still_flow(tm
 def test_a_camera_driver_error_of_its_own_kind_is_handled_like_a_lost_camera(tmp_path, analyzer, rig_parts):
     rig = make_rig(tmp_path, analyzer)
     rig_parts.append(rig)
-    real_get = rig.service.camera.latest.get
+    real_get = rig.service.camera.stage.get
     calls = {"n": 0}
 
     def get(timeout):
@@ -651,7 +651,7 @@ def test_a_camera_driver_error_of_its_own_kind_is_handled_like_a_lost_camera(tmp
             raise RuntimeError("Camera frontend has timed out!")
         return real_get(timeout)
 
-    rig.service.camera.latest.get = get
+    rig.service.camera.stage.get = get
     rig.run(8.0)
     kinds = [s.kind for _, s in rig.screens]
     assert ScreenKind.NOTICE in kinds

@@ -31,7 +31,7 @@ class CameraKeeper:
     frame is normal; no frame for `timeout_s`, or any other camera error, is a fault.
     """
 
-    latest: AnalysisStage                # the camera behind it hands on frames; it adds their analysis
+    stage: AnalysisStage                 # the camera behind it hands on frames; it adds their analysis
     timeout_s: float
     frame_wait_s: float
     running: bool = False
@@ -49,7 +49,7 @@ class CameraKeeper:
             if now < self.retry_at:
                 return None, changes
             try:
-                self.latest.start()
+                self.stage.start()
             except CameraError as e:
                 self._failed(now, e, changes)
                 return None, changes
@@ -61,9 +61,9 @@ class CameraKeeper:
                 log.info("camera is back")
                 changes.append((True, ""))
                 self.down_reason = None
-        wait = self.timeout_s if self.latest.lockstep else self.frame_wait_s
+        wait = self.timeout_s if self.stage.lockstep else self.frame_wait_s
         try:
-            frame = self.latest.get(wait)
+            frame = self.stage.get(wait)
         except EndOfFrames:
             log.info("the replayed frames have ended")
             self.ended = True
@@ -76,7 +76,7 @@ class CameraKeeper:
             if e.reason == "timeout" and (clock.monotonic() - self.last_frame_at < self.timeout_s
                                           or self._analysing()):
                 return None, changes
-            self.latest.stop()
+            self.stage.stop()
             self.running = False
             self._failed(clock.monotonic(), e, changes)
             return None, changes
@@ -85,7 +85,7 @@ class CameraKeeper:
         return frame, changes
 
     def _analysing(self) -> bool:
-        return self.latest.busy_for() > 0
+        return self.stage.busy_for() > 0
 
     def _failed(self, now: float, error: CameraError, changes: list[tuple[bool, str]]) -> None:
         self.failures += 1
@@ -104,5 +104,5 @@ class CameraKeeper:
 
     def stop(self) -> None:
         if self.running:
-            self.latest.stop()
+            self.stage.stop()
             self.running = False

@@ -95,8 +95,8 @@ class Caregiving:
         lining_up = self._lining_up
         if lining_up is None:
             return presses
+        path = calibration_path(self.config)
         for press in presses:
-            path = calibration_path(self.config)
             answer = lining_up.press(press.button, press.long, path)
             if answer.problem is not None:
                 log.warning("bars not lined up: %s", answer.problem)

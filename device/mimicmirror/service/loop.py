@@ -211,7 +211,7 @@ class Service(Caregiving):
         # credit allows). In lockstep (the rig) every pass draws and
         # the pacer keeps the pace; so it does while a lost camera is being retried (no wait
         # in the poll).
-        lockstep = self.camera.latest.lockstep
+        lockstep = self.camera.stage.lockstep
         now = self.clock.monotonic()
         if lockstep or self.drawing.due(now, frame is not None):
             self.display.show(self._screen(), frame.rgb if frame is not None and self._show_camera else None)
@@ -288,7 +288,7 @@ class Service(Caregiving):
     def _stage(self) -> AnalysisStage | None:
         """The analysis between the camera and this loop (None for a service built without a camera)."""
         camera: CameraKeeper | None = self.camera
-        return camera.latest if camera is not None else None
+        return camera.stage if camera is not None else None
 
     def _with_analyzer(self, job: Callable[[Analyzer], Any]) -> Any:
         """Change the analyzer between two frames (it may be analysing one in its own thread)."""

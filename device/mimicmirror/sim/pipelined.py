@@ -178,7 +178,7 @@ def run_pipelined(recording: Recording, config: Config, *, clock: Clock | None =
             on_service(service)
         source.start_at = clock.monotonic()     # building took a while: the first frame is now
         service.run()
-    return Pipelined(records, service.camera.taken, service.camera.latest.analysed, buttons.history)
+    return Pipelined(records, service.camera.taken, service.camera.stage.analysed, buttons.history)
 
 
 def same_session(lockstep: list, replayed: list) -> bool:

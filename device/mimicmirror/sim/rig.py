@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import SimClock
 from ..config import Config, defaults, validate
@@ -42,6 +42,9 @@ from .person import VirtualPerson
 from .scenario import Scenario
 from .stick import fresh_stick, plug_in
 from .truth import true_symmetries
+
+if TYPE_CHECKING:
+    from .pipelined import Recording
 
 __all__ = ["RIG_START", "WATCHDOG_USEC", "AudioPacedClock", "Rig", "RigResult", "rig_config"]
 
@@ -77,7 +80,7 @@ class RigResult:
     # exercise -> (symmetry, weaker side) of what the warp truly moved (see `truth`)
     truths: dict[str, tuple[float | None, str | None]] = field(default_factory=dict)
     #: with `record`: every camera frame and press, to replay through the threaded service (`pipelined`)
-    recording: Any = None
+    recording: Recording | None = None
 
 
 class AudioPacedClock(SimClock):
