@@ -33,12 +33,10 @@ says so.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -46,8 +44,10 @@ import cv2
 import numpy as np
 
 from analyze_clip import analyze_vs_bare
-from clips import CLIP_ENV, SIZE, choose_clip
+from clips import CLIP_ENV, choose_clip
+from live_camera import idle_cpu, live_latency, wake_up
 from rig_pipelined import load, print_rig, rig_vs_bare
+from service_probe import Stamps, service_config
 
 BARE_SCRIPT = """
 import sys, cv2
@@ -98,69 +98,6 @@ def bare_fps(clip: Path) -> tuple[float, float]:
 
 
 # -- the service on a recording ------------------------------------------------------------------
-
-def service_config(tmp: Path, display: dict | None = None):
-    from mimicmirror import config as config_mod
-
-    return config_mod.load(config_mod.DEFAULTS_DIR / "mimicmirror.toml", {
-        "camera": {"source": "replay", "fps": 30},
-        "buttons": {"backend": "none"},
-        "display": {"driver": "dummy", **(display or {})},
-        "store": {"path": str(tmp / "mimicmirror.db")},
-    })
-
-
-class Stamps:
-    """When each frame left the camera hand-off, and when the loop drew the screen after it."""
-
-    def __init__(self) -> None:
-        self.handed: dict[int, float] = {}
-        self.latency: list[float] = []
-        self.faces_at: list[tuple[float, float]] = []   # (frame t, loop time) of frames with a face
-        self.frames = 0                                  # frames the loop took
-        self.began: float | None = None                  # the loop's first look at the camera
-        self.ended: float | None = None                  # the pass that found the recording's end
-        self.began_cpu = self.ended_cpu = 0.0            # the process's CPU time at those two passes
-        self._last: int | None = None
-
-    @contextlib.contextmanager
-    def watching(self):
-        from mimicmirror.camera.latest import LatestFrame
-        from mimicmirror.display.renderer import Display
-        from mimicmirror.service.camera_keeper import CameraKeeper as keeper_cls
-
-        deliver, show, poll = LatestFrame._deliver, Display.show, keeper_cls.poll
-        stamps = self
-
-        def timed_deliver(self, frame):
-            stamps.handed[id(frame.rgb)] = time.perf_counter()
-            deliver(self, frame)
-
-        def timed_poll(self, now, clock, **kw):
-            if stamps.began is None:
-                stamps.began, stamps.began_cpu = time.perf_counter(), time.process_time()
-            frame, changes = poll(self, now, clock, **kw)
-            if self.ended and stamps.ended is None:
-                stamps.ended, stamps.ended_cpu = time.perf_counter(), time.process_time()
-            if frame is not None:
-                stamps.frames += 1
-                stamps._last = id(frame.rgb)
-                if frame.analysis is not None and frame.analysis.face:
-                    stamps.faces_at.append((frame.t, time.monotonic()))
-            return frame, changes
-
-        def timed_show(self, screen, camera_rgb=None):
-            show(self, screen, camera_rgb)
-            if stamps._last is not None and stamps._last in stamps.handed:
-                stamps.latency.append(time.perf_counter() - stamps.handed.pop(stamps._last))
-                stamps._last = None
-
-        LatestFrame._deliver, Display.show, keeper_cls.poll = timed_deliver, timed_show, timed_poll
-        try:
-            yield self
-        finally:
-            LatestFrame._deliver, Display.show, keeper_cls.poll = deliver, show, poll
-
 
 def loop_on_clip(clip: Path, display: dict | None = None) -> tuple[float, float, list[float]]:
     """Loop fps over a whole recording (every frame analysed), CPU seconds per frame, and each
@@ -226,100 +163,6 @@ def bare_fps_frames(frames: list[np.ndarray]) -> float:
     return 1.0 / statistics.median(times[5:])
 
 
-# -- a camera in real time, for idle and wake-up ----------------------------------------------------
-
-class PacedCamera:
-    """A camera delivering `fps` frames a second in real time: `scene(t)` says what it sees."""
-
-    def __init__(self, scene, fps: float = 15.0) -> None:
-        self.scene, self.fps = scene, fps
-        self._next = None
-
-    def start(self) -> None:
-        self._next = time.monotonic()
-
-    def stop(self) -> None: ...
-
-    def read(self, timeout: float):
-        from mimicmirror.camera.base import Frame
-
-        self._next += 1.0 / self.fps
-        time.sleep(max(0.0, self._next - time.monotonic()))
-        t = time.monotonic()
-        return Frame(self.scene(t), t)
-
-
-def empty_scene() -> np.ndarray:
-    rng = np.random.default_rng(1)
-    wall = np.full((SIZE[1], SIZE[0], 3), 70, np.uint8)
-    return np.clip(wall + rng.normal(0, 6, wall.shape), 0, 255).astype(np.uint8)
-
-
-def face_scene() -> np.ndarray:
-    from mimicmirror.sim.faces import load_face
-
-    rgb = load_face("grace_hopper")
-    face = cv2.resize(rgb, (round(rgb.shape[1] * 400 / rgb.shape[0]), 400), interpolation=cv2.INTER_AREA)
-    frame = empty_scene()
-    x0 = (SIZE[0] - face.shape[1]) // 2
-    frame[40:440, x0:x0 + face.shape[1]] = face
-    return frame
-
-
-def run_service_live(scene, seconds: float, tmp: Path, idle: bool = True, stamps: Stamps | None = None):
-    """The service on a camera-paced scene for `seconds`; returns the process CPU seconds used."""
-    from mimicmirror.camera.latest import LatestFrame
-    from mimicmirror.service import build_service
-
-    config = service_config(tmp)
-    service = build_service(config, camera=LatestFrame(PacedCamera(scene), read_timeout=2.0))
-    if not idle:
-        service.camera.stage.gate.busy = True
-    stop = threading.Event()
-    timer = threading.Timer(seconds, stop.set)
-    cpu0 = time.process_time()
-    timer.start()
-    with stamps.watching() if stamps else contextlib.nullcontext():
-        service.run(stop)
-    return time.process_time() - cpu0
-
-
-def idle_cpu(seconds: float) -> dict[str, float]:
-    """Share of one core used with nobody at the mirror: idling analysis, and analysing every frame."""
-    empty = empty_scene()
-    out: dict[str, list[float]] = {"idle": [], "every frame": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        for rnd in range(2):
-            for name in (("idle", "every frame") if rnd % 2 == 0 else ("every frame", "idle")):
-                cpu = run_service_live(lambda t: empty, seconds, Path(tmp), idle=name == "idle")
-                out[name].append(cpu / seconds)
-    return {k: statistics.mean(v) for k, v in out.items()}
-
-
-def wake_up(tries: int) -> list[float]:
-    """Seconds from the first camera frame with a face (after idling) to the loop holding its analysis."""
-    empty, face = empty_scene(), face_scene()
-    delays = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(tries):
-            arrive = [None]
-            start = time.monotonic()
-            offset = 2.5 + 0.13 * i        # after the analysis has gone idle, at a different phase each time
-
-            def scene(t, start=start, offset=offset, arrive=arrive):
-                if t - start < offset:
-                    return empty
-                if arrive[0] is None:
-                    arrive[0] = t
-                return face
-
-            stamps = Stamps()
-            run_service_live(scene, offset + 1.5, Path(tmp), stamps=stamps)
-            seen = [loop_t for frame_t, loop_t in stamps.faces_at if arrive[0] is not None and frame_t >= arrive[0]]
-            delays.append(seen[0] - arrive[0] if seen else float("inf"))
-    return delays
-
-
 # -- memory ---------------------------------------------------------------------------------------
 
 def peak_rss_mb(cmd: list[str]) -> float:
@@ -364,20 +207,6 @@ def loop_vs_bare(clip: Path, rounds: int, rotation: int) -> float:
     print(f"   rounds, loop/bare fps: {', '.join(rows)}")
     print(f"   CPU per frame, bare / loop (all threads)       {statistics.median(cpu_ratios):6.3f}")
     return 1000 / statistics.median(bare)
-
-
-def live_latency(seconds: float, model_ms: float) -> None:
-    """Figure 3, live: a camera at 15 fps showing a face, every frame analysed (as in a session)."""
-    face = face_scene()
-    stamps = Stamps()
-    with tempfile.TemporaryDirectory() as tmp:
-        # a new picture each frame, so each is stamped on its own
-        run_service_live(lambda t: face.copy(), seconds, Path(tmp), idle=False, stamps=stamps)
-    refresh_ms = 1000 / 15
-    lat = np.array(stamps.latency[5:]) * 1000
-    print(f"3. frame -> drawn cue, live camera at 15 fps      median {np.median(lat):6.2f} ms, "
-          f"p95 {np.percentile(lat, 95):6.2f} ms  (model + one refresh {model_ms:.2f} + {refresh_ms:.1f} ms; "
-          f"{load()})")
 
 
 def main() -> None:
