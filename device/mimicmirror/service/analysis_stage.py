@@ -57,7 +57,10 @@ IDLE_AFTER_S = 1.0
 
 @dataclass(frozen=True)
 class AnalysedFrame(Frame):
-    """A camera frame and its analysis; `analysis` is None when the frame was not analysed."""
+    """A camera frame and its analysis; `analysis` is None when the frame was not analysed.
+
+    Between the two steps of a split analysis it holds what the model found (`Found`).
+    """
 
     analysis: Any = None
 
