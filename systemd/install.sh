@@ -20,6 +20,8 @@ UDEV_RULE=90-mimicmirror-stick.rules
 UDEV_DIR=/etc/udev/rules.d
 SERVICE_USER=mimicmirror
 STATE_DIR=/var/lib/mimicmirror
+# The hashes of every default programme shipped so far: an unchanged one is updated.
+SHIPPED_PROGRAMMES="$SOURCE_DIR/systemd/default-programmes.sha256"
 APT_SOURCES_DIR=/etc/apt
 GROUPS_NEEDED=(video render gpio input audio)
 
@@ -95,6 +97,7 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 preflight() {
     [ -f "$SOURCE_DIR/pyproject.toml" ] || die "$SOURCE_DIR is not the Mimic Mirror project (no pyproject.toml)"
     for f in config/mimicmirror.toml config/exercises.toml constraints.txt "systemd/$UNIT" "systemd/$UDEV_RULE" \
+        systemd/default-programmes.sha256 \
         "${STICK_UNITS[@]/#/systemd/}"; do
         [ -f "$SOURCE_DIR/$f" ] || die "$SOURCE_DIR/$f is missing"
     done
@@ -167,10 +170,18 @@ install_program() {
 install_config() {
     step "Settings in $CONFIG_DIR (existing files are kept; the mirror and its stick unit may replace them)"
     run install -d -m 2775 -o root -g "$SERVICE_USER" "$CONFIG_DIR"
-    if [ -e "$CONFIG_DIR/exercises.toml" ]; then
-        echo "keeping $CONFIG_DIR/exercises.toml"
+    local programme="$CONFIG_DIR/exercises.toml"
+    if [ -e "$programme" ] && cmp -s "$programme" "$SOURCE_DIR/config/exercises.toml"; then
+        echo "keeping $programme (the current default programme)"
+    elif [ -e "$programme" ] && grep -qx "$(sha256sum < "$programme" | cut -d' ' -f1)" "$SHIPPED_PROGRAMMES"; then
+        # An earlier default nobody changed: its keys may be ones this version no longer
+        # reads, so it is replaced, not kept. An edited or a therapist's own programme is kept.
+        echo "updating $programme: it is an earlier default programme, unchanged"
+        run install -m 0644 "$SOURCE_DIR/config/exercises.toml" "$programme"
+    elif [ -e "$programme" ]; then
+        echo "keeping $programme"
     else
-        run install -m 0644 "$SOURCE_DIR/config/exercises.toml" "$CONFIG_DIR/exercises.toml"
+        run install -m 0644 "$SOURCE_DIR/config/exercises.toml" "$programme"
     fi
     # The device settings are not copied: with none, the mirror opens its settings menu on the
     # glass at its first start and saves them there (or: sudo mimicmirror setup).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -89,21 +90,67 @@ def test_installs_and_enables_the_unit_after_the_program(steps):
         < steps.index(enable)
 
 
-def test_keeps_config_files_the_caregiver_already_has(tmp_path, pi_os):
-    """A second run must not overwrite edited settings: with the files present, no copy step."""
+def installer_with_config_dir(tmp_path: Path, shipped: list[str] | None = None) -> tuple[Path, Path]:
+    """A copy of the installer that keeps its settings in tmp_path/etc (and, if given,
+    takes `shipped` as the hashes of the earlier default programmes)."""
     etc = tmp_path / "etc"
     etc.mkdir()
     script = INSTALLER.read_text().replace("CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}")
-    (etc / "mimicmirror.toml").write_text("[user]\naffected_side = \"right\"\n")
-    (etc / "exercises.toml").write_text("# edited by the therapist\n")
+    if shipped is not None:
+        listing = tmp_path / "shipped.sha256"
+        listing.write_text("# test\n" + "".join(h + "\n" for h in shipped))
+        script = script.replace('SHIPPED_PROGRAMMES="$SOURCE_DIR/systemd/default-programmes.sha256"',
+                                f"SHIPPED_PROGRAMMES={listing}")
     copy = tmp_path / "install.sh"
     copy.write_text(script)
+    return etc, copy
+
+
+def copy_steps_into(etc: Path, stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith("+ install") and str(etc) + "/" in line]
+
+
+def test_keeps_config_files_the_caregiver_already_has(tmp_path, pi_os):
+    """A second run must not overwrite edited settings: with the files present, no copy step."""
+    etc, copy = installer_with_config_dir(tmp_path)
+    (etc / "mimicmirror.toml").write_text("[user]\naffected_side = \"right\"\n")
+    (etc / "exercises.toml").write_text("# edited by the therapist\n")
     result = dry_run("--source", str(ROOT), env=pi_os, script=copy)
     assert result.returncode == 0, result.stderr
     assert f"keeping {etc}/mimicmirror.toml" in result.stdout
     assert f"keeping {etc}/exercises.toml" in result.stdout
-    assert not [line for line in result.stdout.splitlines()
-                if line.startswith("+ install") and str(etc) + "/" in line]
+    assert copy_steps_into(etc, result.stdout) == []
+
+
+def test_updates_an_earlier_default_programme_nobody_changed(tmp_path, pi_os):
+    """An upgrade must not keep a copy of an older default whose keys this version no longer reads."""
+    earlier = "# the default programme of an earlier version\n[exercises]\n"
+    etc, copy = installer_with_config_dir(tmp_path, shipped=[hashlib.sha256(earlier.encode()).hexdigest()])
+    (etc / "exercises.toml").write_text(earlier)
+    result = dry_run("--source", str(ROOT), env=pi_os, script=copy)
+    assert result.returncode == 0, result.stderr
+    assert f"updating {etc}/exercises.toml: it is an earlier default programme, unchanged" in result.stdout
+    assert copy_steps_into(etc, result.stdout) == [
+        f"+ install -m 0644 {ROOT / 'config' / 'exercises.toml'} {etc}/exercises.toml"]
+
+
+def test_keeps_an_earlier_default_programme_once_it_was_edited(tmp_path, pi_os):
+    earlier = "# the default programme of an earlier version\n[exercises]\n"
+    etc, copy = installer_with_config_dir(tmp_path, shipped=[hashlib.sha256(earlier.encode()).hexdigest()])
+    (etc / "exercises.toml").write_text(earlier + "# one line added by the therapist\n")
+    result = dry_run("--source", str(ROOT), env=pi_os, script=copy)
+    assert result.returncode == 0, result.stderr
+    assert f"keeping {etc}/exercises.toml" in result.stdout
+    assert copy_steps_into(etc, result.stdout) == []
+
+
+def test_every_default_programme_shipped_is_listed_for_updates_newest_last():
+    """Changing config/exercises.toml means adding its hash to the list, or devices would keep the old one."""
+    listed = [line for line in (ROOT / "systemd" / "default-programmes.sha256").read_text().splitlines()
+              if line and not line.startswith("#")]
+    current = hashlib.sha256((ROOT / "config" / "exercises.toml").read_bytes()).hexdigest()
+    assert listed[-1] == current, "add `sha256sum config/exercises.toml` to systemd/default-programmes.sha256"
+    assert len(set(listed)) == len(listed)
 
 
 def test_dry_run_changes_nothing(pi_os):
