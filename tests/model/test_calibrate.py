@@ -128,3 +128,31 @@ def test_calibration_finds_where_the_camera_really_is(tmp_path, photo):
     finally:
         display.close()
     assert any("Saved in" in line for line in lines)
+
+
+def test_a_calibration_that_cannot_be_saved_says_so_when_it_gives_up(tmp_path, photo, monkeypatch):
+    """NEXT was pressed but the file could not be written: the last line names that, not the button."""
+    import mimicmirror.commands.calibrate as command
+
+    monkeypatch.setattr(command, "GIVE_UP_S", 4.0)
+    blocked = tmp_path / "state"
+    blocked.write_text("a file where the state folder should be\n")
+    sections = {s: dict(v) for s, v in defaults().sections.items()}
+    sections["display"].update(driver="dummy", fps=60)
+    config = Conf(validate(sections), blocked)
+    clock = SimClock(start=100.0)
+    person = Person(mounting_from(config), photo, clock)
+    display = open_display(config["display"])
+    lines = []
+    try:
+        with Analyzer(static=False) as analyzer:
+            status = calibrate(config, clock, camera=person, buttons=person, display=Watching(display, person),
+                               analyzer=analyzer, out=lines.append)
+    finally:
+        display.close()
+    assert status == 1
+    assert person.presses, "the person never pressed NEXT"
+    assert any(line.startswith("Not saved: ") for line in lines), lines
+    assert lines[-1].startswith("Calibration stopped: the offset could not be saved (")
+    assert lines[-1].endswith("); nothing changed.")
+    assert blocked.read_text() == "a file where the state folder should be\n"

@@ -90,6 +90,7 @@ def calibrate(config: Any, clock: Any, *, camera: Any = None, buttons: Any = Non
         owned.callback(camera.stop)
         pacer = Pacer(config["display"]["fps"], clock)
         started = clock.monotonic()
+        unsaved: str | None = None        # why the last NEXT saved nothing, if it did not
         out(f"Calibrating: {stored.describe()}. Ask the person to stand where they practise.")
         while clock.monotonic() - started < GIVE_UP_S:
             try:
@@ -107,6 +108,7 @@ def calibrate(config: Any, clock: Any, *, camera: Any = None, buttons: Any = Non
             for press in buttons.events(display.pump()):     # the window's keys go to the buttons
                 answer = flow.press(press.button, press.long, path)
                 if answer.problem is not None:
+                    unsaved = answer.problem
                     out(f"Not saved: {answer.problem}.")
                 if not answer.over:
                     continue
@@ -122,5 +124,8 @@ def calibrate(config: Any, clock: Any, *, camera: Any = None, buttons: Any = Non
                 return 0
             display.show(flow.screen())
             pacer.wait()
-        out("Calibration stopped: no NEXT in time; nothing changed.")
+        if unsaved is not None:      # NEXT was pressed: saying "no NEXT in time" would send them looking at the button
+            out(f"Calibration stopped: the offset could not be saved ({unsaved}); nothing changed.")
+        else:
+            out("Calibration stopped: no NEXT in time; nothing changed.")
         return 1
