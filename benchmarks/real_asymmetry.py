@@ -12,6 +12,8 @@ both taken from the same analysis runs:
   times that share), alone as a closure (1 - share seen);
 - simulated exercises on the bundled public-domain faces: imposed symmetry 0.3
   and 0.6 on either side, and symmetric movement, for six kinds of movement;
+  each repetition starts as a session does (a fresh tracker, the relaxed-face
+  capture, then the movement), so no figure depends on what ran before it;
 - a still face with camera jitter for 60 s: movement above the noise floor;
 - head roll +-15 degrees and scale 0.5x/2x of a still face: the largest change of a length;
 - the added cost per frame over the bare model (640x480, tracking, one face),
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -106,19 +109,42 @@ def _analyze(analyzer: Analyzer, rgb: np.ndarray, t: float = 0.0):
     raise RuntimeError("no face found in a simulated frame")
 
 
-def rep(analyzer: Analyzer, warper: ExerciseWarper, action: str, measure: str,
-        left: float, right: float) -> dict[str, tuple[float, float]]:
-    """One tracked rep (relaxed frames, a rise, a hold): mean hold movement per method."""
-    analyzer.clear_reference()
-    relaxed = [_analyze(analyzer, warper.neutral) for _ in range(4)]
+def relaxed_frames() -> int:
+    """Frames of the relaxed-face capture a session starts with, from the shipped device config."""
+    from mimicmirror.config import defaults
+
+    config = defaults()
+    return round(config["session"]["neutral_seconds"] * config["camera"]["fps"])
+
+
+def session(warper: ExerciseWarper, frames: int) -> tuple[Analyzer, Measures]:
+    """A tracker started as a session starts: a fresh one that follows the relaxed face
+    through the relaxed-face capture (`frames`), whose mean is the neutral the movement
+    is counted from, and whose last frame is the relaxed frame the image is followed from.
+
+    So a repetition reads the same whatever ran before it: the tracker's place on a
+    face wanders from frame to frame (the mesh's eye opening on a still photo by up to
+    a tenth), and a tracker carried over from other movements starts each one elsewhere.
+    """
+    analyzer = Analyzer(static=False, keep_mesh=True)
+    relaxed = [_analyze(analyzer, warper.neutral) for _ in range(frames)]
     neutral = _mean([r.measures for r in relaxed])
     analyzer.set_reference(neutral=neutral)
+    return analyzer, neutral
+
+
+def rep(warper: ExerciseWarper, action: str, measure: str, left: float, right: float,
+        frames: int) -> dict[str, tuple[float, float]]:
+    """One repetition from its own session start (relaxed-face capture of `frames`, a rise,
+    a hold): mean hold movement per method."""
+    analyzer, neutral = session(warper, frames)
     held: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
-    for k in [*np.linspace(0.0, 1.0, 6), 1.0, 1.0, 1.0, 1.0]:
-        fa = _analyze(analyzer, warper.render(action, left * k, right * k))
-        for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
-            held[method].append((now[measure].left - neutral[measure].left,
-                                 now[measure].right - neutral[measure].right))
+    with analyzer:
+        for k in [*np.linspace(0.0, 1.0, 6), 1.0, 1.0, 1.0, 1.0]:
+            fa = _analyze(analyzer, warper.render(action, left * k, right * k))
+            for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
+                held[method].append((now[measure].left - neutral[measure].left,
+                                     now[measure].right - neutral[measure].right))
     return {m: (float(np.mean([h[0] for h in v[-4:]])), float(np.mean([h[1] for h in v[-4:]])))
             for m, v in held.items()}
 
@@ -137,37 +163,37 @@ def true_symmetry(warper: ExerciseWarper, action: str, measure: str, left: float
     return 1.0 if s is None else s
 
 
-def simulated(kinds: tuple[str, ...] = tuple(KINDS)) -> dict:
+def simulated(kinds: tuple[str, ...] = tuple(KINDS), frames: int | None = None) -> dict:
+    """Every kind, face and imposed symmetry, each repetition from its own session start."""
+    frames = relaxed_frames() if frames is None else frames
     errors: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
     vs_true: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
     even: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
     named: dict[str, list[bool]] = {m: [] for m in METHODS}
-    with Analyzer(static=False, keep_mesh=True) as analyzer:
-        for face in FACES:
-            warper = ExerciseWarper(load_face(face))
-            for kind in kinds:
-                action, measure = KINDS[kind]
-                floor = NOISE_FLOOR[measure]
-                for m, (l, r) in rep(analyzer, warper, action, measure, 1.0, 1.0).items():
-                    s, _ = symmetry(l, r, floor)
-                    even[m][kind].append(0.0 if s is None else s)
-                for imposed in IMPOSED:
-                    for weak in ("left", "right"):
-                        amps = (imposed, 1.0) if weak == "left" else (1.0, imposed)
-                        truth = true_symmetry(warper, action, measure, *amps)
-                        for m, (l, r) in rep(analyzer, warper, action, measure, *amps).items():
-                            s, w = symmetry(l, r, floor)
-                            errors[m][kind].append(abs((1.0 if s is None else s) - imposed))
-                            vs_true[m][kind].append(abs((1.0 if s is None else s) - truth))
-                            named[m].append(w == weak)
+    for face in FACES:
+        warper = ExerciseWarper(load_face(face))
+        for kind in kinds:
+            action, measure = KINDS[kind]
+            floor = NOISE_FLOOR[measure]
+            for m, (l, r) in rep(warper, action, measure, 1.0, 1.0, frames).items():
+                s, _ = symmetry(l, r, floor)
+                even[m][kind].append(0.0 if s is None else s)
+            for imposed in IMPOSED:
+                for weak in ("left", "right"):
+                    amps = (imposed, 1.0) if weak == "left" else (1.0, imposed)
+                    truth = true_symmetry(warper, action, measure, *amps)
+                    for m, (l, r) in rep(warper, action, measure, *amps, frames).items():
+                        s, w = symmetry(l, r, floor)
+                        errors[m][kind].append(abs((1.0 if s is None else s) - imposed))
+                        vs_true[m][kind].append(abs((1.0 if s is None else s) - truth))
+                        named[m].append(w == weak)
     return {"errors": errors, "even": even, "named": named, "vs_true": vs_true}
 
 
-def demo_eyes() -> tuple[dict[str, float], float]:
+def demo_eyes(frames: int | None = None) -> tuple[dict[str, float], float]:
     """The demo's eye closure (astronaut, left 0.8, right 1.0): symmetry per method, and the truth."""
     warper = ExerciseWarper(load_face("astronaut"))
-    with Analyzer(static=False, keep_mesh=True) as analyzer:
-        held = rep(analyzer, warper, "eye_closure", "eye_opening", 0.8, 1.0)
+    held = rep(warper, "eye_closure", "eye_opening", 0.8, 1.0, relaxed_frames() if frames is None else frames)
     read = {m: symmetry(*held[m], NOISE_FLOOR["eye_opening"])[0] for m in METHODS}
     return ({m: 1.0 if s is None else s for m, s in read.items()},
             true_symmetry(warper, "eye_closure", "eye_opening", 0.8, 1.0))
@@ -190,10 +216,9 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
     """
     rng = np.random.default_rng(7)
     worst: dict[str, dict[str, float]] = {m: {} for m in METHODS}
-    with Analyzer(static=False, keep_mesh=True) as analyzer:
-        for face in FACES:
+    for face in FACES:
+        with Analyzer(static=False, keep_mesh=True) as analyzer:     # each face from its own session start
             rgb = load_face(face)
-            analyzer.clear_reference()
             relaxed = [_analyze(analyzer, jittered(rgb, rng)) for _ in range(int(2 * fps))]
             neutral = _mean([r.measures for r in relaxed])
             analyzer.set_reference(neutral=neutral)
@@ -288,7 +313,12 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated: winks,sim,still,roll,cost")
     parser.add_argument("--still-seconds", type=float, default=60.0)
     parser.add_argument("--kinds", default=",".join(KINDS), help="simulated kinds of movement, comma-separated")
+    parser.add_argument("--relaxed-frames", type=int, default=None,
+                        help="frames of each repetition's relaxed-face capture (default: the device config's)")
     args = parser.parse_args()
+    if args.relaxed_frames is not None and args.relaxed_frames < 1:
+        print(f"real_asymmetry.py: --relaxed-frames {args.relaxed_frames}: at least 1 frame", file=sys.stderr)
+        raise SystemExit(2)
     skip = set(filter(None, args.skip.split(",")))
     rows: list[tuple[str, str, str, str]] = []
     eye_rows: list[tuple[str, str, str]] = []
@@ -318,7 +348,7 @@ def main() -> None:
                  *(f"{statistics.median(w[m]['symmetry']):.2f}" for m in METHODS), "<= 0.25"),
             ]
     if "sim" not in skip:
-        s = simulated(tuple(k for k in args.kinds.split(",") if k))
+        s = simulated(tuple(k for k in args.kinds.split(",") if k), args.relaxed_frames)
         for m in METHODS:
             print(f"simulated, {m}: mean abs symmetry error per kind:",
                   ", ".join(f"{k} {np.mean(v):.3f}" for k, v in s["errors"][m].items()),
@@ -341,7 +371,7 @@ def main() -> None:
                f"{min(x for v in s['even'][m].values() for x in v):.2f}" for m in METHODS), ">= 0.85"),
         ]
         if "eye" in s["errors"]["mesh"]:
-            read, truth = demo_eyes()
+            read, truth = demo_eyes(args.relaxed_frames)
             rows.append((f"sim: the demo's eye closure, 0.8 : 1 (truly {truth:.2f}): symmetry",
                          *(f"{read[m]:.2f}" for m in METHODS), "truth +- 0.1"))
     if "still" not in skip:
