@@ -28,9 +28,11 @@ _EXPECTED_TAGS = np.array([0x0A, 15, 0x0D, 0x15, 0x1D], dtype=np.uint8)
 def _xyz(face, scale: np.ndarray | float = 1.0) -> np.ndarray:
     """(x, y, z) of every landmark of one face: normalised coordinates times `scale` (float64).
 
-    Scaling here, on the float32 view, saves a copy per frame.
+    `face` is a NormalizedLandmarkList or its serialised bytes (what the graph
+    hands out: `LandmarkDetector._run`). Scaling here, on the float32 view,
+    saves a copy per frame.
     """
-    raw = face.SerializeToString()
+    raw = face if isinstance(face, bytes) else face.SerializeToString()
     n = len(raw) // _RECORD_SIZE
     if n and len(raw) == n * _RECORD_SIZE:
         rows = np.frombuffer(raw, dtype=np.uint8).reshape(n, _RECORD_SIZE)
@@ -39,6 +41,10 @@ def _xyz(face, scale: np.ndarray | float = 1.0) -> np.ndarray:
             xyz = np.ndarray((n, 3), dtype="<f4", buffer=raw, offset=3,
                              strides=(_RECORD_SIZE, 5))
             return np.multiply(xyz, scale, dtype=np.float64)
+    if isinstance(face, bytes):
+        from mediapipe.framework.formats import landmark_pb2
+
+        face = landmark_pb2.NormalizedLandmarkList.FromString(face)
     return np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64) * scale
 
 
@@ -73,20 +79,26 @@ class LandmarkDetector:
         return [_xyz(face, scale) for face in faces]
 
     def _run(self, rgb: np.ndarray) -> list:
-        """The graph's face landmark lists for one image.
+        """The graph's face landmark lists for one image, serialised (or as messages: see below).
 
         `FaceMesh.process` does the same, but also builds a new namedtuple class
         (through `eval`) for every image, which costs about a tenth of the
-        model's time here. mediapipe is pinned (pyproject.toml), so its graph
-        is driven directly the way `process` does it; `process` stays the
-        fallback should its inner names ever change.
+        model's time here, and parses each face into a message that `_xyz`
+        would only serialise again (together about 0.12 ms of a frame's CPU
+        here, half of this thread's share). mediapipe is pinned (pyproject.toml),
+        so its graph is driven directly the way `process` does it and the faces
+        are taken as the bytes the graph gives; `process` stays the fallback
+        should its inner names ever change.
         """
         mesh = self._mesh
         graph = getattr(mesh, "_graph", None)
         outputs = getattr(mesh, "_graph_outputs", None)
-        if graph is None or outputs is None or not hasattr(mesh, "_simulated_timestamp"):
+        from mediapipe.python._framework_bindings import _packet_getter
+
+        serialised = getattr(_packet_getter, "_get_serialized_proto_list", None)
+        if graph is None or outputs is None or serialised is None or not hasattr(mesh, "_simulated_timestamp"):
             return list(self._mesh.process(rgb).multi_face_landmarks or [])
-        from mediapipe.python import packet_creator, packet_getter
+        from mediapipe.python import packet_creator
         from mediapipe.python._framework_bindings import image_frame
 
         outputs.clear()
@@ -97,7 +109,7 @@ class LandmarkDetector:
         found = outputs.get("multi_face_landmarks")
         if found is None or found.is_empty():
             return []
-        return list(packet_getter.get_proto_list(found))
+        return list(serialised(found))
 
     def close(self) -> None:
         self._mesh.close()
