@@ -66,10 +66,6 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             mesh = own(MeshAnalyzer(static=False))
             # the model, then following the image and measuring: a thread each
             analyzer, crowd, steps = mesh, mesh.crowd, (mesh.find, mesh.measure)
-            # the stages are the mirror's parallelism; OpenCV's own pool beside them
-            # only adds hand-overs (a tenth of the CPU per frame in a session, measured)
-            import cv2
-            cv2.setNumThreads(1)
         if notifier is None:
             notifier = own(Notifier.from_env())
         from ..exercises.engine import Engine
