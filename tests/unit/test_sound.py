@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import time
 
 import numpy as np
@@ -73,6 +74,26 @@ def test_each_text_is_rendered_once_and_found_again_by_the_next_start(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("*.wav")} == files
     other_voice = Speech(tmp_path, "de")
     assert other_voice.path_for("Hold it gently") != Speech(tmp_path, "en-gb").path_for("Hold it gently")
+
+
+def test_speech_is_kept_as_the_mixer_plays_it_and_an_older_file_is_converted_once(tmp_path):
+    import wave
+
+    speech = Speech(tmp_path, "en-gb")
+    path = speech.render("Hold it gently")
+    with wave.open(str(path)) as w:                 # rendered at espeak-ng's rate, kept at the mixer's
+        assert (w.getframerate(), w.getnchannels()) == (RATE, 1)
+    said = speech.samples("Hold it gently")
+    # a file kept by an older version: espeak-ng's own 22050 Hz, as it rendered it
+    subprocess.run([speech.executable, "-v", "en-gb", "-s", str(speech.words_per_minute), "-w", str(path),
+                    "--", "Hold it gently"], check=True, capture_output=True)
+    with wave.open(str(path)) as w:
+        assert w.getframerate() == 22050
+    first = speech.samples("Hold it gently")
+    with wave.open(str(path)) as w:                 # converted the first time it was played
+        assert (w.getframerate(), w.getnchannels()) == (RATE, 1)
+    assert np.array_equal(speech.samples("Hold it gently"), first)
+    assert np.array_equal(first, said)             # the same sound either way
 
 
 def test_without_espeak_ng_the_mirror_says_so_once_and_chimes(tmp_path, caplog):

@@ -86,10 +86,16 @@ class Text:
     min_scale: float = 0.7
 
     def _fit(self, width: int) -> tuple[int, list[str]]:
-        text_cache = self.painter.text
+        """The size and lines for `width` (asked for each height and drawing: kept, see TextCache.kept)."""
         if self.side is not None:
             width = width // 2 - self.painter.margin_x // 2
         floor = min(self.size, max(self.painter.theme.min_text_px, round(self.size * self.min_scale)))
+        least = self.painter.theme.min_text_px
+        key = (self.text, self.size, width, floor, least, self.prefer_lines, self.max_lines)
+        return self.painter.text.kept(key, lambda: self._fitted(width, floor, least))
+
+    def _fitted(self, width: int, floor: int, min_text_px: int) -> tuple[int, list[str]]:
+        text_cache = self.painter.text
         size = self.size
         lines = text_cache.wrap(self.text, size, width)
         for goal in (self.prefer_lines, self.max_lines):
@@ -104,7 +110,7 @@ class Text:
                 break
         # Still too long (a language with longer words, a long cue in half a line): smaller, down to
         # the smallest readable size, rather than cut a word off.
-        least = min(size, self.painter.theme.min_text_px)
+        least = min(size, min_text_px)
         while size > least and (self.max_lines and len(lines) > self.max_lines
                                 or any(text_cache.width(line, size) > width for line in lines)):
             size = max(least, round(size * 0.93))

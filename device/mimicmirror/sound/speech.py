@@ -6,6 +6,12 @@ gently" late, so each text is rendered once to a WAV named by a hash of
 everything that shapes the sound (text, voice, speed, espeak-ng's version)
 and played from there; a restart finds the files and renders nothing.
 Without espeak-ng the mirror logs that once and chimes only.
+
+The files hold the samples as the mixer plays them (mono, RATE): espeak-ng
+speaks at 22050 Hz, and converting at every cue cost 2-4 ms of CPU a clip
+(in a session, more than the loop's own drawing of a cue). So a rendering is
+converted once when it is made, and a file from before that is converted the
+first time it is played.
 """
 
 from __future__ import annotations
@@ -101,8 +107,9 @@ class Speech:
             subprocess.run([self.executable, "-v", self.voice, "-s", str(self.words_per_minute),
                             "-w", str(tmp), "--", text],
                            check=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
+            write_wav(tmp, read_wav(tmp))      # as the mixer plays it: converted once, here
             os.replace(tmp, path)   # whole files only: a power cut never leaves half a word
-        except (OSError, subprocess.SubprocessError) as e:
+        except (OSError, subprocess.SubprocessError, wave.Error, EOFError) as e:
             detail = (getattr(e, "stderr", None) or b"").decode(errors="replace").strip()
             log.warning("cannot render speech for %r with voice %r: %s%s", text, self.voice,
                         type(e).__name__, f" ({detail})" if detail else "")
@@ -117,7 +124,10 @@ class Speech:
         if path is None:
             return None
         try:
-            return read_wav(path)
+            samples, converted = _read_wav(path)
+            if converted:                # rendered before files were kept as the mixer plays them
+                _rewrite(path, samples)
+            return samples
         except (OSError, wave.Error, EOFError) as e:
             log.warning("speech cache file %s unreadable (%s); rendering again", path, e)
             path.unlink(missing_ok=True)
@@ -140,14 +150,45 @@ class Speech:
 
 def read_wav(path: Path) -> np.ndarray:
     """A 16-bit WAV as int16 mono samples at RATE (channels mixed down, rate converted)."""
+    return _read_wav(path)[0]
+
+
+def _read_wav(path: Path) -> tuple[np.ndarray, bool]:
+    """read_wav, and whether the file had to be converted."""
     with wave.open(str(path), "rb") as w:
         if w.getsampwidth() != 2:
             raise wave.Error(f"{path}: {8 * w.getsampwidth()}-bit samples, expected 16-bit")
         rate, channels = w.getframerate(), w.getnchannels()
-        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64)
+        raw = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    if rate == RATE and channels == 1:
+        return raw.astype(np.int16), False   # as it is played: nothing to convert
+    data = raw.astype(np.float64)
     if channels > 1:
         data = data.reshape(-1, channels).mean(axis=1)
     if rate != RATE and len(data):
         n = int(round(len(data) * RATE / rate))
         data = np.interp(np.arange(n) * rate / RATE, np.arange(len(data)), data)
-    return np.clip(data, -32768, 32767).astype(np.int16)
+    return np.clip(data, -32768, 32767).astype(np.int16), True
+
+
+def write_wav(path: Path, samples: np.ndarray) -> None:
+    """int16 mono samples at RATE as a 16-bit WAV."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+
+
+def _rewrite(path: Path, samples: np.ndarray) -> None:
+    """Replace a cache file by its samples at RATE (whole files only; a failure keeps the old one)."""
+    name = None
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+        write_wav(Path(name), samples)
+        os.replace(name, path)
+    except OSError as e:
+        log.debug("speech cache file %s kept as it was (%s)", path, e)
+        if name is not None:
+            Path(name).unlink(missing_ok=True)
