@@ -67,9 +67,16 @@ def record(scenario: str):
 
 
 class ThreadClock:
-    """Each thread's CPU time over a span, by thread (sampled, since threads end with the service)."""
+    """Each thread's CPU time over a span, by thread.
 
-    def __init__(self, every_s: float = 0.02) -> None:
+    Read at the start and the end of the span (the service's threads are all
+    still running when the loop finds the end), and a few times a second in
+    between for a thread that ends sooner. Reading every thread costs about
+    0.2 ms here, and the span is the session's: sampled 50 times a second, it
+    took about 1 % of a core from the session it measured.
+    """
+
+    def __init__(self, every_s: float = 0.25) -> None:
         self.every_s = every_s
         self._base: dict[int, int] = {}
         self._last: dict[int, int] = {}
