@@ -34,6 +34,7 @@ Frames stay in memory; nothing here is ever written anywhere.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -112,10 +113,12 @@ class ReferenceMotion:
         self.window = (w, w)
         self.points = followed_points(mesh_regions)
         self._rigid = np.asarray(RIGID)
+        self._rigid_here = self.landmarks[self._rigid, :2].astype(np.float32)   # what frames are aligned onto
         spread = RIGID_SPREAD_IID * PATCH_IID_PX
         beside = self._to_patch(self.landmarks[list(RIGID_TEXTURED), :2])
         around = [beside + np.array(d, np.float32) * spread for d in ((1, 0), (-1, 0), (0, 1), (0, -1))]
         self._p0 = np.concatenate([self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2]), *around])
+        self._p0_rigid = self._p0.reshape(-1, 2)[len(self.points):]
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         self.patch = self._warp(rgb, identity)
         # Patch pixels -> the relaxed frame's face frame (as `pose.face_frame` makes it).
@@ -138,12 +141,11 @@ class ReferenceMotion:
         m = s * to_reference
         m[:, 2] -= s * self.offset
         back = cv2.invertAffineTransform(m)
-        src = self._corners @ back[:, :2].T + back[:, 2]
+        # The patch's corners in the frame, with a margin (plain floats: this runs every frame).
+        xs, ys = zip(*(self._corners @ back[:, :2].T + back[:, 2]).tolist())
         pad = 4.0 / s
-        x0, y0 = np.floor(src.min(axis=0) - pad).astype(int)
-        x1, y1 = np.ceil(src.max(axis=0) + pad).astype(int)
-        x0, y0 = max(x0, 0), max(y0, 0)
-        x1, y1 = min(x1, rgb.shape[1]), min(y1, rgb.shape[0])
+        x0, y0 = max(math.floor(min(xs) - pad), 0), max(math.floor(min(ys) - pad), 0)
+        x1, y1 = min(math.ceil(max(xs) + pad), rgb.shape[1]), min(math.ceil(max(ys) + pad), rgb.shape[0])
         if x1 - x0 < 2 or y1 - y0 < 2:
             raise ValueError("the face is outside the frame")
         crop = rgb[y0:y1, x0:x1]
@@ -157,8 +159,7 @@ class ReferenceMotion:
     def alignment(self, landmarks_px: np.ndarray) -> np.ndarray:
         """Similarity (2x3) taking the current frame's pixels onto the relaxed frame's."""
         src = landmarks_px[self._rigid, :2].astype(np.float32)
-        dst = self.landmarks[self._rigid, :2].astype(np.float32)
-        m, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
+        m, _ = cv2.estimateAffinePartial2D(src, self._rigid_here, method=cv2.LMEDS)
         if m is None:
             raise ValueError("cannot align the frame on the relaxed face")
         return m
@@ -182,17 +183,25 @@ class ReferenceMotion:
         p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, patch, self._p0, start, winSize=self.window,
                                                  maxLevel=LEVELS, criteria=CRITERIA,
                                                  flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
-        p0, p1, ok = self._p0.reshape(-1, 2), p1.reshape(-1, 2), status.ravel() == 1
+        p1, ok = p1.reshape(-1, 2), status.ravel() == 1
         # The mesh's rigid points are only roughly where it says: the pixels of those
         # points (and of the places around some) settle the alignment (a majority
         # that did not move decides).
         rigid_ok = ok[n:]
-        if rigid_ok.sum() >= 4:
-            r, _ = cv2.estimateAffinePartial2D(p0[n:][rigid_ok], p1[n:][rigid_ok], method=cv2.LMEDS)
-            if r is not None:
-                back = cv2.invertAffineTransform(r)
-                p1 = p1 @ back[:, :2].T + back[:, 2]
+        if rigid_ok.all():      # as a rule: no mask to apply
+            r, _ = cv2.estimateAffinePartial2D(self._p0_rigid, p1[n:], method=cv2.LMEDS)
+        elif rigid_ok.sum() >= 4:
+            r, _ = cv2.estimateAffinePartial2D(self._p0_rigid[rigid_ok], p1[n:][rigid_ok], method=cv2.LMEDS)
+        else:
+            r = None
+        p1 = p1[:n]
+        if r is not None:
+            back = cv2.invertAffineTransform(r)
+            p1 = p1 @ back[:, :2].T + back[:, 2]
         out = np.array(face_points, dtype=np.float64)
-        keep = self.points[ok[:n]]
-        out[keep, :2] = (p1[:n][ok[:n]] - self._face_origin) @ self._face_axes
+        ok = ok[:n]
+        if ok.all():
+            out[self.points, :2] = (p1 - self._face_origin) @ self._face_axes
+        else:
+            out[self.points[ok], :2] = (p1[ok] - self._face_origin) @ self._face_axes
         return out
