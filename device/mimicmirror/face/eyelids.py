@@ -88,6 +88,10 @@ GAZE_OPEN = 0.5
 
 
 _PAIRS: dict[Side, np.ndarray] = {side: np.asarray(REGIONS["eyelid_pairs"][side]) for side in SIDES}
+#: The points a reading of an eye needs (`EyeRows._seen`): its two corners, its iris
+#: centre, then its measured lid pairs' upper and lower points.
+_READ: dict[Side, np.ndarray] = {side: np.array([*CORNERS[side], IRIS_CENTRE[side], *_PAIRS[side][:, 0],
+                                                 *_PAIRS[side][:, 1]]) for side in SIDES}
 
 
 def _gap(px: np.ndarray, side: Side) -> float:
@@ -198,25 +202,30 @@ class EyeRows:
         None for a side with no usable band.
         """
         m = look.to_relaxed
-        px = np.asarray(landmarks_px, dtype=np.float64)[:, :2] @ m[:, :2].T + m[:, 2]
+        px = np.asarray(landmarks_px, dtype=np.float64)
         flat = look.patch.ravel()
-        return {side: None if self.eyes[side] is None else self._seen(flat, look.patch.shape[1], px, side,
-                                                                      self.eyes[side])
+        # Only the eye's own few points are mapped into the relaxed frame, as plain floats.
+        return {side: None if self.eyes[side] is None else
+                self._seen(flat, look.patch.shape[1], (px[_READ[side], :2] @ m[:, :2].T + m[:, 2]).tolist(),
+                           self.eyes[side])
                 for side in sides}
 
-    def _seen(self, flat: np.ndarray, row: int, px: np.ndarray, side: Side, eye: _Eye) -> float:
-        a, b = CORNERS[side]
-        mx, my = (px[a, 0] + px[b, 0]) / 2.0, (px[a, 1] + px[b, 1]) / 2.0
+    def _seen(self, flat: np.ndarray, row: int, points: list[list[float]], eye: _Eye) -> float:
+        """The share of `eye` seen; `points` are its `_READ` points, mapped into the relaxed frame."""
+        (ax, ay), (bx, by), (iris, _) = points[:3]
+        mx, my = (ax + bx) / 2.0, (ay + by) / 2.0
         dx = round((mx - self.offset[0]) * self.scale - eye.middle[0])
         dy = round((my - self.offset[1]) * self.scale - eye.middle[1])
         starts = {dx}
-        if _gap(px, side) >= GAZE_OPEN * eye.gap:
-            starts.add(dx + round((px[IRIS_CENTRE[side], 0] - mx) * self.scale - eye.gaze))
+        pairs = (len(points) - 3) // 2
+        gap = sum(lower[1] - upper[1] for upper, lower in zip(points[3:3 + pairs], points[3 + pairs:])) / pairs
+        if gap >= GAZE_OPEN * eye.gap:          # the mesh's lid gap now, as `_gap` reads it
+            starts.add(dx + round((iris - mx) * self.scale - eye.gaze))
         x0, x1, y0, y1 = eye.reach
         xs = {min(max(x, x0), x1) for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)}
         ys = {min(max(y, y0), y1) for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)}
         shifts = np.array(sorted(y * row + x for y in ys for x in xs), np.int32)
-        # (bands, shifts, BAND rows, width); past a band's own columns its last one repeats.
+        # (bands, shifts, BAND rows, width); the columns past a band's own weigh nothing below.
         block = flat[eye.at + shifts[:, None, None]].astype(np.float32)
         n, k, _, w = block.shape
         # The templates are detrended (each row's mean and ramp removed), of unit length
