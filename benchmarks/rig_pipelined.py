@@ -11,8 +11,11 @@ exercises) and the bare model (Face Mesh, one face, tracking, irises) runs on
 the same frames in memory. Neither side decodes anything.
 
 Printed: loop fps / bare fps (median of the rounds, with the load average),
-CPU per frame, and where each thread's CPU time went per frame over the whole
-run. The session's records are checked against the lockstep run's.
+CPU per frame, where each thread's CPU time went per frame over the whole
+run, and how many screens the loop really drew (at most `[display] fps` a
+second of the real clock, so about one for every 15-20 frames of a replay
+running at 250-500 frames a second) with the CPU each took. The session's
+records are checked against the lockstep run's.
 
     .venv/bin/python benchmarks/rig_pipelined.py [--scenario brief] [--rounds 5]
 """
@@ -153,9 +156,23 @@ def pipelined(recording: Any, config: Any) -> dict[str, Any]:
     span: dict[str, float] = {}
     threads = ThreadClock()
 
+    drawing = {"cpu": 0.0, "drawn": 0}
+
     def watch(service: Any) -> None:
-        keeper = service.camera
-        poll = keeper.poll
+        keeper, display = service.camera, service.display
+        poll, show = keeper.poll, display.show
+
+        def timed_show(*args: Any, **kw: Any) -> None:
+            # the loop's drawing: how often a screen is really drawn, and its CPU (the loop's thread)
+            if "began" in span and "ended" not in span:
+                before, drawn = time.thread_time(), display.frames_drawn
+                show(*args, **kw)
+                drawing["cpu"] += time.thread_time() - before
+                drawing["drawn"] += display.frames_drawn - drawn
+            else:
+                show(*args, **kw)
+
+        display.show = timed_show
 
         def timed_poll(now: float, clock: Any, **kw: Any):
             if "began" not in span:
@@ -173,7 +190,9 @@ def pipelined(recording: Any, config: Any) -> dict[str, Any]:
     threads.end()
     seconds = span["ended"] - span["began"]
     return {"fps": run.taken / seconds, "cpu": (span["ended_cpu"] - span["began_cpu"]) / run.taken,
-            "threads": {k: v / run.taken for k, v in threads.by_name().items()}, "run": run}
+            "threads": {k: v / run.taken for k, v in threads.by_name().items()}, "run": run,
+            "drawn": drawing["drawn"], "drawing_cpu": drawing["cpu"] / max(1, drawing["drawn"]),
+            "seconds": seconds}
 
 
 def rig_vs_bare(scenario: str = "brief", rounds: int = 5) -> dict[str, Any]:
@@ -182,7 +201,7 @@ def rig_vs_bare(scenario: str = "brief", rounds: int = 5) -> dict[str, Any]:
 
     recording, config, lockstep_records = record(scenario)
     frames = recording.rgb()
-    ratios, cpu_ratios, rows, threads, same = [], [], [], [], True
+    ratios, cpu_ratios, rows, threads, same, drawn = [], [], [], [], True, []
     for r in range(rounds):
         got: dict[str, Any] = {}
         for name in (("bare", "loop") if r % 2 == 0 else ("loop", "bare")):
@@ -195,11 +214,13 @@ def rig_vs_bare(scenario: str = "brief", rounds: int = 5) -> dict[str, Any]:
         cpu_ratios.append(bare_cpu / loop["cpu"])
         rows.append(f"{loop['fps']:.0f}/{bare_fps:.0f}")
         threads.append(loop["threads"])
+        drawn.append((loop["drawn"], loop["drawn"] / loop["seconds"], loop["drawing_cpu"]))
         same = same and same_session(lockstep_records, loop["run"].records) and loop["run"].taken == len(frames)
     kinds = {k for t in threads for k in t}
     per_thread = {k: statistics.median(t.get(k, 0.0) for t in threads) for k in kinds}
     return {"ratio": statistics.median(ratios), "min": min(ratios), "max": max(ratios), "rows": rows,
             "cpu": statistics.median(cpu_ratios), "threads": per_thread, "frames": len(frames),
+            "drawn": tuple(statistics.median(d[i] for d in drawn) for i in range(3)),
             "same": same, "rounds": rounds, "scenario": scenario, "load": load()}
 
 
@@ -212,6 +233,8 @@ def print_rig(r: dict[str, Any], label: str = "   loop fps / bare fps, rig sessi
     parts = ", ".join(f"{k} {v * 1000:.2f}" for k, v in sorted(r["threads"].items(), key=lambda kv: -kv[1])
                       if v >= 5e-6)
     print(f"   CPU per frame by thread, ms: {parts}")
+    n, per_s, each = r["drawn"]
+    print(f"   screens drawn by the loop: {n:.0f} a session ({per_s:.1f} a second), {each * 1000:.2f} ms of CPU each")
 
 
 def main() -> None:
