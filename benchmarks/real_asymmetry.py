@@ -35,23 +35,13 @@ import numpy as np
 
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS, movement, symmetry
-from mimicmirror.face.types import Measures, SidePair
+from mimicmirror.face.types import Measures
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.warp import ExerciseWarper, jittered, rotated, scaled
+from simulated_reps import (FACES, KINDS, METHODS, MISSED, SESSIONS, analyze_frame, demo_eyes, mean_measures,
+                            session_starts, simulated)
 
-FACES = ("grace_hopper", "astronaut")
-#: Kind of movement -> (simulated action, the measure it is judged by).
-KINDS = {"smile": ("smile", "mouth_corner_excursion"), "brow": ("brow_raise", "brow_height"),
-         "eye": ("eye_closure", "eye_opening"), "pucker": ("pucker", "mouth_corner_excursion"),
-         "cheek": ("cheek_puff", "cheek"), "nose": ("nose_wrinkle", "ala_height")}
-IMPOSED = (0.3, 0.6)
-METHODS = ("mesh", "image")
 DEFAULT_WINKS = Path(__file__).resolve().parents[2] / "shared" / "data" / "winks"
-
-
-def _mean(ms: list[Measures]) -> Measures:
-    return {k: SidePair(float(np.mean([m[k].left for m in ms])), float(np.mean([m[k].right for m in ms])))
-            for k in ms[0]}
 
 
 # --- real winks -------------------------------------------------------------------
@@ -94,131 +84,6 @@ def winks(folder: Path) -> dict[str, dict[str, list[float]]] | None:
     return out
 
 
-# --- simulated exercises ----------------------------------------------------------
-
-MISSED = {"frames": 0}
-
-
-def _analyze(analyzer: Analyzer, rgb: np.ndarray, t: float = 0.0):
-    """A frame's analysis; a frame where tracking lost the face is tried again (and counted)."""
-    for _ in range(3):
-        fa = analyzer.analyze(rgb, t)
-        if fa.measures is not None:
-            return fa
-        MISSED["frames"] += 1
-    raise RuntimeError("no face found in a simulated frame")
-
-
-def relaxed_frames() -> int:
-    """Frames of the relaxed-face capture a session starts with, from the shipped device config."""
-    from mimicmirror.config import defaults
-
-    config = defaults()
-    return round(config["session"]["neutral_seconds"] * config["camera"]["fps"])
-
-
-def session(warper: ExerciseWarper, frames: int) -> tuple[Analyzer, Measures]:
-    """A tracker started as a session starts: a fresh one that follows the relaxed face
-    through the relaxed-face capture (`frames`), whose mean is the neutral the movement
-    is counted from, and whose last frame is the relaxed frame the image is followed from.
-
-    So a repetition reads the same whatever ran before it: the tracker's place on a
-    face wanders from frame to frame (the mesh's eye opening on a still photo by up to
-    a tenth), and a tracker carried over from other movements starts each one elsewhere.
-    """
-    analyzer = Analyzer(static=False, keep_mesh=True)
-    relaxed = [_analyze(analyzer, warper.neutral) for _ in range(frames)]
-    neutral = _mean([r.measures for r in relaxed])
-    analyzer.set_reference(neutral=neutral)
-    return analyzer, neutral
-
-
-def rep(warper: ExerciseWarper, action: str, measure: str, left: float, right: float,
-        frames: int) -> dict[str, tuple[float, float]]:
-    """One repetition from its own session start (relaxed-face capture of `frames`, a rise,
-    a hold): mean hold movement per method."""
-    analyzer, neutral = session(warper, frames)
-    held: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
-    with analyzer:
-        for k in [*np.linspace(0.0, 1.0, 6), 1.0, 1.0, 1.0, 1.0]:
-            fa = _analyze(analyzer, warper.render(action, left * k, right * k))
-            for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
-                held[method].append((now[measure].left - neutral[measure].left,
-                                     now[measure].right - neutral[measure].right))
-    return {m: (float(np.mean([h[0] for h in v[-4:]])), float(np.mean([h[1] for h in v[-4:]])))
-            for m, v in held.items()}
-
-
-def true_symmetry(warper: ExerciseWarper, action: str, measure: str, left: float, right: float) -> float:
-    """Symmetry of the measure where the warp truly puts the landmarks (see sim/truth.py)."""
-    from mimicmirror.face.measures import measure_all
-    from mimicmirror.face.pose import face_frame
-
-    pts = np.zeros((len(warper.landmarks), 3))
-    pts[:, :2] = warper.moved_landmarks([(action, left, right)])
-    moved = measure_all(face_frame(pts).points)[measure]
-    pts[:, :2] = warper.landmarks
-    still = measure_all(face_frame(pts).points)[measure]
-    s, _ = symmetry(moved.left - still.left, moved.right - still.right, NOISE_FLOOR[measure])
-    return 1.0 if s is None else s
-
-
-#: Each repetition is measured from this many session starts, whose relaxed-face captures
-#: end one frame apart. The tracker's place on a still face wanders from frame to frame,
-#: so a capture that ends a frame later reads the same movement differently: the eye
-#: closures' mean error moved between 0.09 and 0.14 from one such start to the next.
-SESSIONS = 5
-
-
-def session_starts(frames: int | None = None, sessions: int = SESSIONS) -> list[int]:
-    """The capture lengths of a repetition's session starts: the device's, then a frame longer each."""
-    first = relaxed_frames() if frames is None else frames
-    return [first + i for i in range(sessions)]
-
-
-def simulated(kinds: tuple[str, ...] = tuple(KINDS), starts: list[int] | None = None) -> dict:
-    """Every kind, face and imposed symmetry, each repetition from each of its session starts."""
-    starts = session_starts() if starts is None else starts
-    errors: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
-    vs_true: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
-    even: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
-    per_start: dict[str, list[list[float]]] = {k: [[] for _ in starts] for k in kinds}   # image errors
-    named: dict[str, list[bool]] = {m: [] for m in METHODS}
-    for face in FACES:
-        warper = ExerciseWarper(load_face(face))
-        for kind in kinds:
-            action, measure = KINDS[kind]
-            floor = NOISE_FLOOR[measure]
-            for i, frames in enumerate(starts):
-                for m, (l, r) in rep(warper, action, measure, 1.0, 1.0, frames).items():
-                    s, _ = symmetry(l, r, floor)
-                    even[m][kind].append(0.0 if s is None else s)
-                for imposed in IMPOSED:
-                    for weak in ("left", "right"):
-                        amps = (imposed, 1.0) if weak == "left" else (1.0, imposed)
-                        truth = true_symmetry(warper, action, measure, *amps)
-                        for m, (l, r) in rep(warper, action, measure, *amps, frames).items():
-                            s, w = symmetry(l, r, floor)
-                            errors[m][kind].append(abs((1.0 if s is None else s) - imposed))
-                            vs_true[m][kind].append(abs((1.0 if s is None else s) - truth))
-                            named[m].append(w == weak)
-                        per_start[kind][i].append(errors["image"][kind][-1])
-    return {"errors": errors, "even": even, "named": named, "vs_true": vs_true, "per_start": per_start}
-
-
-def demo_eyes(starts: list[int] | None = None) -> tuple[dict[str, list[float]], float]:
-    """The demo's eye closure (astronaut, left 0.8, right 1.0): symmetry per method and
-    session start, and the truth."""
-    warper = ExerciseWarper(load_face("astronaut"))
-    read: dict[str, list[float]] = {m: [] for m in METHODS}
-    for frames in session_starts() if starts is None else starts:
-        held = rep(warper, "eye_closure", "eye_opening", 0.8, 1.0, frames)
-        for m in METHODS:
-            s, _ = symmetry(*held[m], NOISE_FLOOR["eye_opening"])
-            read[m].append(1.0 if s is None else s)
-    return read, true_symmetry(warper, "eye_closure", "eye_opening", 0.8, 1.0)
-
-
 # --- still face -------------------------------------------------------------------
 
 def smoothing_frames() -> int:
@@ -239,17 +104,17 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
     for face in FACES:
         with Analyzer(static=False, keep_mesh=True) as analyzer:     # each face from its own session start
             rgb = load_face(face)
-            relaxed = [_analyze(analyzer, jittered(rgb, rng)) for _ in range(int(2 * fps))]
-            neutral = _mean([r.measures for r in relaxed])
+            relaxed = [analyze_frame(analyzer, jittered(rgb, rng)) for _ in range(int(2 * fps))]
+            neutral = mean_measures([r.measures for r in relaxed])
             analyzer.set_reference(neutral=neutral)
             recent: dict[str, list[Measures]] = {m: [] for m in METHODS}
             for _ in range(int(seconds * fps)):
-                fa = _analyze(analyzer, jittered(rgb, rng))
+                fa = analyze_frame(analyzer, jittered(rgb, rng))
                 for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
                     recent[method] = [*recent[method][-(smoothing - 1):], now]
                     if len(recent[method]) < smoothing:
                         continue
-                    for name, v in _mean(recent[method]).items():
+                    for name, v in mean_measures(recent[method]).items():
                         size = max(abs(v.left - neutral[name].left), abs(v.right - neutral[name].right))
                         worst[method][name] = max(worst[method].get(name, 0.0), size / NOISE_FLOOR[name])
     return worst
