@@ -48,19 +48,29 @@ def _weights() -> np.ndarray:
 
 
 _WEIGHTS = _weights()
+#: Single points the measures read besides the regions (midline lip points, mouth corners).
+_SINGLE = (LOWER_LIP_BOTTOM, UPPER_LIP_INNER, LOWER_LIP_INNER, REGIONS["mouth_corner"]["left"][0],
+           REGIONS["mouth_corner"]["right"][0])
 
 
 class _Regions:
-    """A frame's points with every region's mean (x, y) worked out at once."""
+    """A frame's points with every region's mean (x, y) worked out at once, and the
+    single points the measures read, as plain floats (one gather each, not one numpy
+    step per number: this runs for every frame)."""
 
-    __slots__ = ("pts", "_means")
+    __slots__ = ("pts", "_means", "_single")
 
     def __init__(self, pts: Points):
         self.pts = pts
         self._means = (_WEIGHTS @ pts[_USED, :2]).tolist()
+        self._single = dict(zip(_SINGLE, pts[list(_SINGLE), :2].tolist()))
 
     def mean(self, region: str, side: Side) -> list[float]:
         return self._means[_ROW[region, side]]
+
+    def point(self, index: int) -> list[float]:
+        """(x, y) of one of the `_SINGLE` points."""
+        return self._single[index]
 
 
 def _mean(r: _Regions, region: str, side: Side) -> list[float]:
@@ -98,13 +108,13 @@ def mouth_corner_excursion(pts: _Regions, side: Side) -> float:
     lips towards the strong side.
     """
     corner = _mean(pts, "mouth_corner", side)
-    return float(math.hypot(corner[0], corner[1] - float(pts.pts[LOWER_LIP_BOTTOM, 1])))
+    return float(math.hypot(corner[0], corner[1] - pts.point(LOWER_LIP_BOTTOM)[1]))
 
 
 def smile_angle(pts: _Regions, side: Side) -> float:
     """Degrees the commissure sits above the horizontal through the lip centre."""
     corner = _mean(pts, "mouth_corner", side)
-    centre_y = float(pts.pts[UPPER_LIP_INNER, 1] + pts.pts[LOWER_LIP_INNER, 1]) / 2.0
+    centre_y = (pts.point(UPPER_LIP_INNER)[1] + pts.point(LOWER_LIP_INNER)[1]) / 2.0
     return math.degrees(math.atan2(centre_y - corner[1], abs(corner[0])))
 
 
@@ -128,15 +138,16 @@ def lip_gap(pts: _Regions, side: Side) -> float:
     return _pair_gap(pts, "lip_pairs", side)
 
 
-def mouth_width(pts: Points) -> float:
+def mouth_width(pts: _Regions) -> float:
     """Commissure to commissure."""
     c = REGIONS["mouth_corner"]
-    return float(np.hypot(*(pts[c["left"][0], :2] - pts[c["right"][0], :2])))
+    (lx, ly), (rx, ry) = pts.point(c["left"][0]), pts.point(c["right"][0])
+    return float(np.hypot(lx - rx, ly - ry))
 
 
-def mouth_opening(pts: Points) -> float:
+def mouth_opening(pts: _Regions) -> float:
     """Inner lips apart at the midline."""
-    return float(pts[LOWER_LIP_INNER, 1] - pts[UPPER_LIP_INNER, 1])
+    return pts.point(LOWER_LIP_INNER)[1] - pts.point(UPPER_LIP_INNER)[1]
 
 
 PER_SIDE: Mapping[str, Callable[[_Regions, Side], float]] = {
@@ -144,7 +155,7 @@ PER_SIDE: Mapping[str, Callable[[_Regions, Side], float]] = {
                             mouth_corner_excursion, smile_angle, nose_ala, ala_height,
                             cheek, lip_gap)
 }
-WHOLE_FACE: Mapping[str, Callable[[Points], float]] = {
+WHOLE_FACE: Mapping[str, Callable[[_Regions], float]] = {
     f.__name__: f for f in (mouth_width, mouth_opening)
 }
 MEASURE_NAMES: tuple[str, ...] = (*PER_SIDE, *WHOLE_FACE)
@@ -160,7 +171,7 @@ def measure_all(pts: Points) -> dict[str, SidePair]:
     regions = _Regions(pts)
     out = {name: SidePair(left=f(regions, "left"), right=f(regions, "right")) for name, f in PER_SIDE.items()}
     for name, f in WHOLE_FACE.items():
-        value = f(pts)
+        value = f(regions)
         out[name] = SidePair(value, value)
     return out
 

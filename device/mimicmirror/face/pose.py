@@ -32,28 +32,27 @@ class FaceFrame:
 
 
 def face_frame(landmarks_px: np.ndarray) -> FaceFrame:
-    right = landmarks_px[IRIS_CENTRE["right"], :2]
-    left = landmarks_px[IRIS_CENTRE["left"], :2]
-    axis = left - right
-    iid = float(np.hypot(*axis))
+    # This runs for every frame: the few single numbers are plain floats (the same
+    # arithmetic as on numpy's, fewer small numpy steps), the 478 points stay arrays.
+    (rx, ry), (lx, ly) = landmarks_px[[IRIS_CENTRE["right"], IRIS_CENTRE["left"]], :2].tolist()
+    iid = float(np.hypot(lx - rx, ly - ry))
     if iid <= 1e-6:
         raise ValueError("iris centres coincide")
-    u = axis / iid
-    v = np.array([-u[1], u[0]])
-    rel = landmarks_px[:, :2] - (left + right) / 2.0
-    pts = np.empty_like(landmarks_px)
-    pts[:, 0] = rel @ u / iid
-    pts[:, 1] = rel @ v / iid
-    pts[:, 2] = landmarks_px[:, 2] / iid
-    roll = math.degrees(math.atan2(u[1], u[0]))
-    return FaceFrame(pts, iid, roll, _yaw(pts), _pitch(pts))
+    ux, uy = (lx - rx) / iid, (ly - ry) / iid
+    rel = landmarks_px[:, :2] - np.array([(lx + rx) / 2.0, (ly + ry) / 2.0])
+    pts = landmarks_px / iid          # z / iid; x and y are replaced by the rotated ones
+    pts[:, 0] = rel @ np.array([ux, uy]) / iid
+    pts[:, 1] = rel @ np.array([-uy, ux]) / iid
+    roll = math.degrees(math.atan2(uy, ux))
+    edge_r, edge_l, top, chin = pts[[FACE_EDGE["right"], FACE_EDGE["left"], FOREHEAD, CHIN]].tolist()
+    return FaceFrame(pts, iid, roll, _yaw(edge_r, edge_l), _pitch(top, chin))
 
 
-def _yaw(pts: np.ndarray) -> float:
-    edge_r, edge_l = pts[FACE_EDGE["right"]], pts[FACE_EDGE["left"]]
+def _yaw(edge_r: list[float], edge_l: list[float]) -> float:
+    """Degrees the face is turned, from the depth of its edges at the cheekbones (face-frame points)."""
     return math.degrees(math.atan2(edge_l[2] - edge_r[2], edge_l[0] - edge_r[0]))
 
 
-def _pitch(pts: np.ndarray) -> float:
-    top, chin = pts[FOREHEAD], pts[CHIN]
+def _pitch(top: list[float], chin: list[float]) -> float:
+    """Degrees the head is tilted back, from the depth of forehead and chin (face-frame points)."""
     return math.degrees(math.atan2(chin[2] - top[2], chin[1] - top[1])) - PITCH_OFFSET_DEG
