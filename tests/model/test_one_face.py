@@ -115,3 +115,36 @@ def test_with_the_checks_aside_the_same_clip_gives_the_same_verdicts_however_slo
             tracker.crowd._faces_in = lambda rgb, d=delay: time.sleep(d) or faces_in(rgb)
             runs.append(verdicts(tracker, clip))
     assert runs[0] == runs[1] and "several_faces" in runs[0]
+
+
+def at_the_mirror(user: str, other: str, other_m: float) -> np.ndarray:
+    """A 640x480 camera frame (41 degrees from top to bottom, the mirror's default camera) of
+    `user` at the glass, 0.6 m from the camera, and `other` standing `other_m` from it
+    beside them: each face cut from its photo and sized by its distance."""
+    from mimicmirror.face.landmarks import LandmarkDetector
+
+    focal_px, iid_m = 240 / np.tan(np.radians(41 / 2)), 0.063
+    frame = np.full((480, 640, 3), 70, np.uint8)
+    with LandmarkDetector(static=True, max_faces=1) as mesh:
+        for name, metres, at in ((user, 0.6, (320, 215)), (other, other_m, None)):
+            img = face(name)
+            f = mesh.detect(img)[0]
+            iid = float(np.hypot(*(f[473, :2] - f[468, :2])))
+            cx, cy = (f[473, :2] + f[468, :2]) / 2
+            x0, y0 = max(int(cx - 1.5 * iid), 0), max(int(cy - 1.4 * iid), 0)
+            k = focal_px * iid_m / metres / iid
+            cut = cv2.resize(img[y0:int(cy + 2.2 * iid), x0:int(cx + 1.5 * iid)], None, fx=k, fy=k,
+                             interpolation=cv2.INTER_AREA)
+            if at is None:           # beside the user, clear of their face
+                at = (320 + 2.2 * focal_px * iid_m / 0.6 + 1.2 * focal_px * iid_m / metres, 215)
+            x, y = int(at[0] - (cx - x0) * k), int(at[1] - (cy - y0) * k)
+            h, w = cut.shape[:2]
+            frame[max(y, 0):y + h, max(x, 0):x + w] = cut[max(-y, 0):480 - y, max(-x, 0):640 - x]
+    return frame
+
+
+@pytest.mark.parametrize("user, other", [("grace_hopper", "astronaut"), ("astronaut", "grace_hopper")])
+def test_a_second_person_a_step_back_from_the_user_at_the_glass_is_noticed(tracker, user, other):
+    """1.5 m from the camera: 27 pixels between the irises, which the short-range face detector misses."""
+    both = at_the_mirror(user, other, 1.5)
+    assert tracker.analyze(both, 0.0).quality.reason == "several_faces"
