@@ -2,7 +2,7 @@
 
 Both sides decode the same clip with their own decoder and convert to RGB;
 then one runs what `analyze` does per frame (tracking analysis with its face
-count beside it as the command runs it, the JSON record) and the other only
+count beside it as the command runs it, the JSON record, written out) and the other only
 `FaceMesh.process` with one face, tracking and irises: the yardstick. They
 take turns a second of video (30 frames) at a time, the order flipping each
 second, so load from other processes hits both alike, and each second holds
@@ -25,6 +25,7 @@ grace_hopper.jpg, see `clips.py`); any webcam recording of a face will do.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -64,7 +65,7 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None, aside: bool = True
             if name == "bare":
                 bare.process(rgb)
             else:
-                _frame_dict(f"{clip}#{i}", ours.analyze(rgb, i / fps), None)
+                json.dumps(_frame_dict(f"{clip}#{i}", ours.analyze(rgb, i / fps), None))
             index[name] += 1
             n += 1
         if n:

@@ -48,6 +48,16 @@ def test_json_reports_a_smile_weaker_on_the_left(pictures):
     assert set(frame["measures"]["brow_height"]) == {"left", "right"}
 
 
+def test_json_is_one_object_with_each_frame_on_a_line_of_its_own(pictures):
+    out = analyze("--json", "--neutral", pictures["neutral"], pictures["wink"], pictures["smile"], pictures["wall"])
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == '{"frames": [' and lines[-1] == "]}" and len(lines) == 3 + 2
+    assert [json.loads(line.rstrip(","))["source"] for line in lines[1:-1]] == \
+        [str(pictures[k]) for k in ("wink", "smile", "wall")]
+    assert len(json.loads(out.stdout)["frames"]) == 3
+
+
 def test_without_neutral_there_is_no_movement(pictures):
     frame = json.loads(analyze("--json", pictures["neutral"]).stdout)["frames"][0]
     assert "measures" in frame and "movement" not in frame and "eye_seen" not in frame
