@@ -227,7 +227,7 @@ class EyeRows:
         x0, x1, y0, y1 = eye.reach
         xs = {min(max(x, x0), x1) for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)}
         ys = {min(max(y, y0), y1) for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)}
-        shifts = np.array(sorted(y * row + x for y in ys for x in xs), np.int32)
+        shifts = np.array([y * row + x for y in ys for x in xs], np.intp)   # any order: the best is kept
         # (bands, shifts, BAND rows, width): w pixels from each band row's start, taken row by
         # row from a view of the patch that has the w pixels from every place as one row (a
         # gather of whole rows, half the time of one pixel by pixel here); the columns past a
@@ -244,16 +244,17 @@ class EyeRows:
         # the band's columns. Those sums are of whole and half pixel values, exact in
         # float32 in any order, so two matrix products give them (a third of this step's
         # time here, the same shares bit for bit).
-        num = (block * eye.templates).sum(axis=(2, 3))
+        add = np.add.reduce           # the ufunc itself: `.sum` adds a Python layer for the same sums
+        num = add(block * eye.templates, axis=(2, 3))
         rows = (block.reshape(n, k * BAND, w) @ eye.weights).reshape(n, k, BAND, 2)
         s1, sx = rows[..., 0], rows[..., 1]
         energy = ((block * block).reshape(n, k * BAND, w) @ eye.weights[:, :, :1]).reshape(n, k, BAND) \
             - s1 * s1 / eye.count - sx * sx / eye.xx
-        best = (num / np.sqrt(np.maximum(energy.sum(axis=2), 1e-12))).max(axis=1)
+        best = np.maximum.reduce(num / np.sqrt(np.maximum(add(energy, axis=2), 1e-12)), axis=1)
         # A shut lid rests on the lower lid's margin, so one band there stays seen with
         # the eye shut (measured: 0-2 of 9-11 on real and simulated shut eyes): the share
         # counts the bands seen beyond that one.
-        seen = int((best >= MATCH).sum())
+        seen = np.count_nonzero(best >= MATCH)
         if len(best) == 1:
             return float(seen)    # a slit of an eye: its one band is all there is to see
         return max(0.0, (seen - 1) / (len(best) - 1))
