@@ -169,7 +169,11 @@ class Analyzer:
         if not found.faces:
             self._last = None
             return FrameAnalysis(timestamp=t, face=False, quality=judge(0, None, self.limits))
-        main, px = max(((face_frame(f), f) for f in found.faces), key=lambda fp: fp[0].iid_px)
+        if len(found.faces) == 1:           # as a rule (a stream tracks one face)
+            px = found.faces[0]
+            main = face_frame(px)
+        else:
+            main, px = max(((face_frame(f), f) for f in found.faces), key=lambda fp: fp[0].iid_px)
         if self.follow_image:
             self._last = (rgb, px)
         measures = mesh = seen = None

@@ -184,13 +184,14 @@ class ReferenceMotion:
                                                  maxLevel=LEVELS, criteria=CRITERIA,
                                                  flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
         p1, ok = p1.reshape(-1, 2), status.ravel() == 1
+        every = bool(np.logical_and.reduce(ok))      # as a rule every track holds: no masks
         # The mesh's rigid points are only roughly where it says: the pixels of those
         # points (and of the places around some) settle the alignment (a majority
         # that did not move decides).
         rigid_ok = ok[n:]
-        if rigid_ok.all():      # as a rule: no mask to apply
+        if every:
             r, _ = cv2.estimateAffinePartial2D(self._p0_rigid, p1[n:], method=cv2.LMEDS)
-        elif rigid_ok.sum() >= 4:
+        elif np.count_nonzero(rigid_ok) >= 4:
             r, _ = cv2.estimateAffinePartial2D(self._p0_rigid[rigid_ok], p1[n:][rigid_ok], method=cv2.LMEDS)
         else:
             r = None
@@ -199,9 +200,9 @@ class ReferenceMotion:
             back = cv2.invertAffineTransform(r)
             p1 = p1 @ back[:, :2].T + back[:, 2]
         out = np.array(face_points, dtype=np.float64)
-        ok = ok[:n]
-        if ok.all():
+        if every:
             out[self.points, :2] = (p1 - self._face_origin) @ self._face_axes
         else:
+            ok = ok[:n]
             out[self.points[ok], :2] = (p1[ok] - self._face_origin) @ self._face_axes
         return out
