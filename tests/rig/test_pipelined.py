@@ -39,6 +39,36 @@ def test_the_recording_holds_every_frame_and_press_of_the_lockstep_run(recorded)
     assert [p.taken for p in recording.presses] == sorted(p.taken for p in recording.presses)
 
 
+def test_the_recording_keeps_each_picture_once(recorded):
+    _, result = recorded
+    frames = result.recording.frames
+    pictures = {id(f.rgb): f.rgb for f in frames}
+    assert len({p.tobytes() for p in pictures.values()}) == len(pictures)    # no picture kept twice
+    assert len(pictures) < len(frames) / 10                                 # the virtual person repeats itself
+
+
+def test_a_picture_shown_again_is_kept_as_the_same_array_with_its_own_time():
+    import numpy as np
+
+    from mimicmirror.camera.base import Frame
+
+    a, b = np.zeros((4, 6, 3), np.uint8), np.full((4, 6, 3), 7, np.uint8)
+    shown = [Frame(a, 0.0), Frame(a.copy(), 0.1), Frame(b, 0.2), Frame(a.copy(), 0.3)]
+
+    class Camera:
+        def start(self): pass
+        def stop(self): pass
+        def read(self, timeout): return shown.pop(0)
+
+    recording = Recording(10.0)
+    camera = recording.keep(Camera())
+    handed = [camera.read(1.0) for _ in range(4)]
+    kept = recording.frames
+    assert [f.t for f in kept] == [0.0, 0.1, 0.2, 0.3]
+    assert kept[1].rgb is kept[0].rgb and kept[3].rgb is kept[0].rgb and kept[2].rgb is b
+    assert all(np.array_equal(k.rgb, h.rgb) for k, h in zip(kept, handed))   # the camera's own frames pass on
+
+
 def test_the_threaded_service_takes_and_analyses_every_recorded_frame(recorded, replayed):
     _, result = recorded
     assert replayed.taken == replayed.analysed == len(result.recording.frames)
