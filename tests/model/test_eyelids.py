@@ -11,6 +11,8 @@ follow the values measured on these faces.
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -28,6 +30,7 @@ class _Relaxed:
     """A relaxed face's eyes, and a way to ask how much of them a frame shows."""
 
     def __init__(self, name: str):
+        self.name = name
         self.rgb = face(name)
         self.detector = LandmarkDetector(static=True, max_faces=1)
         self.px = self.detector.detect(self.rgb)[0]
@@ -174,3 +177,20 @@ def test_an_eye_the_mesh_reads_open_is_not_read_against_the_image(monkeypatch):
         assert not calls
         stream.analyze(w.render("eye_closure", 1.0, 1.0))
     assert calls
+
+
+def test_an_eye_read_from_a_padded_copy_of_the_patch_reads_the_same(relaxed):
+    """The band rows are read as runs of pixels from the patch; a run that would pass the
+    patch's end is read from a padded copy (forced here for every eye)."""
+    rgb = warper(relaxed.name).render("eye_closure", left=0.7, right=0.4)
+    px = relaxed.detector.detect(rgb)[0]
+    look = relaxed.motion.look(rgb, px)
+    as_built = relaxed.eyes.visible(look, px)
+    kept = dict(relaxed.eyes.eyes)
+    try:
+        for side, eye in kept.items():
+            relaxed.eyes.eyes[side] = eye and dataclasses.replace(eye, last_start=look.patch.size)
+        padded = relaxed.eyes.visible(look, px)
+    finally:
+        relaxed.eyes.eyes.update(kept)
+    assert padded == as_built and 0.0 < min(as_built.values()) < 1.0, as_built

@@ -118,7 +118,7 @@ class _Eye:
     gap: float              # the mesh's relaxed lid gap (pixels of the relaxed frame)
     starts: np.ndarray      # (n, 1, BAND) where each band row's first column is in the flattened face patch
     reach: tuple[int, int, int, int]   # shifts (x from, x to, y from, y to) that stay in the patch
-    ends_inside: bool       # w pixels from every row's start, at every shift, stay inside the flattened patch
+    last_start: int         # the largest of `starts`
     weights: np.ndarray     # (n, w, 2) per column: in the band (1, else 0), place from its middle (0 outside)
     templates: np.ndarray   # (n, 1, BAND, w) relaxed bands, detrended, unit length, 0 outside
     count: np.ndarray       # (n, 1, 1) each band's width in columns
@@ -193,9 +193,8 @@ class EyeRows:
         middle = corners.mean(axis=0)
         f32 = np.float32
         starts = (rows * face[1] + cols_at)[:, :, 0]
-        ends_inside = int(starts.max()) + reach[3] * face[1] + reach[1] + width <= face[0] * face[1]
         return _Eye((float(middle[0]), float(middle[1])), float(iris[0] - middle[0]), gap,
-                    starts[:, None].astype(np.intp), reach, ends_inside,
+                    starts[:, None].astype(np.intp), reach, int(starts.max()),
                     np.stack([mask[:, 0], xc[:, 0]], axis=2).astype(f32), templates[:, None].astype(f32), mask.sum(axis=2)[:, None].astype(f32),
                     (xc * xc).sum(axis=2)[:, None].astype(f32))
 
@@ -227,16 +226,16 @@ class EyeRows:
         x0, x1, y0, y1 = eye.reach
         xs = {min(max(x, x0), x1) for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)}
         ys = {min(max(y, y0), y1) for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)}
-        shifts = np.array([y * row + x for y in ys for x in xs], np.intp)   # any order: the best is kept
+        shifts = [y * row + x for y in ys for x in xs]      # any order: the best is kept
         # (bands, shifts, BAND rows, width): w pixels from each band row's start, taken row by
         # row from a view of the patch that has the w pixels from every place as one row (a
         # gather of whole rows, half the time of one pixel by pixel here); the columns past a
         # band's own weigh nothing below.
         w = eye.templates.shape[-1]
-        if not eye.ends_inside:       # a row run could pass the patch's end: read a padded copy
+        if eye.last_start + max(shifts) + w > flat.size:     # a run would pass the patch's end
             flat = np.concatenate([flat, np.zeros(w, flat.dtype)])
         runs = np.ndarray((flat.size - w + 1, w), flat.dtype, flat, 0, (flat.strides[0], flat.strides[0]))
-        block = runs[eye.starts + shifts[:, None]].astype(np.float32)
+        block = runs[eye.starts + np.array(shifts, np.intp)[:, None]].astype(np.float32)
         n, k = block.shape[:2]
         # The templates are detrended (each row's mean and ramp removed), of unit length
         # and 0 past each band, so their product with the raw block equals that with the
