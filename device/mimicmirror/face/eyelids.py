@@ -195,8 +195,8 @@ class EyeRows:
         starts = (rows * face[1] + cols_at)[:, :, 0]
         return _Eye((float(middle[0]), float(middle[1])), float(iris[0] - middle[0]), gap,
                     starts[:, None].astype(np.intp), reach, int(starts.max()),
-                    np.stack([mask[:, 0], xc[:, 0]], axis=2).astype(f32), templates[:, None].astype(f32), mask.sum(axis=2)[:, None].astype(f32),
-                    (xc * xc).sum(axis=2)[:, None].astype(f32))
+                    np.stack([mask[:, 0], xc[:, 0]], axis=2).astype(f32), templates[:, None].astype(f32),
+                    mask.sum(axis=2)[:, None].astype(f32), (xc * xc).sum(axis=2)[:, None].astype(f32))
 
     def visible(self, look: Look, landmarks_px: np.ndarray, sides: tuple[Side, ...] = SIDES) -> dict[Side, float | None]:
         """Share (0..1) of each relaxed fissure's bands still seen in the frame `look` was
