@@ -272,6 +272,22 @@ def test_repeated_text_comes_from_the_cache(portrait):
     assert portrait.text.hits > 0
 
 
+def test_a_screen_drawn_again_measures_no_word_again(portrait, monkeypatch):
+    """Fitting words to the bands asks every block its height at each shrink step; the answers
+    are kept, so a practice screen whose bars moved is drawn without measuring any text."""
+    practice = SAMPLES["practice"]
+    portrait.show(practice)
+    measured: list[tuple[str, int]] = []
+    width = portrait.text.width                  # every FreeType measurement goes through here
+    monkeypatch.setattr(portrait.text, "width", lambda text, size: measured.append((text, size)) or width(text, size))
+    misses = portrait.text.misses
+    portrait.show(replace(practice, bars=(SideBar("left", 0.4, affected=True), SideBar("right", 1.1))))
+    assert portrait.last_sent                    # drawn: the bars changed
+    assert measured == [] and portrait.text.misses == misses
+    portrait.show(replace(practice, cue="Now let go slowly"))
+    assert measured                              # new words are measured (this test can fail)
+
+
 def test_the_text_cache_is_bounded():
     from mimicmirror.display.text import TextCache
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from typing import Any, Callable, Hashable
+from typing import Callable, Hashable
 
 import pygame
 
@@ -41,7 +41,7 @@ class TextCache:
         self._fonts: dict[int, pygame.font.Font] = {}
         self._lines: OrderedDict[tuple[str, int, RGB], pygame.Surface] = OrderedDict()
         self._wrapped: OrderedDict[tuple[str, int, int], tuple[str, ...]] = OrderedDict()
-        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+        self._kept: OrderedDict[Hashable, tuple[int, tuple[str, ...]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
