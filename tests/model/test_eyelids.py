@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from mimicmirror.face.analyzer import ALL_SEEN, ROWS_BELOW, Analyzer
-from mimicmirror.face.eyelids import LOWER, UPPER, EyeRows
+from mimicmirror.face.eyelids import LOWER, UPPER, EyeRows, Seen
 from mimicmirror.face.landmarks import LandmarkDetector
 from mimicmirror.face.motion import ReferenceMotion
 from mimicmirror.sim.warp import jittered, rotated, scaled
@@ -37,9 +37,13 @@ class _Relaxed:
         self.motion = ReferenceMotion(self.rgb, self.px)
         self.eyes = EyeRows(self.motion, self.px)
 
-    def seen(self, rgb: np.ndarray) -> dict[str, float | None]:
+    def looked(self, rgb: np.ndarray) -> dict[str, Seen | None]:
         px = self.detector.detect(rgb)[0]
         return self.eyes.visible(self.motion.look(rgb, px), px)
+
+    def seen(self, rgb: np.ndarray) -> dict[str, float | None]:
+        """The share of each eye's bands still seen."""
+        return {side: None if s is None else s.share for side, s in self.looked(rgb).items()}
 
     def close(self) -> None:
         self.detector.close()
@@ -122,11 +126,21 @@ def _closing(name: str, left: float, right: float):
         return still.analyze(warper(name).render("eye_closure", left, right)), relaxed
 
 
-def test_an_eye_the_mesh_reads_closing_is_its_lid_gap_times_the_share_still_seen():
-    fa, relaxed = _closing("astronaut", 1.0, 0.0)
-    now, mesh, seen = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"], fa.eye_seen
+def _closing_seen(monkeypatch, name: str, left: float, right: float):
+    """`_closing`, and what the eye rows said of that frame's eyes."""
+    said = []
+    real = EyeRows.visible
+    monkeypatch.setattr(EyeRows, "visible", lambda self, *a, **k: said.append(real(self, *a, **k)) or said[-1])
+    fa, relaxed = _closing(name, left, right)
+    return fa, relaxed, said[-1]
+
+
+def test_an_eye_the_mesh_reads_closing_is_its_lid_gap_times_the_share_the_lid_left(monkeypatch):
+    fa, relaxed, seen = _closing_seen(monkeypatch, "astronaut", 1.0, 0.0)
+    now, mesh = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"]
     assert mesh.left <= ROWS_BELOW * relaxed.left
-    assert now.left == pytest.approx(mesh.left * min(1.0, seen.left / ALL_SEEN))
+    left = seen["left"]
+    assert now.left == pytest.approx(mesh.left * min(1.0, left.share / ALL_SEEN, left.uncovered))
     assert now.right == pytest.approx(mesh.right)      # open: the mesh's, 1.0 of it seen
 
 
@@ -141,18 +155,45 @@ def test_a_shut_eye_reads_closed_where_the_mesh_reads_it_partly_closed(name, shu
     assert 1.0 - now.right / relaxed.right <= 0.1
 
 
-def test_an_eye_seen_almost_whole_keeps_the_mesh_reading():
-    """Lids 30 % closed: the mesh reads them closing (0.82-0.85 of the relaxed gap) and
-    0.91 / 1.0 of each eye is seen (measured, astronaut): no lid to speak of."""
-    fa, relaxed = _closing("astronaut", 0.3, 0.3)
-    now, mesh, seen = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"], fa.eye_seen
+def test_a_lid_a_third_closed_counts_the_band_it_covers_at_the_top(monkeypatch):
+    """Lids 30 % closed (astronaut): the mesh reads the eyes 0.18 / 0.15 closed. The left
+    lid leaves its top band unmatched and 0.91 of the bands seen: the four-fifths
+    allowance alone took that for an open eye and kept the mesh's 0.18; the band is
+    the lid's, so that eye reads 0.26, nearer the 0.3 the lid moved. The right one
+    still shows every band and keeps the mesh's reading (measured)."""
+    fa, relaxed, seen = _closing_seen(monkeypatch, "astronaut", 0.3, 0.3)
+    now, mesh = fa.measures["eye_opening"], fa.mesh_measures["eye_opening"]
     assert mesh.left <= ROWS_BELOW * relaxed.left and mesh.right <= ROWS_BELOW * relaxed.right
-    assert seen.left > ALL_SEEN and seen.right > ALL_SEEN
-    assert now == mesh
+    assert seen["left"].share > ALL_SEEN and seen["left"].uncovered < 1.0
+    closed_now, closed_mesh = 1.0 - now.left / relaxed.left, 1.0 - mesh.left / relaxed.left
+    assert closed_mesh + 0.05 <= closed_now <= 0.35
+    assert seen["right"] == Seen(1.0, 1.0) and now.right == mesh.right
+
+
+def _lower_lid_risen(rgb: np.ndarray, px: np.ndarray, share: float) -> np.ndarray:
+    """Both lower lids risen `share` of the fissure: the skin just below each drawn up over the eye."""
+    out = rgb.copy()
+    for side in ("left", "right"):
+        up, lo = px[list(UPPER[side]), :2], px[list(LOWER[side]), :2]
+        up, lo = up[np.argsort(up[:, 0])], lo[np.argsort(lo[:, 0])]
+        for x in range(int(np.ceil(up[0, 0])), int(up[-1, 0]) + 1):
+            y_up, y_lo = float(np.interp(x, up[:, 0], up[:, 1])), float(np.interp(x, lo[:, 0], lo[:, 1]))
+            bottom = int(round(y_lo))
+            out[int(round(y_lo - share * (y_lo - y_up))):bottom + 1, x] = out[bottom + 2, x]
+    return out
+
+
+def test_bands_missed_below_the_top_are_not_counted_as_the_lid(relaxed):
+    """A lower lid risen 40 % hides bands at the bottom of the eye: the share seen drops
+    (measured 0.57-0.64 on one eye of each face) but no band is missed from the top, so
+    nothing counts as covered by the upper lid (1.0 below it on all four eyes)."""
+    seen = relaxed.looked(_lower_lid_risen(relaxed.rgb, relaxed.px, 0.4))
+    assert min(s.share for s in seen.values()) <= 0.7, seen
+    assert all(s.uncovered == 1.0 for s in seen.values()), seen
 
 
 def test_lids_closing_further_read_further_closed():
-    """Measured (astronaut, both eyes): 0.3 -> 0.18 / 0.15, 0.6 -> 0.41 / 0.36, 1.0 -> 1.00 / 1.00."""
+    """Measured (astronaut, both eyes): 0.3 -> 0.26 / 0.15, 0.6 -> 0.47 / 0.49, 1.0 -> 1.00 / 1.00."""
     read = []
     for amount in (0.3, 0.6, 1.0):
         fa, relaxed = _closing("astronaut", amount, amount)
@@ -193,4 +234,4 @@ def test_an_eye_read_from_a_padded_copy_of_the_patch_reads_the_same(relaxed):
         padded = relaxed.eyes.visible(look, px)
     finally:
         relaxed.eyes.eyes.update(kept)
-    assert padded == as_built and 0.0 < min(as_built.values()) < 1.0, as_built
+    assert padded == as_built and 0.0 < min(s.share for s in as_built.values()) < 1.0, as_built

@@ -7,8 +7,8 @@ given per side, with symmetry and the weaker side: read from the image itself
 the face mesh's own reading is given beside it as "mesh_movement", and
 "eye_seen" says how much of each relaxed eye the image still shows (1 = all of
 it, 0 = none: shut; see face/eyelids.py). An eye the mesh reads closing is
-measured as the mesh's lid gap times that share, since the mesh alone reads a
-shut eye only part of the way closed.
+measured as the mesh's lid gap times the part of the eye its lid leaves seen,
+since the mesh alone reads a shut eye only part of the way closed.
 """
 
 from __future__ import annotations
