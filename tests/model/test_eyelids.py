@@ -64,14 +64,16 @@ def test_the_relaxed_eyes_are_all_seen_in_their_own_frame(relaxed):
 def test_rolling_or_resizing_the_face_leaves_the_eyes_seen(relaxed, change):
     kind, amount = change.split()
     rgb = rotated(relaxed.rgb, float(amount)) if kind == "rotate" else scaled(relaxed.rgb, float(amount))
-    seen = relaxed.seen(rgb)
-    assert seen["left"] >= 0.9 and seen["right"] >= 0.9, seen   # measured: 1.0, once 0.91
+    seen = relaxed.looked(rgb)
+    # measured: 1.0, once 0.91 (the astronaut at half size, 22 px between the irises: its top band)
+    assert all(s.share >= 0.9 and s.uncovered >= 0.9 for s in seen.values()), seen
 
 
 def test_camera_jitter_leaves_the_eyes_seen(relaxed):
     rng = np.random.default_rng(5)
-    shares = [min(relaxed.seen(jittered(relaxed.rgb, rng)).values()) for _ in range(10)]
-    assert min(shares) >= 0.85, shares
+    seen = [relaxed.looked(jittered(relaxed.rgb, rng)) for _ in range(10)]
+    assert min(s.share for frame in seen for s in frame.values()) >= 0.85, seen
+    assert all(s.uncovered == 1.0 for frame in seen for s in frame.values()), seen   # measured
 
 
 def _glance(rgb: np.ndarray, px: np.ndarray, iid_share: float) -> np.ndarray:
@@ -89,9 +91,10 @@ def _glance(rgb: np.ndarray, px: np.ndarray, iid_share: float) -> np.ndarray:
 
 
 def test_a_glance_sideways_is_not_read_as_a_closing_eye(relaxed):
-    """Measured at 0.06 IID: 0.89-1.0 seen (without following the iris: 0.36-0.6 on one eye)."""
-    seen = relaxed.seen(_glance(relaxed.rgb, relaxed.px, 0.06))
-    assert seen["left"] >= 0.8 and seen["right"] >= 0.8, seen
+    """Measured at 0.06 IID: 0.89-1.0 seen (without following the iris: 0.36-0.6 on one eye),
+    and no band missed from the top, where a lid would cover (1.0 below it on all four eyes)."""
+    seen = relaxed.looked(_glance(relaxed.rgb, relaxed.px, 0.06))
+    assert all(s.share >= 0.8 and s.uncovered == 1.0 for s in seen.values()), seen
 
 
 @pytest.mark.parametrize("name", FACES)
