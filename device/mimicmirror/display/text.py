@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable, TypeVar
 
 import pygame
 
 RGB = tuple[int, int, int]
+V = TypeVar("V")
 
 
 def bundled_font_path() -> str:
@@ -30,26 +31,67 @@ def bundled_font_path() -> str:
     return os.path.join(os.path.dirname(pygame.__file__), pygame.font.get_default_font())
 
 
+class _Recent(OrderedDict):
+    """A bounded map that lets go of the least recently used entry first.
+
+    The one mechanism behind every kept answer here (rendered lines, wrapped
+    lines, fitted blocks), so they are bounded and evicted alike.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__()
+        self.capacity = capacity
+        self.hits = 0
+        self.misses = 0
+
+    def recall(self, key: Hashable, make: Callable[..., V], *args: Any) -> V:
+        """The value kept for `key`, or `make(*args)`'s, kept from now on (the arguments
+        are passed, not closed over: this runs for every line of every drawing)."""
+        value = self.get(key)
+        if value is not None:
+            self.hits += 1
+            self.move_to_end(key)
+            return value
+        self.misses += 1
+        value = self[key] = make(*args)
+        if len(self) > self.capacity:
+            self.popitem(last=False)
+        return value
+
+
+def _fitted(make: Callable[[], tuple[int, list[str]]]) -> tuple[int, tuple[str, ...]]:
+    size, lines = make()
+    return size, tuple(lines)
+
+
 class TextCache:
-    """Fonts by pixel size and rendered lines by (text, size, colour), least recently used first out."""
+    """Fonts by pixel size; rendered lines by (text, size, colour), the lines a text wraps
+    into and a block's fitted size and lines, each bounded, least recently used first out."""
 
     def __init__(self, capacity: int = 384, font_path: str | None = None) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
-        self.capacity = capacity
         self.font_path = font_path or bundled_font_path()
         self._fonts: dict[int, pygame.font.Font] = {}
-        self._lines: OrderedDict[tuple[str, int, RGB], pygame.Surface] = OrderedDict()
-        self._wrapped: OrderedDict[tuple[str, int, int], tuple[str, ...]] = OrderedDict()
-        self._kept: OrderedDict[Hashable, tuple[int, tuple[str, ...]]] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
+        self._lines: _Recent = _Recent(capacity)
+        self._wrapped: _Recent = _Recent(capacity)
+        self._kept: _Recent = _Recent(capacity)
+
+    @property
+    def hits(self) -> int:
+        """Rendered lines found kept (wrapping and fitting are not counted)."""
+        return self._lines.hits
+
+    @property
+    def misses(self) -> int:
+        """Lines rendered with FreeType."""
+        return self._lines.misses
 
     def __len__(self) -> int:
         return len(self._lines)
 
     def clear(self) -> None:
-        """Let go of every font and rendered line (each open font holds its file open)."""
+        """Let go of every font and kept answer (each open font holds its file open)."""
         self._fonts.clear()
         self._lines.clear()
         self._wrapped.clear()
@@ -63,18 +105,10 @@ class TextCache:
 
     def render(self, text: str, size: int, colour: RGB) -> pygame.Surface:
         """One line of text, antialiased, on a transparent background."""
-        key = (text, size, tuple(colour))
-        surface = self._lines.get(key)
-        if surface is not None:
-            self.hits += 1
-            self._lines.move_to_end(key)
-            return surface
-        self.misses += 1
-        surface = self.font(size).render(text, True, colour)
-        self._lines[key] = surface
-        if len(self._lines) > self.capacity:
-            self._lines.popitem(last=False)
-        return surface
+        return self._lines.recall((text, size, tuple(colour)), self._render, text, size, colour)
+
+    def _render(self, text: str, size: int, colour: RGB) -> pygame.Surface:
+        return self.font(size).render(text, True, colour)
 
     def width(self, text: str, size: int) -> int:
         return self.font(size).size(text)[0]
@@ -83,16 +117,12 @@ class TextCache:
         return self.font(size).get_linesize()
 
     def kept(self, key: Hashable, make: Callable[[], tuple[int, list[str]]]) -> tuple[int, list[str]]:
-        """A text block's fitted (size, lines) by everything it depends on; `make` when not kept."""
-        got = self._kept.get(key)
-        if got is None:
-            size, lines = make()
-            got = self._kept[key] = (size, tuple(lines))
-            if len(self._kept) > self.capacity:
-                self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(key)
-        return got[0], list(got[1])
+        """A text block's fitted (size, lines) by everything it depends on; `make` when not kept.
+
+        A new list each time: callers may change it.
+        """
+        size, lines = self._kept.recall(key, _fitted, make)
+        return size, list(lines)
 
     def wrap(self, text: str, size: int, max_width: int) -> list[str]:
         """Break text into lines no wider than max_width, at spaces; explicit newlines are kept.
@@ -101,17 +131,9 @@ class TextCache:
         by a shrink-to-fit than broken mid-word. The same question again is
         answered from the cache (a new list each time: callers may change it).
         """
-        key = (text, size, max_width)
-        lines = self._wrapped.get(key)
-        if lines is not None:
-            self._wrapped.move_to_end(key)
-            return list(lines)
-        lines = self._wrapped[key] = tuple(self._wrap(text, size, max_width))
-        if len(self._wrapped) > self.capacity:
-            self._wrapped.popitem(last=False)
-        return list(lines)
+        return list(self._wrapped.recall((text, size, max_width), self._wrap, text, size, max_width))
 
-    def _wrap(self, text: str, size: int, max_width: int) -> list[str]:
+    def _wrap(self, text: str, size: int, max_width: int) -> tuple[str, ...]:
         lines: list[str] = []
         for paragraph in text.split("\n"):
             words = paragraph.split()
@@ -127,4 +149,4 @@ class TextCache:
                     lines.append(line)
                     line = word
             lines.append(line)
-        return lines
+        return tuple(lines)
