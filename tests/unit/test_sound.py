@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import time
+import wave
 
 import numpy as np
 import pytest
@@ -77,8 +78,6 @@ def test_each_text_is_rendered_once_and_found_again_by_the_next_start(tmp_path):
 
 
 def test_speech_is_kept_as_the_mixer_plays_it_and_an_older_file_is_converted_once(tmp_path):
-    import wave
-
     speech = Speech(tmp_path, "en-gb")
     path = speech.render("Hold it gently")
     with wave.open(str(path)) as w:                 # rendered at espeak-ng's rate, kept at the mixer's
@@ -92,7 +91,9 @@ def test_speech_is_kept_as_the_mixer_plays_it_and_an_older_file_is_converted_onc
     first = speech.samples("Hold it gently")
     with wave.open(str(path)) as w:                 # converted the first time it was played
         assert (w.getframerate(), w.getnchannels()) == (RATE, 1)
+    converted = path.stat().st_ino, path.stat().st_mtime_ns
     assert np.array_equal(speech.samples("Hold it gently"), first)
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == converted     # and not again
     assert np.array_equal(first, said)             # the same sound either way
 
 
