@@ -8,7 +8,10 @@ Afterwards the geometry puts their eyes where they really are.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -38,6 +41,13 @@ class Conf(dict):
 
     def state_path(self, value):
         return self.state / value
+
+
+def settings(state: Path) -> Conf:
+    """The shipped settings, drawn off-screen, with the state (the stored offset) under `state`."""
+    sections = {s: dict(v) for s, v in defaults().sections.items()}
+    sections["display"].update(driver="dummy", fps=60)
+    return Conf(validate(sections), state)
 
 
 @pytest.fixture(scope="module")
@@ -99,34 +109,40 @@ class Watching:
         return []
 
 
-def test_calibration_finds_where_the_camera_really_is(tmp_path, photo):
-    sections = {s: dict(v) for s, v in defaults().sections.items()}
-    sections["display"].update(driver="dummy", fps=60)
-    config = Conf(validate(sections), tmp_path)
-    said = mounting_from(config)
-    truth = replace(said, camera_above_mm=said.camera_above_mm + 12, camera_right_mm=said.camera_right_mm - 8)
+@contextlib.contextmanager
+def calibrated(config: Conf, truth, photo) -> Iterator[tuple[int, list[str], Person, Analyzer]]:
+    """`mimicmirror calibrate` run to its end with the person at the glass, the camera
+    really where `truth` says; its analyzer stays open inside, the display is closed after."""
     clock = SimClock(start=100.0)
     person = Person(truth, photo, clock)
     display = open_display(config["display"])
-    lines = []
+    lines: list[str] = []
     try:
         with Analyzer(static=False) as analyzer:
             status = calibrate(config, clock, camera=person, buttons=person, display=Watching(display, person),
                                analyzer=analyzer, out=lines.append)
-            assert status == 0, lines
-            offset = calibration.load(calibration_path(config))
-            assert offset.up_mm == pytest.approx(12, abs=5) and offset.right_mm == pytest.approx(-8, abs=5)
-            # the person steps elsewhere: with the stored offset the eyes land where they are
-            fitted = mounting_from(config, (offset.right_mm, offset.up_mm))
-            stand = Stand(450.0, 60.0, -40.0)
-            picture = Placed(stand, truth, person.landmarks, FRAME).frame(person.face)
-            for k in range(3):        # the tracker finds the face again after the step
-                seen = analyzer.analyze(picture, 1e6 + k / 15)
-            eyes_px = reflect(fitted, seen.landmarks_px, FRAME).eyes
-            true_px = stand.eyes_mm(truth)[:2] / truth.pixel_pitch_mm
-            assert abs(eyes_px[1] - true_px[1]) * truth.pixel_pitch_mm < 5
+            yield status, lines, person, analyzer
     finally:
         display.close()
+
+
+def test_calibration_finds_where_the_camera_really_is(tmp_path, photo):
+    config = settings(tmp_path)
+    said = mounting_from(config)
+    truth = replace(said, camera_above_mm=said.camera_above_mm + 12, camera_right_mm=said.camera_right_mm - 8)
+    with calibrated(config, truth, photo) as (status, lines, person, analyzer):
+        assert status == 0, lines
+        offset = calibration.load(calibration_path(config))
+        assert offset.up_mm == pytest.approx(12, abs=5) and offset.right_mm == pytest.approx(-8, abs=5)
+        # the person steps elsewhere: with the stored offset the eyes land where they are
+        fitted = mounting_from(config, (offset.right_mm, offset.up_mm))
+        stand = Stand(450.0, 60.0, -40.0)
+        picture = Placed(stand, truth, person.landmarks, FRAME).frame(person.face)
+        for k in range(3):        # the tracker finds the face again after the step
+            seen = analyzer.analyze(picture, 1e6 + k / 15)
+        eyes_px = reflect(fitted, seen.landmarks_px, FRAME).eyes
+        true_px = stand.eyes_mm(truth)[:2] / truth.pixel_pitch_mm
+        assert abs(eyes_px[1] - true_px[1]) * truth.pixel_pitch_mm < 5
     assert any("Saved in" in line for line in lines)
 
 
@@ -137,22 +153,11 @@ def test_a_calibration_that_cannot_be_saved_says_so_when_it_gives_up(tmp_path, p
     monkeypatch.setattr(command, "GIVE_UP_S", 4.0)
     blocked = tmp_path / "state"
     blocked.write_text("a file where the state folder should be\n")
-    sections = {s: dict(v) for s, v in defaults().sections.items()}
-    sections["display"].update(driver="dummy", fps=60)
-    config = Conf(validate(sections), blocked)
-    clock = SimClock(start=100.0)
-    person = Person(mounting_from(config), photo, clock)
-    display = open_display(config["display"])
-    lines = []
-    try:
-        with Analyzer(static=False) as analyzer:
-            status = calibrate(config, clock, camera=person, buttons=person, display=Watching(display, person),
-                               analyzer=analyzer, out=lines.append)
-    finally:
-        display.close()
-    assert status == 1
-    assert person.presses, "the person never pressed NEXT"
-    assert any(line.startswith("Not saved: ") for line in lines), lines
-    assert lines[-1].startswith("Calibration stopped: the offset could not be saved (")
-    assert lines[-1].endswith("); nothing changed.")
-    assert blocked.read_text() == "a file where the state folder should be\n"
+    config = settings(blocked)
+    with calibrated(config, mounting_from(config), photo) as (status, lines, person, _):
+        assert status == 1
+        assert person.presses, "the person never pressed NEXT"
+        assert any(line.startswith("Not saved: ") for line in lines), lines
+        assert lines[-1].startswith("Calibration stopped: the offset could not be saved (")
+        assert lines[-1].endswith("); nothing changed.")
+        assert blocked.read_text() == "a file where the state folder should be\n"
