@@ -9,6 +9,10 @@ the face mesh's own reading is given beside it as "mesh_movement", and
 it, 0 = none: shut; see face/eyelids.py). An eye the mesh reads closing is
 measured as the mesh's lid gap times the part of the eye its lid leaves seen,
 since the mesh alone reads a shut eye only part of the way closed.
+
+With --json the output is one object, {"frames": [...]}, with each frame's
+record on a line of its own: whole it is one JSON document, and a long
+video's output can still be read (or grepped) a frame at a time.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", type=Path, help="image or video files")
     p.add_argument("--neutral", type=Path, metavar="IMAGE",
                    help="the same person's relaxed face: report movement against it")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help='print one JSON object, {"frames": [...]}, a frame on each line')
     p.set_defaults(func=run)
 
 
