@@ -264,55 +264,6 @@ def test_unchanged_screens_are_not_redrawn(portrait):
     assert portrait.frames_drawn == drawn + 1
 
 
-def test_repeated_text_comes_from_the_cache(portrait):
-    portrait.show(SAMPLES["practice"])
-    misses = portrait.text.misses
-    portrait.show(replace(SAMPLES["practice"], bars=(SideBar("left", 0.8, affected=True), SideBar("right", 0.9))))
-    assert portrait.text.misses == misses
-    assert portrait.text.hits > 0
-
-
-def test_a_screen_drawn_again_measures_no_word_again(portrait, monkeypatch):
-    """Fitting words to the bands asks every block its height at each shrink step; the answers
-    are kept, so a practice screen whose bars moved is drawn without measuring any text."""
-    practice = SAMPLES["practice"]
-    portrait.show(practice)
-    measured: list[tuple[str, int]] = []
-    width = portrait.text.width                  # every FreeType measurement goes through here
-    monkeypatch.setattr(portrait.text, "width", lambda text, size: measured.append((text, size)) or width(text, size))
-    misses = portrait.text.misses
-    portrait.show(replace(practice, bars=(SideBar("left", 0.4, affected=True), SideBar("right", 1.1))))
-    assert portrait.last_sent                    # drawn: the bars changed
-    assert measured == [] and portrait.text.misses == misses
-    portrait.show(replace(practice, cue="Now let go slowly"))
-    assert measured                              # new words are measured (this test can fail)
-
-
-def test_the_text_cache_is_bounded():
-    from mimicmirror.display.text import TextCache
-
-    cache = TextCache(capacity=8)
-    for k in range(30):
-        cache.render(f"line {k}", 24, (255, 255, 255))
-    assert len(cache) == 8
-    cache.render("line 29", 24, (255, 255, 255))
-    assert cache.hits == 1
-
-
-def test_closing_the_display_lets_go_of_its_font_files():
-    """Every font size drawn holds the font file open, for as long as the display is referenced."""
-    def open_files() -> int:
-        return len(list(Path("/proc/self/fd").iterdir()))
-
-    before = open_files()
-    display = open_display(PORTRAIT)
-    for screen in SAMPLES.values():
-        display.show(screen)
-    assert open_files() > before + 1                 # several sizes of the font are open
-    display.close()
-    assert open_files() == before                    # though `display` itself is still referenced
-
-
 def test_keys_come_out_as_named_changes_and_escape_asks_to_quit(portrait):
     pygame.event.clear()
     for key, kind in ((pygame.K_n, pygame.KEYDOWN), (pygame.K_n, pygame.KEYUP),
