@@ -13,7 +13,9 @@ both taken from the same analysis runs:
 - simulated exercises on the bundled public-domain faces: imposed symmetry 0.3
   and 0.6 on either side, and symmetric movement, for six kinds of movement;
   each repetition starts as a session does (a fresh tracker, the relaxed-face
-  capture, then the movement), so no figure depends on what ran before it;
+  capture, then the movement), so no figure depends on what ran before it, and
+  is read from several such starts (`--sessions`); `--camera-noise SEED` shows
+  every simulated frame through a camera's sway, sensor noise and flicker;
 - a still face with camera jitter for 60 s: movement above the noise floor;
 - head roll +-15 degrees and scale 0.5x/2x of a still face: the largest change of a length;
 - the added cost per frame over the bare model (640x480, tracking, one face),
@@ -202,6 +204,8 @@ def main() -> None:
                         help="frames of the first session start's relaxed-face capture (default: the device config's)")
     parser.add_argument("--sessions", type=int, default=SESSIONS,
                         help="session starts per simulated repetition, their captures a frame apart")
+    parser.add_argument("--camera-noise", type=int, default=None, metavar="SEED",
+                        help="show every simulated frame through a camera's sway, noise and flicker (seeded)")
     args = parser.parse_args()
     for name, value in (("--relaxed-frames", args.relaxed_frames), ("--sessions", args.sessions)):
         if value is not None and value < 1:
@@ -237,7 +241,9 @@ def main() -> None:
                  *(f"{statistics.median(w[m]['symmetry']):.2f}" for m in METHODS), "<= 0.25"),
             ]
     if "sim" not in skip:
-        s = simulated(tuple(k for k in args.kinds.split(",") if k), starts)
+        if args.camera_noise is not None:
+            print(f"simulated frames are seen through a camera's sway, noise and flicker (seed {args.camera_noise})")
+        s = simulated(tuple(k for k in args.kinds.split(",") if k), starts, args.camera_noise)
         for m in METHODS:
             print(f"simulated, {m}: mean abs symmetry error per kind:",
                   ", ".join(f"{k} {np.mean(v):.3f}" for k, v in s["errors"][m].items()),
@@ -265,7 +271,7 @@ def main() -> None:
                f"{min(x for v in s['even'][m].values() for x in v):.2f}" for m in METHODS), ">= 0.85"),
         ]
         if "eye" in s["errors"]["mesh"]:
-            read, truth = demo_eyes(starts)
+            read, truth = demo_eyes(starts, args.camera_noise)
             rows.append((f"sim: the demo's eye closure, 0.8 : 1 (truly {truth:.2f}): symmetry, mean (range)",
                          *(f"{np.mean(read[m]):.2f} ({min(read[m]):.2f}-{max(read[m]):.2f})" for m in METHODS),
                          "truth +- 0.1"))

@@ -8,13 +8,16 @@ real_asymmetry.py, which prints the table.
 
 from __future__ import annotations
 
+import zlib
+from typing import Callable
+
 import numpy as np
 
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, symmetry
 from mimicmirror.face.types import Measures, SidePair
 from mimicmirror.sim.faces import load_face
-from mimicmirror.sim.warp import ExerciseWarper
+from mimicmirror.sim.warp import ExerciseWarper, jittered
 
 FACES = ("grace_hopper", "astronaut")
 #: Kind of movement -> (simulated action, the measure it is judged by).
@@ -52,7 +55,18 @@ def relaxed_frames() -> int:
     return round(config["session"]["neutral_seconds"] * config["camera"]["fps"])
 
 
-def session(warper: ExerciseWarper, frames: int) -> tuple[Analyzer, Measures]:
+def camera(noise: int | None, *key: object) -> Callable[[np.ndarray], np.ndarray]:
+    """What the camera makes of a rendered frame: the frame itself, or with `noise` (a seed)
+    a camera's sway, sensor noise and flicker (sim.warp.jittered), seeded per repetition
+    from `key`, so no repetition's noise depends on what ran before it."""
+    if noise is None:
+        return lambda rgb: rgb
+    rng = np.random.default_rng([noise, zlib.crc32(repr(key).encode())])
+    return lambda rgb: jittered(rgb, rng)
+
+
+def session(warper: ExerciseWarper, frames: int,
+            seen: Callable[[np.ndarray], np.ndarray] = lambda rgb: rgb) -> tuple[Analyzer, Measures]:
     """A tracker started as a session starts: a fresh one that follows the relaxed face
     through the relaxed-face capture (`frames`), whose mean is the neutral the movement
     is counted from, and whose last frame is the relaxed frame the image is followed from.
@@ -62,21 +76,22 @@ def session(warper: ExerciseWarper, frames: int) -> tuple[Analyzer, Measures]:
     a tenth), and a tracker carried over from other movements starts each one elsewhere.
     """
     analyzer = Analyzer(static=False, keep_mesh=True)
-    relaxed = [analyze_frame(analyzer, warper.neutral) for _ in range(frames)]
+    relaxed = [analyze_frame(analyzer, seen(warper.neutral)) for _ in range(frames)]
     neutral = mean_measures([r.measures for r in relaxed])
     analyzer.set_reference(neutral=neutral)
     return analyzer, neutral
 
 
 def rep(warper: ExerciseWarper, action: str, measure: str, left: float, right: float,
-        frames: int) -> dict[str, tuple[float, float]]:
+        frames: int, noise: int | None = None) -> dict[str, tuple[float, float]]:
     """One repetition from its own session start (relaxed-face capture of `frames`, a rise,
-    a hold): mean hold movement per method."""
-    analyzer, neutral = session(warper, frames)
+    a hold), through `camera(noise)`: mean hold movement per method."""
+    seen = camera(noise, warper.iid, action, left, right, frames)
+    analyzer, neutral = session(warper, frames, seen)
     held: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
     with analyzer:
         for k in [*np.linspace(0.0, 1.0, 6), 1.0, 1.0, 1.0, 1.0]:
-            fa = analyze_frame(analyzer, warper.render(action, left * k, right * k))
+            fa = analyze_frame(analyzer, seen(warper.render(action, left * k, right * k)))
             for method, now in (("mesh", fa.mesh_measures), ("image", fa.measures)):
                 held[method].append((now[measure].left - neutral[measure].left,
                                      now[measure].right - neutral[measure].right))
@@ -111,8 +126,10 @@ def session_starts(frames: int | None = None, sessions: int = SESSIONS) -> list[
     return [first + i for i in range(sessions)]
 
 
-def simulated(kinds: tuple[str, ...] = tuple(KINDS), starts: list[int] | None = None) -> dict:
-    """Every kind, face and imposed symmetry, each repetition from each of its session starts."""
+def simulated(kinds: tuple[str, ...] = tuple(KINDS), starts: list[int] | None = None,
+              noise: int | None = None) -> dict:
+    """Every kind, face and imposed symmetry, each repetition from each of its session starts
+    (through a noisy camera with `noise`, a seed)."""
     starts = session_starts() if starts is None else starts
     errors: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
     vs_true: dict[str, dict[str, list[float]]] = {m: {k: [] for k in kinds} for m in METHODS}
@@ -125,14 +142,14 @@ def simulated(kinds: tuple[str, ...] = tuple(KINDS), starts: list[int] | None = 
             action, measure = KINDS[kind]
             floor = NOISE_FLOOR[measure]
             for i, frames in enumerate(starts):
-                for m, (l, r) in rep(warper, action, measure, 1.0, 1.0, frames).items():
+                for m, (l, r) in rep(warper, action, measure, 1.0, 1.0, frames, noise).items():
                     s, _ = symmetry(l, r, floor)
                     even[m][kind].append(0.0 if s is None else s)
                 for imposed in IMPOSED:
                     for weak in ("left", "right"):
                         amps = (imposed, 1.0) if weak == "left" else (1.0, imposed)
                         truth = true_symmetry(warper, action, measure, *amps)
-                        for m, (l, r) in rep(warper, action, measure, *amps, frames).items():
+                        for m, (l, r) in rep(warper, action, measure, *amps, frames, noise).items():
                             s, w = symmetry(l, r, floor)
                             errors[m][kind].append(abs((1.0 if s is None else s) - imposed))
                             vs_true[m][kind].append(abs((1.0 if s is None else s) - truth))
@@ -141,13 +158,13 @@ def simulated(kinds: tuple[str, ...] = tuple(KINDS), starts: list[int] | None = 
     return {"errors": errors, "even": even, "named": named, "vs_true": vs_true, "per_start": per_start}
 
 
-def demo_eyes(starts: list[int] | None = None) -> tuple[dict[str, list[float]], float]:
+def demo_eyes(starts: list[int] | None = None, noise: int | None = None) -> tuple[dict[str, list[float]], float]:
     """The demo's eye closure (astronaut, left 0.8, right 1.0): symmetry per method and
     session start, and the truth."""
     warper = ExerciseWarper(load_face("astronaut"))
     read: dict[str, list[float]] = {m: [] for m in METHODS}
     for frames in session_starts() if starts is None else starts:
-        held = rep(warper, "eye_closure", "eye_opening", 0.8, 1.0, frames)
+        held = rep(warper, "eye_closure", "eye_opening", 0.8, 1.0, frames, noise)
         for m in METHODS:
             s, _ = symmetry(*held[m], NOISE_FLOOR["eye_opening"])
             read[m].append(1.0 if s is None else s)
