@@ -90,23 +90,30 @@ def test_installs_and_enables_the_unit_after_the_program(steps):
         < steps.index(enable)
 
 
+def swapped(script: str, line: str, by: str) -> str:
+    """`script` with `line` replaced; a line the installer no longer has fails here, not later."""
+    assert line in script, f"install.sh has no {line!r} any more"
+    return script.replace(line, by)
+
+
 def installer_with_config_dir(tmp_path: Path, shipped: list[str] | None = None) -> tuple[Path, Path]:
     """A copy of the installer that keeps its settings in tmp_path/etc (and, if given,
     takes `shipped` as the hashes of the earlier default programmes)."""
     etc = tmp_path / "etc"
     etc.mkdir()
-    script = INSTALLER.read_text().replace("CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}")
+    script = swapped(INSTALLER.read_text(), "CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}")
     if shipped is not None:
         listing = tmp_path / "shipped.sha256"
         listing.write_text("# test\n" + "".join(h + "\n" for h in shipped))
-        script = script.replace('SHIPPED_PROGRAMMES="$SOURCE_DIR/systemd/default-programmes.sha256"',
-                                f"SHIPPED_PROGRAMMES={listing}")
+        script = swapped(script, 'SHIPPED_PROGRAMMES="$SOURCE_DIR/systemd/default-programmes.sha256"',
+                         f"SHIPPED_PROGRAMMES={listing}")
     copy = tmp_path / "install.sh"
     copy.write_text(script)
     return etc, copy
 
 
 def copy_steps_into(etc: Path, stdout: str) -> list[str]:
+    """The dry run's `install` steps that write into `etc`."""
     return [line for line in stdout.splitlines() if line.startswith("+ install") and str(etc) + "/" in line]
 
 
@@ -185,7 +192,7 @@ def test_checks_the_settings_a_device_has_with_a_command_that_exists(tmp_path, p
     etc.mkdir()
     (etc / "mimicmirror.toml").write_text("[user]\naffected_side = \"right\"\n")
     copy = tmp_path / "install.sh"
-    copy.write_text(INSTALLER.read_text().replace("CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}"))
+    copy.write_text(swapped(INSTALLER.read_text(), "CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}"))
     result = dry_run("--source", str(ROOT), env=pi_os, script=copy)
     steps = [line[2:] for line in result.stdout.splitlines() if line.startswith("+ ")]
     check = step_with(steps, "/opt/mimicmirror/venv/bin/mimicmirror", "config", "check")
@@ -218,7 +225,7 @@ def plain_debian_installer(tmp_path: Path) -> Path:
     (sources / "sources.list.d" / "debian.sources").write_text(
         "Types: deb\nURIs: http://mirror.example.net/debian\nSuites: bookworm\nComponents: main\n")
     copy = tmp_path / "install.sh"
-    copy.write_text(INSTALLER.read_text().replace("APT_SOURCES_DIR=/etc/apt", f"APT_SOURCES_DIR={sources}"))
+    copy.write_text(swapped(INSTALLER.read_text(), "APT_SOURCES_DIR=/etc/apt", f"APT_SOURCES_DIR={sources}"))
     return copy
 
 
