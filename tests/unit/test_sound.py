@@ -97,6 +97,30 @@ def test_speech_is_kept_as_the_mixer_plays_it_and_an_older_file_is_converted_onc
     assert np.array_equal(first, said)             # the same sound either way
 
 
+@pytest.mark.parametrize("executable", ["false", "true"], ids=["fails", "writes-nothing"])
+def test_a_text_that_cannot_be_rendered_is_left_unspoken_and_leaves_nothing_in_the_cache(tmp_path, caplog,
+                                                                                           executable):
+    """espeak-ng exits 0 even when it could not write its file ("true" here), so an empty
+    rendering must be caught as well as a failing one; no temporary file stays behind."""
+    speech = Speech(tmp_path, "en-gb", executable=executable)
+    with caplog.at_level(logging.WARNING, logger="mimicmirror.sound"):
+        assert speech.samples("Hold it gently") is None
+    assert "cannot render speech for 'Hold it gently'" in caplog.text
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unreadable_cache_file_is_rendered_again(tmp_path, caplog):
+    speech = Speech(tmp_path, "en-gb")
+    said = speech.samples("Hold it gently")
+    path = speech.path_for("Hold it gently")
+    path.write_bytes(b"half a word")                 # a file damaged outside the mirror
+    with caplog.at_level(logging.WARNING, logger="mimicmirror.sound"):
+        again = speech.samples("Hold it gently")
+    assert f"speech cache file {path} unreadable" in caplog.text
+    assert np.array_equal(again, said)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
 def test_without_espeak_ng_the_mirror_says_so_once_and_chimes(tmp_path, caplog):
     speech = Speech(tmp_path, "en-gb", executable="no-such-espeak-ng")
     speaker = RecordingSpeaker(SimClock())

@@ -26,7 +26,7 @@ import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -98,23 +98,20 @@ class Speech:
         path = self.path_for(text)
         if path.exists():
             return path
-        tmp: Path | None = None
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            os.close(fd)
-            tmp = Path(name)
+
+        def speak(tmp: Path) -> None:
             subprocess.run([self.executable, "-v", self.voice, "-s", str(self.words_per_minute),
                             "-w", str(tmp), "--", text],
                            check=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
             write_wav(tmp, read_wav(tmp))      # as the mixer plays it: converted once, here
-            os.replace(tmp, path)   # whole files only: a power cut never leaves half a word
+
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _whole_file(path, speak)
         except (OSError, subprocess.SubprocessError, wave.Error, EOFError) as e:
             detail = (getattr(e, "stderr", None) or b"").decode(errors="replace").strip()
             log.warning("cannot render speech for %r with voice %r: %s%s", text, self.voice,
                         type(e).__name__, f" ({detail})" if detail else "")
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
             return None
         return path
 
@@ -181,14 +178,22 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
 
 
 def _rewrite(path: Path, samples: np.ndarray) -> None:
-    """Replace a cache file by its samples at RATE (whole files only; a failure keeps the old one)."""
-    name = None
+    """Replace a cache file by its samples at RATE (a failure keeps the old one)."""
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        write_wav(Path(name), samples)
-        os.replace(name, path)
+        _whole_file(path, lambda tmp: write_wav(tmp, samples))
     except OSError as e:
         log.debug("speech cache file %s kept as it was (%s)", path, e)
-        if name is not None:
-            Path(name).unlink(missing_ok=True)
+
+
+def _whole_file(path: Path, write: Callable[[Path], None]) -> None:
+    """`write` a temporary file beside `path`, then put it in its place: whole files only, so
+    a power cut never leaves half a word. A failure removes the temporary file and is raised."""
+    fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
