@@ -163,3 +163,34 @@ def test_fast_landmark_reading_matches_the_model_output_field_by_field():
     slow = np.array([(p.x, p.y, p.z) for p in landmarks.landmark])
     assert _xyz(landmarks).shape == (478, 3)
     np.testing.assert_array_equal(_xyz(landmarks), slow.astype(np.float32).astype(np.float64))
+
+
+def test_without_mediapipes_inner_packet_readers_the_public_process_gives_the_same(monkeypatch):
+    """The model's graph is driven directly and its packets read by mediapipe's inner
+    readers (faster); should a release ever drop those, the public `process` takes over
+    with the same landmarks and the same face count."""
+    import sys
+
+    from mediapipe.python import _framework_bindings
+
+    from mimicmirror.face import landmarks
+    from mimicmirror.face.crowd import FaceCounter
+
+    img = face("astronaut")
+    with LandmarkDetector(static=True, max_faces=1) as mesh:
+        direct = mesh.detect(img)
+    counter = FaceCounter()
+    try:
+        counted = counter._faces_in(img)
+        landmarks.packet_reader.cache_clear()
+        monkeypatch.delattr(_framework_bindings, "_packet_getter")
+        monkeypatch.delitem(sys.modules, "mediapipe.python._framework_bindings._packet_getter", raising=False)
+        assert landmarks.packet_reader("_get_serialized_proto_list") is None
+        with LandmarkDetector(static=True, max_faces=1) as mesh:
+            public = mesh.detect(img)
+        assert counter._faces_in(img) == counted == 1
+    finally:
+        counter.close()
+        landmarks.packet_reader.cache_clear()
+    assert len(public) == len(direct) == 1
+    np.testing.assert_array_equal(public[0], direct[0])

@@ -34,6 +34,7 @@ from collections import deque
 
 import numpy as np
 
+from . import landmarks
 from .native_logs import filter_native_chatter
 
 #: Least width of the copy the detector sees (the frame shrunk by a whole-number
@@ -168,9 +169,7 @@ class FaceCounter:
         det = self._detector
         graph = getattr(det, "_graph", None)
         outputs = getattr(det, "_graph_outputs", None)
-        from mediapipe.python._framework_bindings import _packet_getter
-
-        size = getattr(_packet_getter, "_get_proto_vector_size", None)    # counted, not parsed
+        size = landmarks.packet_reader("_get_proto_vector_size")    # counted, not parsed
         if graph is None or outputs is None or size is None or not hasattr(det, "_simulated_timestamp"):
             found = det.process(rgb).detections
             return len(found) if found else 0

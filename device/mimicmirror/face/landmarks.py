@@ -7,7 +7,9 @@ Frames go in unflipped; the model's LEFT sets are the subject's left.
 
 from __future__ import annotations
 
+import functools
 import os
+from typing import Any, Callable
 
 import numpy as np
 
@@ -23,6 +25,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _RECORD_SIZE = 17
 _TAG_COLUMNS = np.array([0, 1, 2, 7, 12])
 _EXPECTED_TAGS = np.array([0x0A, 15, 0x0D, 0x15, 0x1D], dtype=np.uint8)
+
+
+@functools.cache
+def packet_reader(name: str) -> Callable[[Any], Any] | None:
+    """One of mediapipe's inner packet readers, or None should the pinned version's
+    inner names ever change: the callers then take the public, slower `process`."""
+    try:
+        from mediapipe.python._framework_bindings import _packet_getter
+    except ImportError:
+        return None
+    return getattr(_packet_getter, name, None)
 
 
 def _xyz(face, scale: np.ndarray | float = 1.0) -> np.ndarray:
@@ -93,9 +106,7 @@ class LandmarkDetector:
         mesh = self._mesh
         graph = getattr(mesh, "_graph", None)
         outputs = getattr(mesh, "_graph_outputs", None)
-        from mediapipe.python._framework_bindings import _packet_getter
-
-        serialised = getattr(_packet_getter, "_get_serialized_proto_list", None)
+        serialised = packet_reader("_get_serialized_proto_list")
         if graph is None or outputs is None or serialised is None or not hasattr(mesh, "_simulated_timestamp"):
             return list(self._mesh.process(rgb).multi_face_landmarks or [])
         from mediapipe.python import packet_creator
