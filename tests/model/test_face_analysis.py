@@ -194,3 +194,23 @@ def test_without_mediapipes_inner_packet_readers_the_public_process_gives_the_sa
         landmarks.packet_reader.cache_clear()
     assert len(public) == len(direct) == 1
     np.testing.assert_array_equal(public[0], direct[0])
+
+
+def test_landmarks_read_from_the_graphs_bytes_match_the_messages_whatever_their_layout():
+    """The graph hands out serialised landmark lists; a list whose records are not the plain
+    x, y, z run (here with visibility set) is parsed instead of read as a run."""
+    from mediapipe.framework.formats import landmark_pb2
+
+    from mimicmirror.face.landmarks import _xyz
+
+    rng = np.random.default_rng(3)
+    plain = landmark_pb2.NormalizedLandmarkList()
+    for x, y, z in rng.random((478, 3)).astype(np.float32):
+        plain.landmark.add(x=x, y=y, z=z)
+    richer = landmark_pb2.NormalizedLandmarkList()
+    richer.CopyFrom(plain)
+    for p in richer.landmark:
+        p.visibility = 0.5
+    for faces in (plain, richer):
+        np.testing.assert_array_equal(_xyz(faces.SerializeToString(), 2.0), _xyz(faces, 2.0))
+    np.testing.assert_array_equal(_xyz(richer.SerializeToString()), _xyz(plain.SerializeToString()))
