@@ -41,6 +41,7 @@ from mimicmirror.screen import Screen, ScreenKind
 from mimicmirror.service import JournalFormatter, Notifier, build_service, describe
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.hardware import VirtualHardware
+from mimicmirror.sim.rig import Rig
 from mimicmirror.camera.fake_picamera2 import FakeCameraWorld, Fault, still
 from mimicmirror.store.db import Store
 from mimicmirror.store.errors import RecordsRefused

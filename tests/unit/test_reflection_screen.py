@@ -20,7 +20,7 @@ from mimicmirror.display.renderer import open_display
 from mimicmirror.face.types import Quality
 from mimicmirror.reflection import calibration
 from mimicmirror.reflection.follow import Placer, features_of, mounting_from
-from mimicmirror.reflection.placement import Placement, overlaps
+from mimicmirror.reflection.placement import Placement
 from mimicmirror.screen import Phase, Screen, ScreenKind, SideBar
 
 PORTRAIT = {"driver": "dummy", "width": 1080, "height": 1920, "rotation": 0, "fps": 60, "show_camera": False}
