@@ -168,7 +168,7 @@ install_program() {
 }
 
 install_config() {
-    step "Settings in $CONFIG_DIR (existing files are kept; the mirror and its stick unit may replace them)"
+    step "Settings in $CONFIG_DIR (existing files are kept, but for an earlier default programme nobody changed; the mirror and its stick unit may replace them)"
     run install -d -m 2775 -o root -g "$SERVICE_USER" "$CONFIG_DIR"
     local programme="$CONFIG_DIR/exercises.toml"
     if [ -e "$programme" ] && cmp -s "$programme" "$SOURCE_DIR/config/exercises.toml"; then
