@@ -15,7 +15,7 @@ import pytest
 from mimicmirror.display.renderer import open_display
 from mimicmirror.display.text import TextCache
 from mimicmirror.screen import SideBar
-from test_display import PORTRAIT, SAMPLES
+from sample_screens import PORTRAIT, SAMPLES
 
 
 @pytest.fixture
