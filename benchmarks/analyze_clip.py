@@ -57,10 +57,10 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None, aside: bool = True
     ours = Analyzer(static=False, max_faces=max_faces)
     if aside and ours.crowd is not None:
         ours.crowd.aside()
-    caps = {"ours": cv2.VideoCapture(str(clip)), "bare": cv2.VideoCapture(str(clip))}
-    fps = caps["ours"].get(cv2.CAP_PROP_FPS) or 30.0
-    for cap in caps.values():
-        cap.release()
+    probe = cv2.VideoCapture(str(clip))
+    fps = probe.get(cv2.CAP_PROP_FPS) or 30.0
+    probe.release()
+    caps: dict[str, cv2.VideoCapture] = {}     # each side's own decoder, opened anew each pass
     step = max(1, round(fps))
     seconds: dict[str, list[tuple[float, float, int]]] = {"ours": [], "bare": []}   # (wall, cpu, frames)
     index = {"ours": 0, "bare": 0}
@@ -86,14 +86,14 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None, aside: bool = True
     try:
         k = 0
         for _ in range(passes):
-            caps = {name: cv2.VideoCapture(str(clip)) for name in caps}
+            for cap in caps.values():
+                cap.release()
+            caps.update((name, cv2.VideoCapture(str(clip))) for name in seconds)
             while True:
                 order = ("ours", "bare") if k % 2 else ("bare", "ours")
                 k += 1
                 if not all([one_second(order[0]), one_second(order[1])]):
                     break
-            for cap in caps.values():
-                cap.release()
     finally:
         for cap in caps.values():
             cap.release()

@@ -43,7 +43,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyze_clip import analyze_vs_bare
+from analyze_clip import PASSES, analyze_vs_bare
 from clips import CLIP_ENV, choose_clip
 from live_camera import idle_cpu, live_latency, wake_up
 from rig_pipelined import load, print_rig, rig_vs_bare
@@ -218,9 +218,11 @@ def main() -> None:
     args = parser.parse_args()
     quiet_logs()
     clip = choose_clip(args.clip)
-    print(f"   {int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))} frames; {load()}")
+    probe = cv2.VideoCapture(str(clip))
+    print(f"   {int(probe.get(cv2.CAP_PROP_FRAME_COUNT))} frames; {load()}")
+    probe.release()
 
-    a = analyze_vs_bare(clip)
+    a = analyze_vs_bare(clip, passes=1 if args.quick else PASSES)
     print(f"1. analyze / bare model (per second of video)     {a['ratio']:6.3f}"
           f"   (wall clock; CPU time {a['cpu_ratio']:.3f}; medians {a['ours'] * 1000:.2f} vs "
           f"{a['bare'] * 1000:.2f} ms a frame; {load()})")

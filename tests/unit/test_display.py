@@ -18,6 +18,7 @@ from mimicmirror.display.theme import MIRROR
 from mimicmirror.screen import Screen, ScreenKind, SideBar
 from sample_screens import LANDSCAPE, PORTRAIT, SAMPLES
 
+
 @pytest.fixture
 def portrait():
     display = open_display(PORTRAIT)
