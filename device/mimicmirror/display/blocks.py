@@ -19,6 +19,8 @@ from .theme import RGB, Theme
 
 
 class Block(Protocol):
+    """What a screen's layout stacks: asked its height for a width (at each shrink step), then drawn."""
+
     def height(self, width: int) -> int: ...
     def draw(self, surface: pygame.Surface, x: int, y: int, width: int) -> None: ...
 

@@ -21,7 +21,7 @@ import pygame
 from ..reflection.placement import BAR_GAP_MM
 from ..screen import Screen, ScreenKind
 from .bars import _bars, _placed_columns
-from .blocks import Countdown, Dots, Gap, Painter, PhaseRow, Text
+from .blocks import Block, Countdown, Dots, Gap, Painter, PhaseRow, Text
 from .summary import _result, _rows
 from .text import TextCache
 from .theme import Theme
@@ -33,22 +33,22 @@ FIT_SCALES: tuple[float, ...] = (1.0, 0.9, 0.8, 0.7)
 
 # --- elements: the screen's fields, each as blocks at a scale ------------------------------
 
-Element = Callable[[Painter, Screen, float], list]
+Element = Callable[[Painter, Screen, float], list[Block]]
 
 
-def _title(p: Painter, s: Screen, k: float) -> list:
+def _title(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Text(p, s.title, p.px(p.theme.title, k), p.theme.text, max_lines=2, prefer_lines=1)] if s.title else []
 
 
-def _prompt(p: Painter, s: Screen, k: float) -> list:
+def _prompt(p: Painter, s: Screen, k: float) -> list[Block]:
     """The attract screen's few words: small and soft, the mirror stays a mirror."""
     words = [w for w in (s.title, *s.lines) if w]
     return [Text(p, w, p.px(p.theme.prompt, k), p.theme.soft, max_lines=2) for w in words]
 
 
-def _lines(p: Painter, s: Screen, k: float) -> list:
+def _lines(p: Painter, s: Screen, k: float) -> list[Block]:
     size = p.px(p.theme.body, k)
-    blocks: list = []
+    blocks: list[Block] = []
     for line in s.lines:
         if blocks:
             blocks.append(Gap(round(size * p.theme.line_gap)))
@@ -56,11 +56,11 @@ def _lines(p: Painter, s: Screen, k: float) -> list:
     return blocks
 
 
-def _dots(p: Painter, s: Screen, k: float) -> list:
+def _dots(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Dots(p, *s.progress)] if s.progress else []
 
 
-def _phase_row(p: Painter, s: Screen, k: float) -> list:
+def _phase_row(p: Painter, s: Screen, k: float) -> list[Block]:
     rep = f"{s.rep} / {s.reps_target}" if s.reps_target else ""
     phase = p.theme.phase_words.get(s.phase, "") if s.phase else ""
     colour = p.theme.phase_colours.get(s.phase, p.theme.text) if s.phase else p.theme.text
@@ -69,33 +69,33 @@ def _phase_row(p: Painter, s: Screen, k: float) -> list:
     return [PhaseRow(p, rep, phase, colour, s.countdown, s.countdown_total, k)]
 
 
-def _countdown(p: Painter, s: Screen, k: float) -> list:
+def _countdown(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Countdown(p, s.countdown, s.countdown_total, k)] if s.countdown is not None else []
 
 
-def _sentence(p: Painter, s: Screen, k: float) -> list:
+def _sentence(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Text(p, s.sentence, p.px(p.theme.cue_size, k * 0.85), p.theme.cue, max_lines=3)] if s.sentence else []
 
 
-def _passage(p: Painter, s: Screen, k: float) -> list:
+def _passage(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Text(p, s.passage, p.px(p.theme.passage, k), p.theme.text, max_lines=8)] if s.passage else []
 
 
-def _cue(p: Painter, s: Screen, k: float) -> list:
+def _cue(p: Painter, s: Screen, k: float) -> list[Block]:
     if not s.cue:
         return []
     return [Text(p, s.cue, p.px(p.theme.cue_size, k), p.theme.cue, max_lines=4 if s.cue_side else 3, side=s.cue_side)]
 
 
-def _warning(p: Painter, s: Screen, k: float) -> list:
+def _warning(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Text(p, s.warning, p.px(p.theme.warning, k), p.theme.caution, max_lines=2)] if s.warning else []
 
 
-def _notice(p: Painter, s: Screen, k: float) -> list:
+def _notice(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Text(p, s.title, p.px(p.theme.notice, k), p.theme.text, max_lines=3)] if s.title else []
 
 
-def _footer(p: Painter, s: Screen, k: float) -> list:
+def _footer(p: Painter, s: Screen, k: float) -> list[Block]:
     return [Text(p, s.footer, p.px(p.theme.footer), p.theme.dim, max_lines=2, prefer_lines=1,
                  min_scale=0.8)] if s.footer else []
 
@@ -187,9 +187,9 @@ LAYOUTS: dict[ScreenKind, Layout] = {
 }
 
 
-def _blocks(p: Painter, s: Screen, names: tuple[str, ...], scale: float) -> list:
+def _blocks(p: Painter, s: Screen, names: tuple[str, ...], scale: float) -> list[Block]:
     """The elements' blocks with a gap between neighbours."""
-    out: list = []
+    out: list[Block] = []
     gap = round(p.px(p.theme.body, scale) * 0.45)
     for name in names:
         blocks = ELEMENTS[name](p, s, scale)
@@ -199,7 +199,7 @@ def _blocks(p: Painter, s: Screen, names: tuple[str, ...], scale: float) -> list
     return out
 
 
-def _fit(p: Painter, s: Screen, names: tuple[str, ...], width: int, room: int) -> tuple[list, int]:
+def _fit(p: Painter, s: Screen, names: tuple[str, ...], width: int, room: int) -> tuple[list[Block], int]:
     """The largest scale whose blocks fit the room (else the smallest), and their height."""
     for scale in FIT_SCALES:
         blocks = _blocks(p, s, names, scale)
