@@ -118,15 +118,17 @@ def test_with_the_checks_aside_the_same_clip_gives_the_same_verdicts_however_slo
 
 
 def at_the_mirror(user: str, other: str, other_m: float) -> np.ndarray:
-    """A 640x480 camera frame (41 degrees from top to bottom, the mirror's default camera) of
-    `user` at the glass, 0.6 m from the camera, and `other` standing `other_m` from it
-    beside them: each face cut from its photo and sized by its distance."""
+    """A 640x480 camera frame (the mirror's default camera: `camera_fov_deg`, 41 degrees from
+    top to bottom) of `user` at the glass, 0.6 m from the camera, and `other` standing
+    `other_m` from it beside them: each face cut from its photo and sized by its distance."""
+    from mimicmirror.config import defaults
     from mimicmirror.face.landmarks import LandmarkDetector
 
-    focal_px, iid_m = 240 / np.tan(np.radians(41 / 2)), 0.063
+    fov = defaults()["mirror"]["camera_fov_deg"]
+    focal_px, iid_m, user_m = 240 / np.tan(np.radians(fov / 2)), 0.063, 0.6
     frame = np.full((480, 640, 3), 70, np.uint8)
     with LandmarkDetector(static=True, max_faces=1) as mesh:
-        for name, metres, at in ((user, 0.6, (320, 215)), (other, other_m, None)):
+        for name, metres, at in ((user, user_m, (320, 215)), (other, other_m, None)):
             img = face(name)
             f = mesh.detect(img)[0]
             iid = float(np.hypot(*(f[473, :2] - f[468, :2])))
@@ -136,7 +138,7 @@ def at_the_mirror(user: str, other: str, other_m: float) -> np.ndarray:
             cut = cv2.resize(img[y0:int(cy + 2.2 * iid), x0:int(cx + 1.5 * iid)], None, fx=k, fy=k,
                              interpolation=cv2.INTER_AREA)
             if at is None:           # beside the user, clear of their face
-                at = (320 + 2.2 * focal_px * iid_m / 0.6 + 1.2 * focal_px * iid_m / metres, 215)
+                at = (320 + 2.2 * focal_px * iid_m / user_m + 1.2 * focal_px * iid_m / metres, 215)
             x, y = int(at[0] - (cx - x0) * k), int(at[1] - (cy - y0) * k)
             h, w = cut.shape[:2]
             frame[max(y, 0):y + h, max(x, 0):x + w] = cut[max(-y, 0):480 - y, max(-x, 0):640 - x]
