@@ -41,8 +41,8 @@ from typing import Any
 import numpy as np
 
 from ..clock import SimClock
-from ..records import RepDone, SessionEnded, SessionStarted
-from .soak_plan import DAY_S, DayPlan, Incident, Visit, plan_days
+from ..records import RepDone, SessionStarted
+from .soak_plan import DAY_S, DayPlan, Incident, Visit
 
 log = logging.getLogger("mimicmirror")
 

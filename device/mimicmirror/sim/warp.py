@@ -111,7 +111,6 @@ class ExerciseWarper:
             amount = min(lids[side], 1.0)
             if amount <= 0:
                 continue
-            upper = self._face_pts[list(LIDS[side]["upper"])]
             lower = self._face_pts[list(LIDS[side]["lower"])]
             lower = lower[np.argsort(lower[:, 0])]
             for i in LIDS[side]["upper"][1:-1]:       # the corners stay
