@@ -194,10 +194,14 @@ def cost(n: int = 300, clip_name: str = "smile") -> dict[str, float]:
 
 # --- the table --------------------------------------------------------------------
 
+#: The parts of the table `--skip` can leave out.
+SKIPPABLE = ("winks", "sim", "still", "roll", "cost")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--winks", type=Path, default=DEFAULT_WINKS, help="folder of NAME.normal.png/NAME.wink.png pairs")
-    parser.add_argument("--skip", default="", help="comma-separated: winks,sim,still,roll,cost")
+    parser.add_argument("--skip", default="", help="comma-separated: " + ",".join(SKIPPABLE))
     parser.add_argument("--still-seconds", type=float, default=60.0)
     parser.add_argument("--kinds", default=",".join(KINDS), help="simulated kinds of movement, comma-separated")
     parser.add_argument("--relaxed-frames", type=int, default=None,
@@ -210,6 +214,12 @@ def main() -> None:
     for name, value in (("--relaxed-frames", args.relaxed_frames), ("--sessions", args.sessions)):
         if value is not None and value < 1:
             print(f"real_asymmetry.py: {name} {value}: at least 1", file=sys.stderr)
+            raise SystemExit(2)
+    kinds = tuple(k for k in args.kinds.split(",") if k)
+    for name, given, known in (("--kinds", kinds, KINDS), ("--skip", args.skip.split(","), SKIPPABLE)):
+        unknown = [k for k in given if k and k not in known]
+        if unknown:
+            print(f"real_asymmetry.py: {name} {','.join(unknown)}: not one of {','.join(known)}", file=sys.stderr)
             raise SystemExit(2)
     starts = session_starts(args.relaxed_frames, args.sessions)
     skip = set(filter(None, args.skip.split(",")))
@@ -243,7 +253,7 @@ def main() -> None:
     if "sim" not in skip:
         if args.camera_noise is not None:
             print(f"simulated frames are seen through a camera's sway, noise and flicker (seed {args.camera_noise})")
-        s = simulated(tuple(k for k in args.kinds.split(",") if k), starts, args.camera_noise)
+        s = simulated(kinds, starts, args.camera_noise)
         for m in METHODS:
             print(f"simulated, {m}: mean abs symmetry error per kind:",
                   ", ".join(f"{k} {np.mean(v):.3f}" for k, v in s["errors"][m].items()),

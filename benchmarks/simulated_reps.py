@@ -15,7 +15,7 @@ import numpy as np
 
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, symmetry
-from mimicmirror.face.types import Measures, SidePair
+from mimicmirror.face.types import FrameAnalysis, Measures, SidePair
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.warp import ExerciseWarper, jittered
 
@@ -37,7 +37,7 @@ def mean_measures(ms: list[Measures]) -> Measures:
 MISSED = {"frames": 0}
 
 
-def analyze_frame(analyzer: Analyzer, rgb: np.ndarray, t: float = 0.0):
+def analyze_frame(analyzer: Analyzer, rgb: np.ndarray, t: float = 0.0) -> FrameAnalysis:
     """A frame's analysis; a frame where tracking lost the face is tried again (and counted)."""
     for _ in range(3):
         fa = analyzer.analyze(rgb, t)
@@ -76,9 +76,13 @@ def session(warper: ExerciseWarper, frames: int,
     a tenth), and a tracker carried over from other movements starts each one elsewhere.
     """
     analyzer = Analyzer(static=False, keep_mesh=True)
-    relaxed = [analyze_frame(analyzer, seen(warper.neutral)) for _ in range(frames)]
-    neutral = mean_measures([r.measures for r in relaxed])
-    analyzer.set_reference(neutral=neutral)
+    try:
+        relaxed = [analyze_frame(analyzer, seen(warper.neutral)) for _ in range(frames)]
+        neutral = mean_measures([r.measures for r in relaxed])
+        analyzer.set_reference(neutral=neutral)
+    except BaseException:
+        analyzer.close()          # the caller gets no analyzer to close
+        raise
     return analyzer, neutral
 
 

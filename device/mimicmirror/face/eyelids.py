@@ -151,7 +151,7 @@ class _Eye:
     weights: np.ndarray     # (n, w, 2) per column: in the band (1, else 0), place from its middle (0 outside)
     templates: np.ndarray   # (n, 1, BAND, w) relaxed bands, detrended, unit length, 0 outside
     count: np.ndarray       # (n, 1, 1) each band's width in columns
-    xx: np.ndarray          # (n, 1, 1) sum of xc squared over each band's columns
+    xx: np.ndarray          # (n, 1, 1) each band's sum of its columns' squared places from its middle
 
 
 class EyeRows:
