@@ -41,7 +41,7 @@ from mimicmirror.face.types import Measures
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.warp import ExerciseWarper, jittered, rotated, scaled
 from simulated_reps import (FACES, KINDS, METHODS, MISSED, SESSIONS, analyze_frame, demo_eyes, mean_measures,
-                            session_starts, simulated)
+                            session, session_starts, simulated)
 
 DEFAULT_WINKS = Path(__file__).resolve().parents[2] / "shared" / "data" / "winks"
 
@@ -104,11 +104,9 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
     rng = np.random.default_rng(7)
     worst: dict[str, dict[str, float]] = {m: {} for m in METHODS}
     for face in FACES:
-        with Analyzer(static=False, keep_mesh=True) as analyzer:     # each face from its own session start
-            rgb = load_face(face)
-            relaxed = [analyze_frame(analyzer, jittered(rgb, rng)) for _ in range(int(2 * fps))]
-            neutral = mean_measures([r.measures for r in relaxed])
-            analyzer.set_reference(neutral=neutral)
+        rgb = load_face(face)
+        analyzer, neutral = session(rgb, int(2 * fps), lambda picture: jittered(picture, rng))
+        with analyzer:                                                  # each face from its own session start
             recent: dict[str, list[Measures]] = {m: [] for m in METHODS}
             for _ in range(int(seconds * fps)):
                 fa = analyze_frame(analyzer, jittered(rgb, rng))

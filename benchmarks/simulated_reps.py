@@ -65,11 +65,12 @@ def camera(noise: int | None, *key: object) -> Callable[[np.ndarray], np.ndarray
     return lambda rgb: jittered(rgb, rng)
 
 
-def session(warper: ExerciseWarper, frames: int,
+def session(relaxed_rgb: np.ndarray, frames: int,
             seen: Callable[[np.ndarray], np.ndarray] = lambda rgb: rgb) -> tuple[Analyzer, Measures]:
     """A tracker started as a session starts: a fresh one that follows the relaxed face
-    through the relaxed-face capture (`frames`), whose mean is the neutral the movement
-    is counted from, and whose last frame is the relaxed frame the image is followed from.
+    (`relaxed_rgb`, as `seen` by the camera) through the relaxed-face capture (`frames`),
+    whose mean is the neutral the movement is counted from, and whose last frame is the
+    relaxed frame the image is followed from.
 
     So a repetition reads the same whatever ran before it: the tracker's place on a
     face wanders from frame to frame (the mesh's eye opening on a still photo by up to
@@ -77,7 +78,7 @@ def session(warper: ExerciseWarper, frames: int,
     """
     analyzer = Analyzer(static=False, keep_mesh=True)
     try:
-        relaxed = [analyze_frame(analyzer, seen(warper.neutral)) for _ in range(frames)]
+        relaxed = [analyze_frame(analyzer, seen(relaxed_rgb)) for _ in range(frames)]
         neutral = mean_measures([r.measures for r in relaxed])
         analyzer.set_reference(neutral=neutral)
     except BaseException:
@@ -91,7 +92,7 @@ def rep(warper: ExerciseWarper, action: str, measure: str, left: float, right: f
     """One repetition from its own session start (relaxed-face capture of `frames`, a rise,
     a hold), through `camera(noise)`: mean hold movement per method."""
     seen = camera(noise, warper.iid, action, left, right, frames)
-    analyzer, neutral = session(warper, frames, seen)
+    analyzer, neutral = session(warper.neutral, frames, seen)
     held: dict[str, list[tuple[float, float]]] = {m: [] for m in METHODS}
     with analyzer:
         for k in [*np.linspace(0.0, 1.0, 6), 1.0, 1.0, 1.0, 1.0]:
