@@ -25,6 +25,10 @@ KINDS = {"smile": ("smile", "mouth_corner_excursion"), "brow": ("brow_raise", "b
          "eye": ("eye_closure", "eye_opening"), "pucker": ("pucker", "mouth_corner_excursion"),
          "cheek": ("cheek_puff", "cheek"), "nose": ("nose_wrinkle", "ala_height")}
 IMPOSED = (0.3, 0.6)
+#: The one-sided repetitions, in the order they are run: (imposed symmetry, the weaker
+#: side, the (left, right) amplitudes).
+ONE_SIDED = [(imposed, weak, (imposed, 1.0) if weak == "left" else (1.0, imposed))
+             for imposed in IMPOSED for weak in ("left", "right")]
 METHODS = ("mesh", "image")
 
 
@@ -146,20 +150,19 @@ def simulated(kinds: tuple[str, ...] = tuple(KINDS), starts: list[int] | None = 
         for kind in kinds:
             action, measure = KINDS[kind]
             floor = NOISE_FLOOR[measure]
+            # where the warp truly puts the landmarks is the same from every session start
+            truths = [true_symmetry(warper, action, measure, *amps) for _, _, amps in ONE_SIDED]
             for i, frames in enumerate(starts):
                 for m, (l, r) in rep(warper, action, measure, 1.0, 1.0, frames, noise).items():
                     s, _ = symmetry(l, r, floor)
                     even[m][kind].append(0.0 if s is None else s)
-                for imposed in IMPOSED:
-                    for weak in ("left", "right"):
-                        amps = (imposed, 1.0) if weak == "left" else (1.0, imposed)
-                        truth = true_symmetry(warper, action, measure, *amps)
-                        for m, (l, r) in rep(warper, action, measure, *amps, frames, noise).items():
-                            s, w = symmetry(l, r, floor)
-                            errors[m][kind].append(abs((1.0 if s is None else s) - imposed))
-                            vs_true[m][kind].append(abs((1.0 if s is None else s) - truth))
-                            named[m].append(w == weak)
-                        per_start[kind][i].append(errors["image"][kind][-1])
+                for (imposed, weak, amps), truth in zip(ONE_SIDED, truths):
+                    for m, (l, r) in rep(warper, action, measure, *amps, frames, noise).items():
+                        s, w = symmetry(l, r, floor)
+                        errors[m][kind].append(abs((1.0 if s is None else s) - imposed))
+                        vs_true[m][kind].append(abs((1.0 if s is None else s) - truth))
+                        named[m].append(w == weak)
+                    per_start[kind][i].append(errors["image"][kind][-1])
     return {"errors": errors, "even": even, "named": named, "vs_true": vs_true, "per_start": per_start}
 
 
