@@ -176,8 +176,7 @@ def run_pipelined(recording: Recording, config: Config, *, clock: Clock | None =
     records: list[Record] = []
     with tempfile.TemporaryDirectory(prefix="mm-pipelined-") as tmp:
         cfg = pipelined_config(config, Path(tmp) / "mimicmirror.db")
-        # the frames' times on the clock's base, as a live camera's: the first frame now
-        source = ReplaySource(lambda: iter(frames), recording.fps, start_at=clock.monotonic(), name="recording")
+        source = ReplaySource(lambda: iter(frames), recording.fps, name="recording")
         camera = LatestFrame(source, every_frame=True, read_timeout=cfg["camera"]["timeout_seconds"])
         # (the service is built next; the buttons ask it only while it runs)
         buttons = PressesAtFrames(recording.presses, lambda: service.camera.taken, clock)
@@ -185,7 +184,9 @@ def run_pipelined(recording: Recording, config: Config, *, clock: Clock | None =
         service.on_step = lambda step, t: records.extend(step.records)
         if on_service is not None:
             on_service(service)
-        source.start_at = clock.monotonic()     # building took a while: the first frame is now
+        # the frames' times on the clock's base, as a live camera's: the first frame now, once
+        # the service is built (building takes a while; the camera starts when the loop runs)
+        source.start_at = clock.monotonic()
         service.run()
     return Pipelined(records, service.camera.taken, service.camera.stage.analysed, buttons.history)
 
