@@ -188,11 +188,8 @@ def test_installer_passes_shellcheck():
 
 def test_checks_the_settings_a_device_has_with_a_command_that_exists(tmp_path, pi_os):
     """With settings present, the printed check step, pointed at this checkout's program, runs and passes."""
-    etc = tmp_path / "etc"
-    etc.mkdir()
+    etc, copy = installer_with_config_dir(tmp_path)
     (etc / "mimicmirror.toml").write_text("[user]\naffected_side = \"right\"\n")
-    copy = tmp_path / "install.sh"
-    copy.write_text(swapped(INSTALLER.read_text(), "CONFIG_DIR=/etc/mimicmirror", f"CONFIG_DIR={etc}"))
     result = dry_run("--source", str(ROOT), env=pi_os, script=copy)
     steps = [line[2:] for line in result.stdout.splitlines() if line.startswith("+ ")]
     check = step_with(steps, "/opt/mimicmirror/venv/bin/mimicmirror", "config", "check")
