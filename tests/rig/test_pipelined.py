@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from mimicmirror.clock import SimClock
 from mimicmirror.events import ButtonName
 from mimicmirror.records import ExerciseDone, NeutralCaptured, RepDone, SessionEnded, SessionStarted
 from mimicmirror.sim.pipelined import PressAt, PressesAtFrames, Recording, run_pipelined, same_session
@@ -100,7 +101,7 @@ def test_the_records_keep_the_lockstep_runs_timing_between_them(recorded, replay
 def test_presses_wait_for_their_frame_and_come_once():
     taken = [0]
     buttons = PressesAtFrames([PressAt(3, ButtonName.NEXT, False, -0.05), PressAt(5, ButtonName.REPEAT, True, 0.0)],
-                              lambda: taken[0], clock=_Clock())
+                              lambda: taken[0], clock=SimClock(start=100.0))
     got = []
     for n in range(8):
         taken[0] = n
@@ -117,8 +118,3 @@ def test_a_recording_with_gaps_is_refused():
     recording = Recording(10.0, [Frame(rgb, 0.0), Frame(rgb, 0.1), Frame(rgb, 0.5)])
     with pytest.raises(ValueError, match="not evenly spaced"):
         recording.check_even()
-
-
-class _Clock:
-    def monotonic(self) -> float:
-        return 100.0
