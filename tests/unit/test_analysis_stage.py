@@ -237,10 +237,24 @@ def test_every_frame_mode_analyses_ahead_while_the_loop_still_works_on_a_frame_a
         stage.stop()
 
 
+def changes_while_running(stage: AnalysisStage, analysing: threading.Event) -> list[bool]:
+    """Starts `stage` and makes ten changes through `between_frames` while its frames come:
+    for each, whether it found `analysing` set (a frame in the middle of its analysis)."""
+    stage.start()
+    try:
+        stage.get(5.0)
+        overlaps = []
+        for _ in range(10):
+            overlaps.append(stage.between_frames(lambda a: analysing.is_set()))
+            time.sleep(0.01)
+        return overlaps
+    finally:
+        stage.stop()
+
+
 def test_the_loop_changes_the_analyzer_only_between_frames():
     analyzer = MarkerAnalyzer(seconds=0.05)
     inside = threading.Event()
-    overlaps = []
     original = analyzer.analyze
 
     def analyze(rgb, t=0.0):
@@ -252,15 +266,7 @@ def test_the_loop_changes_the_analyzer_only_between_frames():
 
     analyzer.analyze = analyze
     stage = AnalysisStage(LatestFrame(PacedSource()), analyzer)
-    stage.start()
-    try:
-        stage.get(5.0)
-        for _ in range(10):
-            overlaps.append(stage.between_frames(lambda a: inside.is_set()))
-            time.sleep(0.01)
-    finally:
-        stage.stop()
-    assert overlaps == [False] * 10
+    assert changes_while_running(stage, inside) == [False] * 10
 
 
 def test_the_service_idles_with_nobody_at_the_mirror_and_wakes_for_a_face(tmp_path):
@@ -325,7 +331,6 @@ def test_the_live_loop_takes_each_frame_as_it_is_analysed_and_draws_within_its_r
     assert len(analyzer.seen) >= 30 and len(taken) >= 0.9 * len(analyzer.seen)
 
 
-
 class TwoSteps(MarkerAnalyzer):
     """The marker analysis in two steps, as `Analyzer.find` and `Analyzer.measure`; records the threads."""
 
@@ -380,16 +385,7 @@ def test_in_lockstep_two_steps_give_what_one_gives_in_the_callers_thread():
 def test_with_two_steps_the_loop_changes_the_analyzer_only_between_measured_frames():
     analyzer = TwoSteps(seconds=0.03)
     stage = two_step_stage(LatestFrame(PacedSource()), analyzer)
-    stage.start()
-    overlaps = []
-    try:
-        stage.get(5.0)
-        for _ in range(10):
-            overlaps.append(stage.between_frames(lambda a: analyzer.measuring.is_set()))
-            time.sleep(0.01)
-    finally:
-        stage.stop()
-    assert overlaps == [False] * 10
+    assert changes_while_running(stage, analyzer.measuring) == [False] * 10
 
 
 def test_a_camera_error_passes_both_steps_to_the_loop():
