@@ -9,7 +9,8 @@ The folder a test lives in says what it needs, and the marker follows the folder
 
 So ``pytest -m unit`` and ``pytest tests/unit`` select the same tests. The shared
 helpers (``engine_script``, ``real_faces``, ``store_script``, ...) sit beside this file and are importable
-from every folder (``pythonpath`` in pyproject.toml).
+from every folder (``pythonpath`` in pyproject.toml); the one fixture several test files
+share (``portrait``, a display) is here.
 """
 
 import os
@@ -44,3 +45,14 @@ def pytest_collection_modifyitems(config, items):
         if folder not in FOLDER_MARKERS:
             raise pytest.UsageError(f"{item.nodeid}: tests live in tests/unit, tests/model or tests/rig")
         item.add_marker(FOLDER_MARKERS[folder])
+
+
+@pytest.fixture
+def portrait():
+    """The display drawing off-screen on the portrait glass (``sample_screens.PORTRAIT``), closed after the test."""
+    from mimicmirror.display.renderer import open_display
+    from sample_screens import PORTRAIT
+
+    display = open_display(PORTRAIT)
+    yield display
+    display.close()

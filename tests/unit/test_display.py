@@ -19,13 +19,6 @@ from mimicmirror.screen import Screen, ScreenKind, SideBar
 from sample_screens import LANDSCAPE, PORTRAIT, SAMPLES
 
 
-@pytest.fixture
-def portrait():
-    display = open_display(PORTRAIT)
-    yield display
-    display.close()
-
-
 def glass(display: Display, tmp_path: Path, name: str = "shot") -> np.ndarray:
     """The glass as an HxWx3 array, read back from a real PNG file."""
     path = tmp_path / f"{name}.png"

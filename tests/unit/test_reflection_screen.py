@@ -16,14 +16,12 @@ import pygame
 import pytest
 
 from mimicmirror.config import defaults, validate
-from mimicmirror.display.renderer import open_display
 from mimicmirror.face.types import Quality
 from mimicmirror.reflection import calibration
 from mimicmirror.reflection.follow import Placer, features_of, mounting_from
 from mimicmirror.reflection.placement import Placement
 from mimicmirror.screen import Phase, Screen, ScreenKind, SideBar
 
-PORTRAIT = {"driver": "dummy", "width": 1080, "height": 1920, "rotation": 0, "fps": 60, "show_camera": False}
 PITCH = 0.2475
 #: A face whose reflection is high on the glass, as it is with the camera above the screen.
 FACE = (330.0, 150.0, 750.0, 640.0)
@@ -34,13 +32,6 @@ PRACTICE = Screen(ScreenKind.PRACTICE, title="Raise your eyebrows", exercise_id=
                   bars=(SideBar("left", 0.5, affected=True), SideBar("right", 1.0)),
                   lines=("Gently lift both eyebrows.",), progress=(2, 8),
                   footer="NEXT: skip · REPEAT: start over")
-
-
-@pytest.fixture
-def portrait():
-    display = open_display(PORTRAIT)
-    yield display
-    display.close()
 
 
 def lit_glass(display, tmp_path: Path, name: str = "shot") -> np.ndarray:

@@ -10,19 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from mimicmirror.display.renderer import open_display
 from mimicmirror.display.text import TextCache
 from mimicmirror.screen import SideBar
 from sample_screens import PORTRAIT, SAMPLES
-
-
-@pytest.fixture
-def portrait():
-    display = open_display(PORTRAIT)
-    yield display
-    display.close()
 
 
 def test_repeated_text_comes_from_the_cache(portrait):
