@@ -30,7 +30,7 @@ PACKAGE_DIR = Path("device") / PACKAGE
 #: The floors, bottom first. A folder imports only folders on its floor or below.
 FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("words and numbers", ("__init__", "errors", "sides", "schema", "clinical", "records", "screen", "history",
-                           "clock", "heard")),
+                           "clock", "heard", "files")),
     ("the device config and its words", ("config", "language")),
     ("the face and its events", ("face", "events")),
     ("the reflection on the glass", ("reflection",)),

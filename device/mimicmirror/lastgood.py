@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 from .config import Config, default_config_path, defaults, load
 from .errors import ConfigError
-from .settings import write_atomically
+from .files import write_atomically
 
 log = logging.getLogger("mimicmirror")
 

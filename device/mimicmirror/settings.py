@@ -4,20 +4,19 @@ The pieces every part that touches the settings shares, kept below the
 commands so the service's start-up (lastgood), the settings menu on the glass,
 the caregiver's USB stick and `mimicmirror config check` / `setup` / `report`
 use one copy: every mistake in both files, where the installed database is,
-the commented config file, and a file written so that a power cut leaves the
-old one or the new one, never half.
+and the commented config file (written with `files.write_atomically`).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
 from .config import SERVICE_STATE_DIR
+from .files import write_atomically
 from .errors import ConfigError
 
 
@@ -58,32 +57,6 @@ def database_path(config) -> Path:
     if not path.exists() and unset and not Path(config["store"]["path"]).is_absolute() and installed.exists():
         return installed
     return path
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """A power cut leaves the old file or the new one, never half of one.
-
-    The new file is synced before it is renamed over the old, and the folder
-    after, so the rename itself survives a power cut too.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 def toml_value(value: Any) -> str:

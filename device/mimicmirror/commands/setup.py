@@ -147,7 +147,8 @@ def starting_values(out: Path) -> dict[str, dict[str, Any]]:
 
 def run(args: argparse.Namespace, asker: Asker | None = None) -> int:
     from ..config import SCHEMA, programme_path_for
-    from ..settings import checked_text, write_atomically
+    from ..files import write_atomically
+    from ..settings import checked_text
 
     asker = asker or Asker()
     out: Path = args.out

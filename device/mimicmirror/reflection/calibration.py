@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from ..language import REFERENCE, load_language
 from ..screen import Screen, ScreenKind
+from ..files import write_atomically
 from .geometry import Mounting, Reflection, calibrated
 
 if TYPE_CHECKING:
@@ -90,21 +89,10 @@ def load(path: Path) -> Offset:
 
 
 def save(path: Path, offset: Offset) -> None:
-    """Write the offset atomically (a power cut leaves the old file or the new one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = ("# The camera's place as calibrated on the glass; delete this file to undo.\n"
-            f"offset_right_mm = {offset.right_mm}\noffset_up_mm = {offset.up_mm}\n")
-    fd, tmp = tempfile.mkstemp(prefix=".calibration-", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)          # written by the caregiver (root), read by the service's user
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the offset atomically (a power cut leaves the old file or the new one); readable
+    by the service's user when the caregiver (root) writes it."""
+    write_atomically(path, "# The camera's place as calibrated on the glass; delete this file to undo.\n"
+                           f"offset_right_mm = {offset.right_mm}\noffset_up_mm = {offset.up_mm}\n")
 
 
 @dataclass(frozen=True)

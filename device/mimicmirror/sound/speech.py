@@ -17,6 +17,7 @@ first time it is played.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -26,10 +27,11 @@ import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import numpy as np
 
+from ..files import write_atomically
 from .chimes import RATE
 
 log = logging.getLogger("mimicmirror.sound")
@@ -98,22 +100,27 @@ class Speech:
         path = self.path_for(text)
         if path.exists():
             return path
-
-        def speak(tmp: Path) -> None:
-            subprocess.run([self.executable, "-v", self.voice, "-s", str(self.words_per_minute),
-                            "-w", str(tmp), "--", text],
-                           check=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
-            write_wav(tmp, read_wav(tmp))      # as the mixer plays it: converted once, here
-
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            _whole_file(path, speak)
+            write_atomically(path, wav_bytes(self._spoken(text)))
         except (OSError, subprocess.SubprocessError, wave.Error, EOFError) as e:
             detail = (getattr(e, "stderr", None) or b"").decode(errors="replace").strip()
             log.warning("cannot render speech for %r with voice %r: %s%s", text, self.voice,
                         type(e).__name__, f" ({detail})" if detail else "")
             return None
         return path
+
+    def _spoken(self, text: str) -> np.ndarray:
+        """espeak-ng's rendering of `text`, as the mixer plays it (converted once, here).
+
+        espeak-ng writes to a file name; a scratch file in the cache folder takes
+        it and is gone afterwards, whatever happened.
+        """
+        with tempfile.NamedTemporaryFile(dir=self.directory, suffix=".tmp") as scratch:
+            subprocess.run([self.executable, "-v", self.voice, "-s", str(self.words_per_minute),
+                            "-w", scratch.name, "--", text],
+                           check=True, capture_output=True, timeout=RENDER_TIMEOUT_S)
+            return read_wav(Path(scratch.name))
 
     def samples(self, text: str) -> np.ndarray | None:
         """The spoken text as int16 mono samples at RATE, or None when it cannot be spoken."""
@@ -168,32 +175,20 @@ def _read_wav(path: Path) -> tuple[np.ndarray, bool]:
     return np.clip(data, -32768, 32767).astype(np.int16), True
 
 
-def write_wav(path: Path, samples: np.ndarray) -> None:
-    """int16 mono samples at RATE as a 16-bit WAV."""
-    with wave.open(str(path), "wb") as w:
+def wav_bytes(samples: np.ndarray) -> bytes:
+    """int16 mono samples at RATE as the bytes of a 16-bit WAV file."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(RATE)
         w.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    return out.getvalue()
 
 
 def _rewrite(path: Path, samples: np.ndarray) -> None:
     """Replace a cache file by its samples at RATE (a failure keeps the old one)."""
     try:
-        _whole_file(path, lambda tmp: write_wav(tmp, samples))
+        write_atomically(path, wav_bytes(samples))
     except OSError as e:
         log.debug("speech cache file %s kept as it was (%s)", path, e)
-
-
-def _whole_file(path: Path, write: Callable[[Path], None]) -> None:
-    """`write` a temporary file beside `path`, then put it in its place: whole files only, so
-    a power cut never leaves half a word. A failure removes the temporary file and is raised."""
-    fd, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -11,12 +11,11 @@ it writes a report (so a report never misses the session being practised).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from ..files import write_atomically
 from .outcome import FINAL, SETTINGS_CHANGED, Outcome
 
 if TYPE_CHECKING:
@@ -57,12 +56,9 @@ class Mailbox:
         note = StickNote(seq=self._read_seq() + 1, outcomes=tuple(outcomes),
                          final=all(x.kind in FINAL for x in outcomes),
                          settings_changed=any(x.kind == SETTINGS_CHANGED for x in outcomes))
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".outcome.", dir=self.folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"seq": note.seq, "outcomes": [x.to_json() for x in outcomes], "final": note.final,
-                       "settings_changed": note.settings_changed}, f)
-        os.replace(tmp, self.folder / NOTE)
+        write_atomically(self.folder / NOTE, json.dumps({
+            "seq": note.seq, "outcomes": [x.to_json() for x in outcomes], "final": note.final,
+            "settings_changed": note.settings_changed}))
         return note
 
     def mirror_busy(self) -> bool:

@@ -100,7 +100,7 @@ def import_settings(stick: Stick, config_path: Path) -> o.Outcome | None:
 
 def replace_all(files: Mapping[Path, bytes]) -> None:
     """Keep each old file as .bak, write each new one atomically; on a failure put the old ones back."""
-    from ..settings import write_atomically
+    from ..files import write_atomically
 
     before = {path: path.read_text(encoding="utf-8") if path.exists() else None for path in files}
     done: list[Path] = []
