@@ -94,9 +94,9 @@ class Text:
         floor = min(self.size, max(self.painter.theme.min_text_px, round(self.size * self.min_scale)))
         least = self.painter.theme.min_text_px
         key = (self.text, self.size, width, floor, least, self.prefer_lines, self.max_lines)
-        return self.painter.text.kept(key, lambda: self._fitted(width, floor, least))
+        return self.painter.text.kept(key, self._fitted, width, floor, least)
 
-    def _fitted(self, width: int, floor: int, min_text_px: int) -> tuple[int, list[str]]:
+    def _fitted(self, width: int, floor: int, min_text_px: int) -> tuple[int, tuple[str, ...]]:
         text_cache = self.painter.text
         size = self.size
         lines = text_cache.wrap(self.text, size, width)
@@ -122,7 +122,7 @@ class Text:
             while lines[-1] and text_cache.width(lines[-1] + "…", size) > width:
                 lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
             lines[-1] += "…"
-        return size, lines
+        return size, tuple(lines)
 
     def height(self, width: int) -> int:
         size, lines = self._fit(width)

@@ -59,11 +59,6 @@ class _Recent(OrderedDict):
         return value
 
 
-def _fitted(make: Callable[[], tuple[int, list[str]]]) -> tuple[int, tuple[str, ...]]:
-    size, lines = make()
-    return size, tuple(lines)
-
-
 class TextCache:
     """Fonts by pixel size; rendered lines by (text, size, colour), the lines a text wraps
     into and a block's fitted size and lines, each bounded, least recently used first out."""
@@ -116,12 +111,12 @@ class TextCache:
     def line_height(self, size: int) -> int:
         return self.font(size).get_linesize()
 
-    def kept(self, key: Hashable, make: Callable[[], tuple[int, list[str]]]) -> tuple[int, list[str]]:
-        """A text block's fitted (size, lines) by everything it depends on; `make` when not kept.
-
-        A new list each time: callers may change it.
+    def kept(self, key: Hashable, make: Callable[..., tuple[int, tuple[str, ...]]],
+             *args: Any) -> tuple[int, list[str]]:
+        """A text block's fitted (size, lines) by everything it depends on; `make(*args)` when
+        not kept. A new list each time: callers may change it.
         """
-        size, lines = self._kept.recall(key, _fitted, make)
+        size, lines = self._kept.recall(key, make, *args)
         return size, list(lines)
 
     def wrap(self, text: str, size: int, max_width: int) -> list[str]:
