@@ -15,8 +15,9 @@ still shows (see `eyelids`): a shut eye, of which nothing is seen, reads
 shut; a partly covered one keeps part of the mesh's gap. The bands a lid
 covers from the top count in full; bands missed lower down, below bands still
 seen (a glance, the lower lid, blur), only once less than `ALL_SEEN` of the
-eye is seen. An eye the mesh reads open costs nothing more. With `read_eyes=True` each frame also reports
-that share for both eyes (`FrameAnalysis.eye_seen`).
+eye is seen. An eye the mesh reads open costs nothing more. With
+`read_eyes=True` each frame also reports that share for both eyes
+(`FrameAnalysis.eye_seen`).
 """
 
 from __future__ import annotations

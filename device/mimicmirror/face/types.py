@@ -70,7 +70,8 @@ class FrameAnalysis:
     landmarks_px: object | None = field(default=None, repr=False, compare=False)
     # Share (0..1) of each relaxed eye the image still shows (`Analyzer(read_eyes=True)`
     # with a relaxed frame; see face/eyelids.py): the eye opening of an eye the mesh
-    # reads closing is the mesh's lid gap times this share.
+    # reads closing is the mesh's lid gap scaled by how much of the eye is seen (see
+    # `Analyzer._eyes`: the lid's bands count in full, others against four fifths).
     eye_seen: SidePair | None = None
 
 
