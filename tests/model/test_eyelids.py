@@ -238,3 +238,14 @@ def test_an_eye_read_from_a_padded_copy_of_the_patch_reads_the_same(relaxed):
     finally:
         relaxed.eyes.eyes.update(kept)
     assert padded == as_built and 0.0 < min(s.share for s in as_built.values()) < 1.0, as_built
+
+
+def test_both_eyes_read_together_read_as_each_eye_alone(relaxed):
+    """Both eyes are read in one go (their bands stacked, the narrower eye's padded to
+    the wider's width); each reads exactly as it does alone, and the two differ here."""
+    rgb = warper(relaxed.name).render("eye_closure", left=0.7, right=0.4)
+    px = relaxed.detector.detect(rgb)[0]
+    look = relaxed.motion.look(rgb, px)
+    together = relaxed.eyes.visible(look, px)
+    alone = {side: relaxed.eyes.visible(look, px, (side,))[side] for side in ("left", "right")}
+    assert together == alone and together["left"] != together["right"], (together, alone)

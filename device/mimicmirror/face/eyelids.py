@@ -66,7 +66,7 @@ in memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import cv2
@@ -179,6 +179,13 @@ class EyeRows:
             cv2.fillPoly(fissure, [np.round(ring - lo).astype(np.int32)], 1)
             self.eyes[side] = self._eye(window, fissure, lo, face.shape, self._to_patch(px[list(CORNERS[side])]),
                                         self._to_patch(px[IRIS_CENTRE[side]]), _gap(px, side))
+        # Both eyes are read in one go (`_seen`): their bands padded to one width (the
+        # columns past a band's own weigh nothing), stacked, and each band's eye noted.
+        both = [eye for eye in self.eyes.values() if eye is not None]
+        wide = [_widened(eye, max(e.templates.shape[-1] for e in both)) for eye in both]
+        self._both = None if len(both) < 2 else (
+            *(np.concatenate([getattr(eye, f) for eye in wide]) for f in ("starts", "templates", "weights", "count", "xx")),
+            np.repeat(np.arange(len(both)), [len(eye.starts) for eye in both]))
 
     def _to_patch(self, p: np.ndarray) -> np.ndarray:
         return (p - self.offset) * self.scale
@@ -234,15 +241,19 @@ class EyeRows:
         """
         m = look.to_relaxed
         px = np.asarray(landmarks_px, dtype=np.float64)
-        flat = look.patch.ravel()
-        # Only the eye's own few points are mapped into the relaxed frame, as plain floats.
-        return {side: None if self.eyes[side] is None else
-                self._seen(flat, look.patch.shape[1], (px[_READ[side], :2] @ m[:, :2].T + m[:, 2]).tolist(),
-                           self.eyes[side])
-                for side in sides}
+        row = look.patch.shape[1]
+        read = [side for side in SIDES if side in sides and self.eyes[side] is not None]   # as `_both`
+        out: dict[Side, Seen | None] = {side: None for side in sides}
+        if read:
+            # Only the eyes' own few points are mapped into the relaxed frame, as plain floats.
+            shifts = [self._shifts(row, (px[_READ[side], :2] @ m[:, :2].T + m[:, 2]).tolist(), self.eyes[side])
+                      for side in read]
+            out.update(zip(read, self._seen(look.patch.ravel(), [self.eyes[side] for side in read], shifts)))
+        return out
 
-    def _seen(self, flat: np.ndarray, row: int, points: list[list[float]], eye: _Eye) -> Seen:
-        """How much of `eye` is seen; `points` are its `_READ` points, mapped into the relaxed frame."""
+    def _shifts(self, row: int, points: list[list[float]], eye: _Eye) -> list[int]:
+        """Where to look for `eye`'s bands, as shifts in the flattened face patch (`row`
+        pixels a row); `points` are its `_READ` points, mapped into the relaxed frame."""
         (ax, ay), (bx, by), (iris, _) = points[:3]
         mx, my = (ax + bx) / 2.0, (ay + by) / 2.0
         dx = round((mx - self.offset[0]) * self.scale - eye.middle[0])
@@ -255,17 +266,34 @@ class EyeRows:
         x0, x1, y0, y1 = eye.reach
         xs = {min(max(x, x0), x1) for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)}
         ys = {min(max(y, y0), y1) for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)}
-        shifts = [y * row + x for y in ys for x in xs]      # any order: the best is kept
+        return [y * row + x for y in ys for x in xs]      # any order: the best is kept
+
+    def _seen(self, flat: np.ndarray, eyes: list[_Eye], shifts: list[list[int]]) -> list[Seen]:
+        """How much of each of `eyes` is seen at its `shifts` in the flattened face patch.
+
+        Both eyes are read in one go (the same steps on one array of all their bands:
+        each numpy step's own overhead is most of this step's time here).
+        """
+        k = max(len(s) for s in shifts)
+        # Every eye is tried at as many places: a shorter list repeats its last (the best is kept).
+        at = np.array([s + s[-1:] * (k - len(s)) for s in shifts], np.intp)
+        if len(eyes) == 1:
+            eye = eyes[0]
+            starts, templates, weights, count, xx = eye.starts, eye.templates, eye.weights, eye.count, eye.xx
+            at = at[0]
+        else:
+            starts, templates, weights, count, xx, owner = self._both
+            at = at[owner]
         # (bands, shifts, BAND rows, width): w pixels from each band row's start, taken row by
         # row from a view of the patch that has the w pixels from every place as one row (a
         # gather of whole rows, half the time of one pixel by pixel here); the columns past a
         # band's own weigh nothing below.
-        w = eye.templates.shape[-1]
-        if eye.last_start + max(shifts) + w > flat.size:     # a run would pass the patch's end
+        w = templates.shape[-1]
+        if max(e.last_start for e in eyes) + int(at.max()) + w > flat.size:   # a run would pass the patch's end
             flat = np.concatenate([flat, np.zeros(w, flat.dtype)])
         runs = np.ndarray((flat.size - w + 1, w), flat.dtype, flat, 0, (flat.strides[0], flat.strides[0]))
-        block = runs[eye.starts + np.array(shifts, np.intp)[:, None]].astype(np.float32)
-        n, k = block.shape[:2]
+        block = runs[starts + at[..., None]].astype(np.float32)
+        n = block.shape[0]
         # The templates are detrended (each row's mean and ramp removed), of unit length
         # and 0 past each band, so their product with the raw block equals that with the
         # detrended band; the detrended block's length comes from three sums per row over
@@ -273,19 +301,36 @@ class EyeRows:
         # float32 in any order, so two matrix products give them (a third of this step's
         # time here, the same shares bit for bit).
         add = np.add.reduce           # the ufunc itself: `.sum` adds a Python layer for the same sums
-        num = add(block * eye.templates, axis=(2, 3))
-        rows = (block.reshape(n, k * BAND, w) @ eye.weights).reshape(n, k, BAND, 2)
+        num = add(block * templates, axis=(2, 3))
+        rows = (block.reshape(n, k * BAND, w) @ weights).reshape(n, k, BAND, 2)
         s1, sx = rows[..., 0], rows[..., 1]
-        energy = ((block * block).reshape(n, k * BAND, w) @ eye.weights[:, :, :1]).reshape(n, k, BAND) \
-            - s1 * s1 / eye.count - sx * sx / eye.xx
+        energy = ((block * block).reshape(n, k * BAND, w) @ weights[:, :, :1]).reshape(n, k, BAND) \
+            - s1 * s1 / count - sx * sx / xx
         best = np.maximum.reduce(num / np.sqrt(np.maximum(add(energy, axis=2), 1e-12)), axis=1)
         # A shut lid rests on the lower lid's margin, so one band there stays seen with
         # the eye shut (measured: 0-2 of 9-11 on real and simulated shut eyes): both shares
         # count the bands beyond that one.
         seen = (best >= MATCH).tolist()        # a dozen bands: plain Python is quicker from here
-        if n == 1:
-            return Seen(float(seen[0]), float(seen[0]))   # a slit of an eye: its one band is all there is
-        if True not in seen:
-            return Seen(0.0, 0.0)
-        # The bands missed from the top down to the first one seen are the lid's.
-        return Seen((seen.count(True) - 1) / (n - 1), (n - 1 - seen.index(True)) / (n - 1))
+        out, first = [], 0
+        for eye in eyes:
+            out.append(_share(seen[first:first + len(eye.starts)]))
+            first += len(eye.starts)
+        return out
+
+
+def _widened(eye: _Eye, w: int) -> _Eye:
+    """`eye` with its bands padded to `w` columns that weigh nothing."""
+    pad = w - eye.templates.shape[-1]
+    return replace(eye, templates=np.pad(eye.templates, [(0, 0)] * 3 + [(0, pad)]),
+                   weights=np.pad(eye.weights, [(0, 0), (0, pad), (0, 0)]))
+
+
+def _share(seen: list[bool]) -> Seen:
+    """An eye's `Seen` from whether each of its bands (top first) is still seen."""
+    n = len(seen)
+    if n == 1:
+        return Seen(float(seen[0]), float(seen[0]))   # a slit of an eye: its one band is all there is
+    if True not in seen:
+        return Seen(0.0, 0.0)
+    # The bands missed from the top down to the first one seen are the lid's.
+    return Seen((seen.count(True) - 1) / (n - 1), (n - 1 - seen.index(True)) / (n - 1))
