@@ -17,6 +17,14 @@ second of the real clock, so about one for every 15-20 frames of a replay
 running at 250-500 frames a second) with the CPU each took. The session's
 records are checked against the lockstep run's.
 
+Two lines say where the session's frame time goes on a machine with few cores:
+the model thread's time in the model's step against the bare model's time a
+frame (and what is left: waits for hand-offs), and the bare model kept to one
+core against the bare model free to use all of them. On two cores the bare
+model borrows a little of the second one, which a session's other threads
+(following the image, drawing, sound, the face count) keep busy; a core of its
+own is then the best a session can give the model.
+
     .venv/bin/python benchmarks/rig_pipelined.py [--scenario brief] [--rounds 5]
 """
 
@@ -135,16 +143,28 @@ class ThreadClock:
         return out
 
 
-def bare_on_frames(frames: list) -> tuple[float, float]:
-    """The yardstick on the frames in memory: fps from the first frame to the last, CPU s a frame."""
+def bare_on_frames(frames: list, one_core: bool = False) -> tuple[float, float]:
+    """The yardstick on the frames in memory: fps from the first frame to the last, CPU s a frame.
+
+    `one_core`: the model and its graph's threads kept to one core (threads
+    take their creator's cores), as it runs when the session's other threads
+    keep the other cores busy: the bare model here spreads a little over a
+    second core, which a session's measuring, drawing and sound then use.
+    """
     from mediapipe.python.solutions import face_mesh
 
-    mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
-    t0, c0 = time.perf_counter(), time.process_time()
-    for rgb in frames:
-        mesh.process(rgb)
-    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    mesh.close()
+    cores = os.sched_getaffinity(0)
+    if one_core:
+        os.sched_setaffinity(0, {min(cores)})
+    try:
+        mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+        t0, c0 = time.perf_counter(), time.process_time()
+        for rgb in frames:
+            mesh.process(rgb)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        mesh.close()
+    finally:
+        os.sched_setaffinity(0, cores)
     return len(frames) / seconds, cpu / len(frames)
 
 
@@ -157,10 +177,25 @@ def pipelined(recording: Any, config: Any) -> dict[str, Any]:
     threads = ThreadClock()
 
     drawing = {"cpu": 0.0, "drawn": 0}
+    model = {"wall": 0.0}
 
     def watch(service: Any) -> None:
         keeper, display = service.camera, service.display
         poll, show = keeper.poll, display.show
+        stage = keeper.stage
+        analyse = stage._analyse
+
+        def timed_analyse(frame: Any) -> Any:
+            # the model's step, in its thread: its wall-clock time against the span's shows
+            # whether the model thread waited for hand-offs or its model call itself was slower
+            t0 = time.perf_counter()
+            try:
+                return analyse(frame)
+            finally:
+                if "began" in span and "ended" not in span:
+                    model["wall"] += time.perf_counter() - t0
+
+        stage._analyse = timed_analyse
 
         def timed_show(*args: Any, **kw: Any) -> None:
             # the loop's drawing: how often a screen is really drawn, and its CPU (the loop's thread)
@@ -192,7 +227,7 @@ def pipelined(recording: Any, config: Any) -> dict[str, Any]:
     return {"fps": run.taken / seconds, "cpu": (span["ended_cpu"] - span["began_cpu"]) / run.taken,
             "threads": {k: v / run.taken for k, v in threads.by_name().items()}, "run": run,
             "drawn": drawing["drawn"], "drawing_cpu": drawing["cpu"] / max(1, drawing["drawn"]),
-            "seconds": seconds}
+            "seconds": seconds, "model_wall": model["wall"] / run.taken}
 
 
 def rig_vs_bare(scenario: str = "brief", rounds: int = 5) -> dict[str, Any]:
@@ -202,14 +237,20 @@ def rig_vs_bare(scenario: str = "brief", rounds: int = 5) -> dict[str, Any]:
     recording, config, lockstep_records = record(scenario)
     frames = recording.rgb()
     ratios, cpu_ratios, rows, threads, same, drawn = [], [], [], [], True, []
+    one_core, model_walls = [], []
+    names = ("bare", "loop", "one core")
     for r in range(rounds):
         got: dict[str, Any] = {}
-        for name in (("bare", "loop") if r % 2 == 0 else ("loop", "bare")):
+        for name in names[r % 3:] + names[:r % 3]:       # the order rotates: load hits all alike
             if name == "bare":
                 got["bare"] = bare_on_frames(frames)
+            elif name == "one core":
+                got["one core"] = bare_on_frames(frames, one_core=True)
             else:
                 got["loop"] = pipelined(recording, config)
         loop, (bare_fps, bare_cpu) = got["loop"], got["bare"]
+        one_core.append(got["one core"][0] / bare_fps)
+        model_walls.append((loop["model_wall"], 1.0 / bare_fps, loop["seconds"] / loop["run"].taken))
         ratios.append(loop["fps"] / bare_fps)
         cpu_ratios.append(bare_cpu / loop["cpu"])
         rows.append(f"{loop['fps']:.0f}/{bare_fps:.0f}")
@@ -221,7 +262,9 @@ def rig_vs_bare(scenario: str = "brief", rounds: int = 5) -> dict[str, Any]:
     return {"ratio": statistics.median(ratios), "min": min(ratios), "max": max(ratios), "rows": rows,
             "cpu": statistics.median(cpu_ratios), "threads": per_thread, "frames": len(frames),
             "drawn": tuple(statistics.median(d[i] for d in drawn) for i in range(3)),
-            "same": same, "rounds": rounds, "scenario": scenario, "load": load()}
+            "same": same, "rounds": rounds, "scenario": scenario, "load": load(),
+            "one_core": statistics.median(one_core),
+            "model_wall": tuple(statistics.median(m[i] for m in model_walls) for i in range(3))}
 
 
 def print_rig(r: dict[str, Any], label: str = "   loop fps / bare fps, rig session (pipelined)") -> None:
@@ -235,6 +278,11 @@ def print_rig(r: dict[str, Any], label: str = "   loop fps / bare fps, rig sessi
     print(f"   CPU per frame by thread, ms: {parts}")
     n, per_s, each = r["drawn"]
     print(f"   screens drawn by the loop: {n:.0f} a session ({per_s:.1f} a second), {each * 1000:.2f} ms of CPU each")
+    in_model, bare, frame = r["model_wall"]
+    print(f"   model thread, ms a frame: in the model {in_model * 1000:.2f} (bare model {bare * 1000:.2f}), "
+          f"waiting for hand-offs {max(0.0, frame - in_model) * 1000:.2f}")
+    print(f"   bare model kept to one core / bare model   {r['one_core']:6.3f}   (the second core's share of the "
+          f"model's speed here, which the session's other threads take)")
 
 
 def main() -> None:
