@@ -107,6 +107,7 @@ _PAIRS: dict[Side, np.ndarray] = {side: np.asarray(REGIONS["eyelid_pairs"][side]
 #: centre, then its measured lid pairs' upper and lower points.
 _READ: dict[Side, np.ndarray] = {side: np.array([*CORNERS[side], IRIS_CENTRE[side], *_PAIRS[side][:, 0],
                                                  *_PAIRS[side][:, 1]]) for side in SIDES}
+_READ_BOTH = np.concatenate([_READ[side] for side in SIDES])
 
 
 def _gap(px: np.ndarray, side: Side) -> float:
@@ -245,9 +246,11 @@ class EyeRows:
         read = [side for side in SIDES if side in sides and self.eyes[side] is not None]   # as `_both`
         out: dict[Side, Seen | None] = {side: None for side in sides}
         if read:
-            # Only the eyes' own few points are mapped into the relaxed frame, as plain floats.
-            shifts = [self._shifts(row, (px[_READ[side], :2] @ m[:, :2].T + m[:, 2]).tolist(), self.eyes[side])
-                      for side in read]
+            # Only the eyes' own few points are mapped into the relaxed frame (both eyes'
+            # in one product), then read as plain floats.
+            mapped = (px[_READ_BOTH if len(read) > 1 else _READ[read[0]], :2] @ m[:, :2].T + m[:, 2]).tolist()
+            each = len(_READ[read[0]])
+            shifts = [self._shifts(row, mapped[i * each:(i + 1) * each], self.eyes[side]) for i, side in enumerate(read)]
             out.update(zip(read, self._seen(look.patch.ravel(), [self.eyes[side] for side in read], shifts)))
         return out
 

@@ -108,7 +108,9 @@ class ReferenceMotion:
         hi = self.landmarks[:, :2].max(axis=0) + MARGIN_IID * iid
         self.offset = lo
         self.size = (int((hi[0] - lo[0]) * self.scale) + 1, int((hi[1] - lo[1]) * self.scale) + 1)
-        self._corners = np.array([[0.0, 0.0], [self.size[0], 0.0], [0.0, self.size[1]], list(self.size)])
+        self._offset = (float(lo[0]), float(lo[1]))
+        self._corner_list = ((0.0, 0.0), (float(self.size[0]), 0.0), (0.0, float(self.size[1])),
+                             (float(self.size[0]), float(self.size[1])))
         w = int(round(WINDOW_IID * PATCH_IID_PX)) | 1
         self.window = (w, w)
         self.points = followed_points(mesh_regions)
@@ -126,8 +128,8 @@ class ReferenceMotion:
         left = self._to_patch(self.landmarks[IRIS_CENTRE["left"], :2]).ravel()
         u = (left - right) / float(np.hypot(*(left - right)))
         v = np.array([-u[1], u[0]])
-        self._face_origin = (left + right) / 2.0
-        self._face_axes = np.stack([u, v], axis=1) / PATCH_IID_PX
+        self._face_origin = tuple(((left + right) / 2.0).tolist())
+        self._face_axes = tuple(map(tuple, (np.stack([u, v], axis=1) / PATCH_IID_PX).tolist()))
 
     def _to_patch(self, px: np.ndarray) -> np.ndarray:
         return ((px - self.offset) * self.scale).astype(np.float32).reshape(-1, 1, 2)
@@ -135,25 +137,32 @@ class ReferenceMotion:
     def _warp(self, rgb: np.ndarray, to_reference: np.ndarray) -> np.ndarray:
         """The face patch of `rgb` in the relaxed frame's coordinates, grey.
 
-        Only the part of the frame the patch covers is converted and smoothed.
+        Only the part of the frame the patch covers is converted and smoothed. The
+        few numbers of the similarity and its inverse are plain floats (this runs
+        every frame: one numpy step each would cost more than the arithmetic).
         """
-        s = self.scale
-        m = s * to_reference
-        m[:, 2] -= s * self.offset
-        back = cv2.invertAffineTransform(m)
-        # The patch's corners in the frame, with a margin (plain floats: this runs every frame).
-        xs, ys = zip(*(self._corners @ back[:, :2].T + back[:, 2]).tolist())
-        pad = 4.0 / s
+        sc, (ox, oy) = self.scale, self._offset
+        (a, b, c), (d, e, f) = to_reference.tolist()
+        a, b, c, d, e, f = sc * a, sc * b, sc * c - sc * ox, sc * d, sc * e, sc * f - sc * oy
+        det = a * e - b * d
+        if det == 0.0:
+            raise ValueError("cannot align the frame on the relaxed face")
+        # The patch's corners in the frame, with a margin: the inverse similarity at each.
+        ia, ib, id_, ie = e / det, -b / det, -d / det, a / det
+        ic, if_ = -ia * c - ib * f, -id_ * c - ie * f
+        xs = [ia * x + ib * y + ic for x, y in self._corner_list]
+        ys = [id_ * x + ie * y + if_ for x, y in self._corner_list]
+        pad = 4.0 / sc
         x0, y0 = max(math.floor(min(xs) - pad), 0), max(math.floor(min(ys) - pad), 0)
         x1, y1 = min(math.ceil(max(xs) + pad), rgb.shape[1]), min(math.ceil(max(ys) + pad), rgb.shape[0])
         if x1 - x0 < 2 or y1 - y0 < 2:
             raise ValueError("the face is outside the frame")
         crop = rgb[y0:y1, x0:x1]
         grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
-        if s < 0.5:   # many pixels per patch pixel: smooth first, so the warp does not alias
-            k = int(0.5 / s) * 2 + 1
+        if sc < 0.5:   # many pixels per patch pixel: smooth first, so the warp does not alias
+            k = int(0.5 / sc) * 2 + 1
             grey = cv2.GaussianBlur(grey, (k, k), 0)
-        m[:, 2] += m[:, :2] @ np.array([x0, y0], dtype=np.float64)
+        m = np.array([[a, b, c + a * x0 + b * y0], [d, e, f + d * x0 + e * y0]])
         return cv2.warpAffine(grey, m, self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
     def alignment(self, landmarks_px: np.ndarray) -> np.ndarray:
@@ -173,36 +182,48 @@ class ReferenceMotion:
         """Face-frame points (see `pose`) for measuring the frame `look` was made of: the
         followed points where the image shows them, in the relaxed frame's face frame; every
         other point (the eyelids) is the mesh's own `face_points` of this frame."""
-        m, patch = look.to_relaxed, look.patch
         n = len(self.points)
+        # The few numbers of each small transform are composed as plain floats (this runs
+        # every frame), so each point set is mapped by one matrix product.
+        sc, (ox, oy) = self.scale, self._offset
+        (a, b, c), (d, e, f) = look.to_relaxed.tolist()
         # Each measured point's search starts where the mesh puts it in this frame (a
         # mouth opening moves the lower lip 13 patch pixels, beyond Lucas-Kanade's reach
         # from where it was); the pixels decide where it ends.
         start = self._p0.copy()
-        start[:n] = self._to_patch(landmarks_px[self.points, :2] @ m[:, :2].T + m[:, 2])
-        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, patch, self._p0, start, winSize=self.window,
+        start[:n, 0] = landmarks_px[self.points, :2] @ np.array([[sc * a, sc * d], [sc * b, sc * e]]) \
+            + np.array([sc * (c - ox), sc * (f - oy)])
+        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, look.patch, self._p0, start, winSize=self.window,
                                                  maxLevel=LEVELS, criteria=CRITERIA,
                                                  flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
-        p1, ok = p1.reshape(-1, 2), status.ravel() == 1
-        every = bool(np.logical_and.reduce(ok))      # as a rule every track holds: no masks
+        p1, status = p1.reshape(-1, 2), status.ravel()
+        every = bool(np.logical_and.reduce(status))      # as a rule every track holds: no masks
+        ok = None if every else status == 1
         # The mesh's rigid points are only roughly where it says: the pixels of those
         # points (and of the places around some) settle the alignment (a majority
         # that did not move decides).
-        rigid_ok = ok[n:]
         if every:
             r, _ = cv2.estimateAffinePartial2D(self._p0_rigid, p1[n:], method=cv2.LMEDS)
-        elif np.count_nonzero(rigid_ok) >= 4:
-            r, _ = cv2.estimateAffinePartial2D(self._p0_rigid[rigid_ok], p1[n:][rigid_ok], method=cv2.LMEDS)
+        elif np.count_nonzero(ok[n:]) >= 4:
+            r, _ = cv2.estimateAffinePartial2D(self._p0_rigid[ok[n:]], p1[n:][ok[n:]], method=cv2.LMEDS)
         else:
             r = None
-        p1 = p1[:n]
+        # Patch pixels -> back through the tracks' similarity -> the relaxed face frame.
+        (ux, vx), (uy, vy) = self._face_axes
+        gx, gy = self._face_origin
         if r is not None:
-            back = cv2.invertAffineTransform(r)
-            p1 = p1 @ back[:, :2].T + back[:, 2]
+            (a, b, c), (d, e, f) = r.tolist()
+            det = a * e - b * d
+            a, b, d, e = e / det, -b / det, -d / det, a / det
+            c, f = -a * c - b * f, -d * c - e * f
+            gx, gy = gx - c, gy - f
+        shift = np.array([-(gx * ux + gy * uy), -(gx * vx + gy * vy)])
+        if r is not None:
+            ux, uy, vx, vy = a * ux + d * uy, b * ux + e * uy, a * vx + d * vy, b * vx + e * vy
+        to_face = np.array([[ux, vx], [uy, vy]])
         out = np.array(face_points, dtype=np.float64)
         if every:
-            out[self.points, :2] = (p1 - self._face_origin) @ self._face_axes
+            out[self.points, :2] = p1[:n] @ to_face + shift
         else:
-            ok = ok[:n]
-            out[self.points[ok], :2] = (p1[ok] - self._face_origin) @ self._face_axes
+            out[self.points[ok[:n]], :2] = p1[:n][ok[:n]] @ to_face + shift
         return out
