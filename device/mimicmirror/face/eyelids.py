@@ -185,7 +185,8 @@ class EyeRows:
         both = [eye for eye in self.eyes.values() if eye is not None]
         wide = [_widened(eye, max(e.templates.shape[-1] for e in both)) for eye in both]
         self._both = None if len(both) < 2 else (
-            *(np.concatenate([getattr(eye, f) for eye in wide]) for f in ("starts", "templates", "weights", "count", "xx")),
+            *(np.concatenate([getattr(eye, f) for eye in wide])
+              for f in ("starts", "templates", "weights", "count", "xx")),
             np.repeat(np.arange(len(both)), [len(eye.starts) for eye in both]))
 
     def _to_patch(self, p: np.ndarray) -> np.ndarray:
@@ -250,7 +251,8 @@ class EyeRows:
             # in one product), then read as plain floats.
             mapped = (px[_READ_BOTH if len(read) > 1 else _READ[read[0]], :2] @ m[:, :2].T + m[:, 2]).tolist()
             each = len(_READ[read[0]])
-            shifts = [self._shifts(row, mapped[i * each:(i + 1) * each], self.eyes[side]) for i, side in enumerate(read)]
+            shifts = [self._shifts(row, mapped[i * each:(i + 1) * each], self.eyes[side])
+                      for i, side in enumerate(read)]
             out.update(zip(read, self._seen(look.patch.ravel(), [self.eyes[side] for side in read], shifts)))
         return out
 
