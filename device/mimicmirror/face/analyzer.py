@@ -254,12 +254,13 @@ class Analyzer:
         own, exactly as without a relaxed frame.
         """
         motion, ref, neutral, _ = state
-        seen = measure_all(motion.follow(look, px, points))
         out: dict[str, SidePair] = {}
-        for name, now in seen.items():
-            base = neutral.get(name, ref[name])
-            out[name] = now if name in MESH_MEASURES else SidePair(
-                base.left + now.left - ref[name].left, base.right + now.right - ref[name].right)
+        for name, now in measure_all(motion.follow(look, px, points)).items():
+            if name in MESH_MEASURES:
+                out[name] = now
+            else:
+                base, was = neutral.get(name, ref[name]), ref[name]
+                out[name] = SidePair(base.left + now.left - was.left, base.right + now.right - was.right)
         return out
 
     def close(self) -> None:

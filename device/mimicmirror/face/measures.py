@@ -51,6 +51,7 @@ _WEIGHTS = _weights()
 #: Single points the measures read besides the regions (midline lip points, mouth corners).
 _SINGLE = (LOWER_LIP_BOTTOM, UPPER_LIP_INNER, LOWER_LIP_INNER, REGIONS["mouth_corner"]["left"][0],
            REGIONS["mouth_corner"]["right"][0])
+_SINGLE_AT = np.array(_SINGLE)
 
 
 class _Regions:
@@ -63,7 +64,7 @@ class _Regions:
     def __init__(self, pts: Points):
         self.pts = pts
         self._means = (_WEIGHTS @ pts[_USED, :2]).tolist()
-        self._single = dict(zip(_SINGLE, pts[list(_SINGLE), :2].tolist()))
+        self._single = dict(zip(_SINGLE, pts[_SINGLE_AT, :2].tolist()))
 
     def mean(self, region: str, side: Side) -> list[float]:
         return self._means[_ROW[region, side]]
@@ -169,7 +170,7 @@ NOISE_FLOOR: Mapping[str, float] = {name: (1.0 if UNITS[name] == "deg" else 0.01
 
 def measure_all(pts: Points) -> dict[str, SidePair]:
     regions = _Regions(pts)
-    out = {name: SidePair(left=f(regions, "left"), right=f(regions, "right")) for name, f in PER_SIDE.items()}
+    out = {name: SidePair(f(regions, "left"), f(regions, "right")) for name, f in PER_SIDE.items()}
     for name, f in WHOLE_FACE.items():
         value = f(regions)
         out[name] = SidePair(value, value)

@@ -39,10 +39,13 @@ def face_frame(landmarks_px: np.ndarray) -> FaceFrame:
     if iid <= 1e-6:
         raise ValueError("iris centres coincide")
     ux, uy = (lx - rx) / iid, (ly - ry) / iid
-    rel = landmarks_px[:, :2] - np.array([(lx + rx) / 2.0, (ly + ry) / 2.0])
-    pts = landmarks_px / iid          # z / iid; x and y are replaced by the rotated ones
-    pts[:, 0] = rel @ np.array([ux, uy]) / iid
-    pts[:, 1] = rel @ np.array([-uy, ux]) / iid
+    # x and y: rotated about the irises' midpoint and scaled, as one matrix product
+    # (the 2x2 and the shift worked out as plain floats); z / iid.
+    cx, cy = (lx + rx) / 2.0, (ly + ry) / 2.0
+    ax, ay, bx, by = ux / iid, uy / iid, -uy / iid, ux / iid
+    pts = landmarks_px / iid
+    pts[:, :2] = landmarks_px[:, :2] @ np.array([[ax, bx], [ay, by]]) - np.array([cx * ax + cy * ay,
+                                                                                   cx * bx + cy * by])
     roll = math.degrees(math.atan2(uy, ux))
     edge_r, edge_l, top, chin = pts[[FACE_EDGE["right"], FACE_EDGE["left"], FOREHEAD, CHIN]].tolist()
     return FaceFrame(pts, iid, roll, _yaw(edge_r, edge_l), _pitch(top, chin))
