@@ -167,6 +167,7 @@ class EyeRows:
         px = np.asarray(landmarks_px, dtype=np.float64)[:, :2]
         iid = float(np.hypot(*(px[IRIS_CENTRE["left"]] - px[IRIS_CENTRE["right"]])))
         self.scale, self.offset = motion.scale, motion.offset
+        self._offset = (float(self.offset[0]), float(self.offset[1]))
         face = motion.patch
         self.eyes: dict[Side, _Eye | None] = {}
         for side in SIDES:
@@ -263,15 +264,16 @@ class EyeRows:
         pixels a row); `points` are its `_READ` points, mapped into the relaxed frame."""
         (ax, ay), (bx, by), (iris, _) = points[:3]
         mx, my = (ax + bx) / 2.0, (ay + by) / 2.0
-        dx = round((mx - self.offset[0]) * self.scale - eye.middle[0])
-        dy = round((my - self.offset[1]) * self.scale - eye.middle[1])
-        starts = {dx}
-        pairs = (len(points) - 3) // 2
-        gap = sum(lower[1] - upper[1] for upper, lower in zip(points[3:3 + pairs], points[3 + pairs:])) / pairs
-        if gap >= GAZE_OPEN * eye.gap:          # the mesh's lid gap now, as `_gap` reads it
-            starts.add(dx + round((iris - mx) * self.scale - eye.gaze))
+        (ox, oy), sc = self._offset, self.scale
+        dx = round((mx - ox) * sc - eye.middle[0])
+        dy = round((my - oy) * sc - eye.middle[1])
         x0, x1, y0, y1 = eye.reach
-        xs = {min(max(x, x0), x1) for s in starts for x in range(s - SEARCH_X, s + SEARCH_X + 1)}
+        xs = {min(max(x, x0), x1) for x in range(dx - SEARCH_X, dx + SEARCH_X + 1)}
+        pairs = (len(points) - 3) // 2
+        gap = sum([lower[1] - upper[1] for upper, lower in zip(points[3:3 + pairs], points[3 + pairs:])]) / pairs
+        if gap >= GAZE_OPEN * eye.gap:          # the mesh's lid gap now, as `_gap` reads it
+            gx = dx + round((iris - mx) * sc - eye.gaze)
+            xs.update(min(max(x, x0), x1) for x in range(gx - SEARCH_X, gx + SEARCH_X + 1))
         ys = {min(max(y, y0), y1) for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)}
         return [y * row + x for y in ys for x in xs]      # any order: the best is kept
 
