@@ -17,13 +17,12 @@ second of the real clock, so about one for every 15-20 frames of a replay
 running at 250-500 frames a second) with the CPU each took. The session's
 records are checked against the lockstep run's.
 
-Two lines say where the session's frame time goes on a machine with few cores:
-the model thread's time in the model's step against the bare model's time a
-frame (and what is left: waits for hand-offs), and the bare model kept to one
-core against the bare model free to use all of them. On two cores the bare
-model borrows a little of the second one, which a session's other threads
-(following the image, drawing, sound, the face count) keep busy; a core of its
-own is then the best a session can give the model.
+Two lines say where the session's frame time goes: the model thread's time in
+the model's step against the bare model's time a frame (and what is left: waits
+for hand-offs), and the bare model kept to one core against the bare model free
+to use all of them. The model uses one core, so the service gives it one of its
+own and keeps its other threads on the others (service/cores.py); the model's
+step in a session then costs about what the bare model does.
 
     .venv/bin/python benchmarks/rig_pipelined.py [--scenario brief] [--rounds 5]
 """
@@ -147,9 +146,7 @@ def bare_on_frames(frames: list, one_core: bool = False) -> tuple[float, float]:
     """The yardstick on the frames in memory: fps from the first frame to the last, CPU s a frame.
 
     `one_core`: the model and its graph's threads kept to one core (threads
-    take their creator's cores), as it runs when the session's other threads
-    keep the other cores busy: the bare model here spreads a little over a
-    second core, which a session's measuring, drawing and sound then use.
+    take their creator's cores), as the service keeps its model.
     """
     from mediapipe.python.solutions import face_mesh
 
@@ -281,8 +278,8 @@ def print_rig(r: dict[str, Any], label: str = "   loop fps / bare fps, rig sessi
     in_model, bare, frame = r["model_wall"]
     print(f"   model thread, ms a frame: in the model {in_model * 1000:.2f} (bare model {bare * 1000:.2f}), "
           f"waiting for hand-offs {max(0.0, frame - in_model) * 1000:.2f}")
-    print(f"   bare model kept to one core / bare model   {r['one_core']:6.3f}   (the second core's share of the "
-          f"model's speed here, which the session's other threads take)")
+    print(f"   bare model kept to one core / bare model   {r['one_core']:6.3f}   (about 1: the model uses one core, "
+          f"which the session keeps for it)")
 
 
 def main() -> None:

@@ -22,8 +22,9 @@ eye is seen. An eye the mesh reads open costs nothing more. With
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, ContextManager, Mapping
 
 import cv2
 import numpy as np
@@ -89,7 +90,12 @@ class Analyzer:
 
     def __init__(self, static: bool = False, limits: QualityLimits = QualityLimits(),
                  max_faces: int | None = None, crowd_check_s: float | None = 1.0,
-                 follow_image: bool = True, keep_mesh: bool = False, read_eyes: bool = False):
+                 follow_image: bool = True, keep_mesh: bool = False, read_eyes: bool = False,
+                 building: Callable[[str], ContextManager[None]] | None = None):
+        """`building(part)`, when given, is the context in which each of the two graphs
+        ("model", "face count") is built: a graph's threads take the cores of the thread
+        that builds it, so a caller can keep the model's threads on cores of their own."""
+        building = building or (lambda part: contextlib.nullcontext())
         if max_faces is None:
             max_faces = 2 if static else 1
         # Following the image and reading the eyes work on a face patch of about 200 x 200
@@ -99,8 +105,12 @@ class Analyzer:
         # for `measure` alone in a loop (the pool's threads then spin between calls). The
         # analysis's parallelism is its stages (the service's threads, the face count's).
         cv2.setNumThreads(1)
-        self.detector = LandmarkDetector(static=static, max_faces=max_faces)
-        self.crowd = FaceCounter(crowd_check_s) if not static and max_faces == 1 and crowd_check_s else None
+        with building("model"):
+            self.detector = LandmarkDetector(static=static, max_faces=max_faces)
+        self.crowd = None
+        if not static and max_faces == 1 and crowd_check_s:
+            with building("face count"):
+                self.crowd = FaceCounter(crowd_check_s)
         self.limits = limits
         self.follow_image = follow_image
         self.keep_mesh = keep_mesh   # also give the mesh's own measures (costs a little)

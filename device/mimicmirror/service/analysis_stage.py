@@ -46,6 +46,7 @@ from ..camera.handoff import Handoff
 from ..camera.latest import LatestFrame
 from ..edges import Analyzer
 from ..face.crowd import FaceCounter
+from .cores import CoreSplit
 
 log = logging.getLogger(__name__)
 
@@ -113,16 +114,19 @@ class AnalysisStage:
     `steps` splits `analyzer.analyze` in two (`find`, then `measure` of what
     it found), each in its own thread when the stage has threads; the second
     step is the one that uses the relaxed frame (see `between_frames`).
+    `cores`: the model's thread keeps itself to the model's core (see cores.py).
     """
 
     def __init__(self, frames: LatestFrame, analyzer: Analyzer, gate: IdleGate | None = None,
                  crowd: FaceCounter | None = None,
-                 steps: tuple[Callable[[Any, float], Any], Callable[[Any], Any]] | None = None) -> None:
+                 steps: tuple[Callable[[Any, float], Any], Callable[[Any], Any]] | None = None,
+                 cores: CoreSplit | None = None) -> None:
         self.frames = frames
         self.analyzer = analyzer
         self.gate = gate or IdleGate()
         self.crowd = crowd
         self.steps = steps
+        self.cores = cores
         self.analysed = 0                      # frames that went through the model
         self._analysing = threading.Lock()     # held while a step uses the relaxed frame
         # real time each step began its current frame (None between frames)
@@ -230,6 +234,8 @@ class AnalysisStage:
             self._busy_since[step] = None
 
     def _run(self) -> None:
+        if self.cores is not None:
+            self.cores.keep_model()
         while not self._handoff.closed:
             try:
                 # the capture thread's own read time-out ends a wait on a stalled camera

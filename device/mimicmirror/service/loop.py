@@ -41,6 +41,7 @@ from ..screen import Screen
 from ..store.errors import StoreUnavailable
 from .analysis_stage import AnalysisStage
 from .camera_keeper import CameraKeeper
+from .cores import CoreSplit
 from .caregiver import Caregiving
 from .hangwatch import HangGuard
 from .notices import Notices
@@ -84,6 +85,8 @@ class Service(Caregiving):
     mailbox: Any = None
     #: real seconds an analysis may last before it counts as hung (None: from the watchdog interval)
     hang_limit_s: float | None = None
+    #: the model's core and the others' (cores.py): the loop runs on the others; None: anywhere
+    cores: CoreSplit | None = None
 
     def __post_init__(self) -> None:
         self._affected = self.config["user"]["affected_side"]
@@ -118,7 +121,10 @@ class Service(Caregiving):
         stop = self._stop = stop or threading.Event()
         clean = False
         guard = self._guard()
-        with stop_on_signals(stop):
+        # the loop, and every thread it starts (capture, measuring, the face count's), off the
+        # model's core; the model's thread keeps itself to that core
+        elsewhere = self.cores.rest_for_this_thread() if self.cores is not None else contextlib.nullcontext()
+        with stop_on_signals(stop), elsewhere:
             try:
                 self._begin()
                 while not stop.is_set():

@@ -20,6 +20,7 @@ from ..config import Config
 from ..edges import Analyzer, Buttons, Display, Sound, Store
 from .analysis_stage import AnalysisStage
 from .camera_keeper import CameraKeeper
+from .cores import CoreSplit
 from .loop import Service
 from .systemd import Notifier
 
@@ -61,9 +62,12 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             buttons = own(open_buttons(config["buttons"], clock, display=display))
         latest = _latest_frame(config, camera)
         crowd = steps = None       # the face count of an analyzer built here (one handed in keeps its own)
+        cores = None
         if analyzer is None:
             from ..face.analyzer import Analyzer as MeshAnalyzer
-            mesh = own(MeshAnalyzer(static=False))
+            # the model's threads on a core of their own, the face count's with the rest
+            cores = CoreSplit.plan()
+            mesh = own(MeshAnalyzer(static=False, building=cores.building if cores else None))
             # the model, then following the image and measuring: a thread each
             analyzer, crowd, steps = mesh, mesh.crowd, (mesh.find, mesh.measure)
         if notifier is None:
@@ -89,11 +93,11 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     cam = config["camera"]
     # capture thread -> the model's thread -> the measuring thread -> this loop: each keeps
     # only the newest
-    stage = AnalysisStage(latest, analyzer, crowd=crowd, steps=steps)
+    stage = AnalysisStage(latest, analyzer, crowd=crowd, steps=steps, cores=cores)
     keeper = CameraKeeper(stage, timeout_s=cam["timeout_seconds"], frame_wait_s=1.0 / cam["fps"])
     return Service(config=config, engine=engine, camera=keeper, buttons=buttons, display=display,
                    store=store, analyzer=analyzer, notifier=notifier, clock=clock, sound=sound, owned=owned,
-                   settings_path=settings_path, mailbox=mailbox, placer=placer)
+                   settings_path=settings_path, mailbox=mailbox, placer=placer, cores=cores)
 
 
 def _latest_frame(config: Config, camera: FrameSource | LatestFrame | None) -> LatestFrame:

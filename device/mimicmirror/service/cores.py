@@ -1,0 +1,98 @@
+"""A core of its own for the face model; the loop, the measuring, the face count and sound share the rest.
+
+The model sets the mirror's frame rate, and it uses one core: MediaPipe's
+inference runs on one thread. What slowed it down in a session was not a lack
+of cores but where Linux put its threads. They sleep and wake several times a
+frame (the model's Python thread hands the picture to the graph's threads and
+waits for the landmarks), and each time they wake they may be put on the core
+where the measuring or the loop is running, and wait there. Measured on two
+cores with the bare model on the rig's frames, rounds interleaved:
+
+| the bare model | frames a second |
+|---|---|
+| alone | 480 |
+| alone, kept to one core | 488 |
+| beside a Python thread busy half the time | 328 |
+| kept to core 0, that thread kept to core 1 | 455 |
+
+So the model's threads are kept to one core and every other thread of the
+service to the others: the graph's threads take the cores of the thread
+that builds the graph, the model's Python thread keeps itself to the model's
+core, and the loop keeps itself (and so every thread it starts) to the rest.
+On a Pi 4 that is one core for the model and three for the rest. With a
+single core, or where the system cannot set a thread's cores, nothing is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from typing import Iterator
+
+log = logging.getLogger(__name__)
+
+
+def _settable() -> bool:
+    return hasattr(os, "sched_setaffinity") and hasattr(os, "sched_getaffinity")
+
+
+@dataclass(frozen=True)
+class CoreSplit:
+    """The cores the model's threads use, and the cores every other thread uses."""
+
+    model: frozenset[int]
+    rest: frozenset[int]
+
+    @classmethod
+    def plan(cls, cores: set[int] | frozenset[int] | None = None) -> "CoreSplit | None":
+        """The lowest core for the model, the others for the rest; None with fewer than two
+        cores (or where a thread's cores cannot be set)."""
+        if cores is None:
+            if not _settable():
+                return None
+            cores = os.sched_getaffinity(0)
+        if len(cores) < 2:
+            return None
+        model = frozenset({min(cores)})
+        return cls(model, frozenset(cores) - model)
+
+    def keep_model(self) -> None:
+        """The calling thread on the model's core, from now on (the model's own thread)."""
+        _keep(self.model)
+
+    @contextlib.contextmanager
+    def building(self, part: str) -> Iterator[None]:
+        """While `part` is built, the calling thread on that part's cores: the threads a
+        graph starts take the cores of the thread that builds it. "model" goes on the
+        model's core, anything else (the face count's detector) on the rest."""
+        with self.kept(self.model if part == "model" else self.rest):
+            yield
+
+    @contextlib.contextmanager
+    def rest_for_this_thread(self) -> Iterator[None]:
+        """The calling thread, and every thread it starts meanwhile, on the rest (the loop)."""
+        with self.kept(self.rest):
+            yield
+
+    @contextlib.contextmanager
+    def kept(self, cores: frozenset[int]) -> Iterator[None]:
+        """The calling thread on `cores` for a while; its cores as they were afterwards."""
+        before = os.sched_getaffinity(0) if _settable() else None
+        _keep(cores)
+        try:
+            yield
+        finally:
+            if before is not None:
+                _keep(frozenset(before))
+
+
+def _keep(cores: frozenset[int]) -> None:
+    """The calling thread on `cores` (Linux sets a thread's own cores with pid 0)."""
+    if not _settable():
+        return
+    try:
+        os.sched_setaffinity(0, cores)
+    except OSError as e:     # a core taken away meanwhile (a cpuset): run where the system says
+        log.info("could not keep this thread to cores %s: %s", sorted(cores), e)
