@@ -244,35 +244,40 @@ class EyeRows:
         made of (see `ReferenceMotion.look`), for `sides`; `landmarks_px` are that frame's.
         None for a side with no usable band.
         """
-        m = look.to_relaxed
-        px = np.asarray(landmarks_px, dtype=np.float64)
         row = look.patch.shape[1]
         read = [side for side in SIDES if side in sides and self.eyes[side] is not None]   # as `_both`
         out: dict[Side, Seen | None] = {side: None for side in sides}
         if read:
-            # Only the eyes' own few points are mapped into the relaxed frame (both eyes'
-            # in one product), then read as plain floats.
-            mapped = (px[_READ_BOTH if len(read) > 1 else _READ[read[0]], :2] @ m[:, :2].T + m[:, 2]).tolist()
+            # Only the eyes' own few points are read (both eyes' in one gather), as plain floats.
+            points = np.asarray(landmarks_px)[_READ_BOTH if len(read) > 1 else _READ[read[0]], :2].tolist()
             each = len(_READ[read[0]])
-            shifts = [self._shifts(row, mapped[i * each:(i + 1) * each], self.eyes[side])
+            m = look.to_relaxed.tolist()
+            shifts = [self._shifts(row, m, points[i * each:(i + 1) * each], self.eyes[side])
                       for i, side in enumerate(read)]
             out.update(zip(read, self._seen(look.patch.ravel(), read, shifts)))
         return out
 
-    def _shifts(self, row: int, points: list[list[float]], eye: _Eye) -> list[int]:
+    def _shifts(self, row: int, m: list[list[float]], points: list[list[float]], eye: _Eye) -> list[int]:
         """Where to look for `eye`'s bands, as shifts in the flattened face patch (`row`
-        pixels a row); `points` are its `_READ` points, mapped into the relaxed frame."""
-        (ax, ay), (bx, by), (iris, _) = points[:3]
-        mx, my = (ax + bx) / 2.0, (ay + by) / 2.0
+        pixels a row); `points` are its `_READ` points in the frame, `m` the similarity
+        (2x3) taking them into the relaxed frame."""
+        (a, b, c), (d, e, f) = m
+        (ax, ay), (bx, by), (ix, iy) = points[:3]
+        x, y = (ax + bx) / 2.0, (ay + by) / 2.0
+        mx, my = a * x + b * y + c, d * x + e * y + f      # the corners' midpoint, mapped
         (ox, oy), sc = self._offset, self.scale
         dx = round((mx - ox) * sc - eye.middle[0])
         dy = round((my - oy) * sc - eye.middle[1])
         x0, x1, y0, y1 = eye.reach
         xs = {min(max(x, x0), x1) for x in range(dx - SEARCH_X, dx + SEARCH_X + 1)}
+        # The mesh's lid gap now, as `_gap` reads it (mapped: the mean of each pair's
+        # lower-minus-upper, through the similarity's second row).
         pairs = (len(points) - 3) // 2
-        gap = sum([lower[1] - upper[1] for upper, lower in zip(points[3:3 + pairs], points[3 + pairs:])]) / pairs
-        if gap >= GAZE_OPEN * eye.gap:          # the mesh's lid gap now, as `_gap` reads it
-            gx = dx + round((iris - mx) * sc - eye.gaze)
+        upper, lower = points[3:3 + pairs], points[3 + pairs:]
+        gap = (d * sum([lo[0] - up[0] for up, lo in zip(upper, lower)])
+               + e * sum([lo[1] - up[1] for up, lo in zip(upper, lower)])) / pairs
+        if gap >= GAZE_OPEN * eye.gap:
+            gx = dx + round((a * ix + b * iy + c - mx) * sc - eye.gaze)
             xs.update(min(max(x, x0), x1) for x in range(gx - SEARCH_X, gx + SEARCH_X + 1))
         ys = {min(max(y, y0), y1) for y in range(dy - SEARCH_Y, dy + SEARCH_Y + 1)}
         return [y * row + x for y in ys for x in xs]      # any order: the best is kept
@@ -297,7 +302,7 @@ class EyeRows:
         # (a gather of whole rows, half the time of one pixel by pixel here); the columns
         # past a band's own weigh nothing below.
         n, w = len(starts), weights.shape[1]
-        if max(self.eyes[side].last_start for side in sides) + int(at.max()) + w > flat.size:
+        if max(self.eyes[side].last_start for side in sides) + max(max(s) for s in shifts) + w > flat.size:
             flat = np.concatenate([flat, np.zeros(w, flat.dtype)])     # a run would pass the patch's end
         runs = np.ndarray((flat.size - w + 1, w), flat.dtype, flat, 0, (flat.strides[0], flat.strides[0]))
         block = runs[starts + at[..., None]].astype(np.float32).reshape(n, k, BAND * w)
@@ -314,11 +319,12 @@ class EyeRows:
         # these sums in float32 on the pixels as they are gave 9.2e-5.
         rows = (block.reshape(n, k * BAND, w) @ weights).reshape(n, k, 2 * BAND).astype(np.float64)
         energy = (block * block) @ squares - (rows * rows) @ norm
-        best = np.maximum.reduce((block @ template / np.sqrt(np.maximum(energy, 1e-12)))[..., 0], axis=1)
+        # A band is seen where its correlation at some place reaches MATCH (without the division).
+        seen = np.logical_or.reduce((block @ template >= MATCH * np.sqrt(np.maximum(energy, 1e-12)))[..., 0],
+                                    axis=1).tolist()    # a dozen bands: plain Python is quicker from here
         # A shut lid rests on the lower lid's margin, so one band there stays seen with
         # the eye shut (measured: 0-2 of 9-11 on real and simulated shut eyes): both shares
         # count the bands beyond that one.
-        seen = (best >= MATCH).tolist()        # a dozen bands: plain Python is quicker from here
         out, first = [], 0
         for side in sides:
             n = len(self.eyes[side].starts)
