@@ -33,7 +33,7 @@ from ..sides import SIDES, Side
 from .crowd import FaceCounter
 from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
-from .measures import measure_all
+from .measures import measure_all, measure_values
 from .motion import MESH_MEASURES, Look, ReferenceMotion
 from .pose import face_frame
 from .quality import QualityLimits, judge
@@ -265,12 +265,12 @@ class Analyzer:
         """
         motion, ref, neutral, _ = state
         out: dict[str, SidePair] = {}
-        for name, now in measure_all(motion.follow(look, px, points)).items():
+        for name, (left, right) in measure_values(motion.follow(look, px, points)).items():
             if name in MESH_MEASURES:
-                out[name] = now
+                out[name] = SidePair(left, right)
             else:
                 base, was = neutral.get(name, ref[name]), ref[name]
-                out[name] = SidePair(base.left + now.left - was.left, base.right + now.right - was.right)
+                out[name] = SidePair(base.left + left - was.left, base.right + right - was.right)
         return out
 
     def close(self) -> None:

@@ -74,8 +74,8 @@ class _Regions:
         return self._single[index]
 
 
-def _mean(r: _Regions, region: str, side: Side) -> list[float]:
-    return r.mean(region, side)
+#: A region's mean (x, y): `_Regions.mean` itself (one call fewer for each of about twenty a frame).
+_mean = _Regions.mean
 
 
 def _pair_gap(r: _Regions, region: str, side: Side) -> float:
@@ -168,13 +168,19 @@ UNITS: Mapping[str, str] = {name: ("deg" if name == "smile_angle" else "iid") fo
 NOISE_FLOOR: Mapping[str, float] = {name: (1.0 if UNITS[name] == "deg" else 0.01) for name in MEASURE_NAMES}
 
 
-def measure_all(pts: Points) -> dict[str, SidePair]:
+def measure_values(pts: Points) -> dict[str, tuple[float, float]]:
+    """Every measure as (left, right) plain floats: `measure_all` without the `SidePair`s,
+    for a caller that makes its own from them (the analysis, every frame)."""
     regions = _Regions(pts)
-    out = {name: SidePair(f(regions, "left"), f(regions, "right")) for name, f in PER_SIDE.items()}
+    out = {name: (f(regions, "left"), f(regions, "right")) for name, f in PER_SIDE.items()}
     for name, f in WHOLE_FACE.items():
         value = f(regions)
-        out[name] = SidePair(value, value)
+        out[name] = (value, value)
     return out
+
+
+def measure_all(pts: Points) -> dict[str, SidePair]:
+    return {name: SidePair(left, right) for name, (left, right) in measure_values(pts).items()}
 
 
 def movement(measures: Measures, neutral: Measures,
@@ -192,4 +198,5 @@ def movement(measures: Measures, neutral: Measures,
     return out
 
 
-__all__ = ["MEASURE_NAMES", "NOISE_FLOOR", "SIDES", "UNITS", "measure_all", "movement", "symmetry"]
+__all__ = ["MEASURE_NAMES", "NOISE_FLOOR", "SIDES", "UNITS", "measure_all", "measure_values", "movement",
+           "symmetry"]
