@@ -100,6 +100,14 @@ def test_unit_has_no_network_and_only_the_devices_it_uses():
     assert "@system-service" in UNIT_SETTINGS["SystemCallFilter"]
 
 
+def test_unit_lets_the_service_keep_the_face_model_on_a_core_of_its_own():
+    """@resources is denied, but the service sets its own threads' cores (service/cores.py):
+    that one call is allowed again, after the deny list (systemd merges the lines in order)."""
+    filters = UNIT_SETTINGS["SystemCallFilter"]
+    denied = next(i for i, f in enumerate(filters) if f.startswith("~") and "@resources" in f)
+    assert any("sched_setaffinity" in f.split() for f in filters[denied + 1:] if not f.startswith("~"))
+
+
 @needs_systemd_analyze
 def test_unit_passes_systemd_analyze_verify(tmp_path):
     result = verify(local_copy(tmp_path))

@@ -88,11 +88,18 @@ class CoreSplit:
                 _keep(frozenset(before))
 
 
+_refused: list[OSError] = []     # the first refusal, said once
+
+
 def _keep(cores: frozenset[int]) -> None:
     """The calling thread on `cores` (Linux sets a thread's own cores with pid 0)."""
     if not _settable():
         return
     try:
         os.sched_setaffinity(0, cores)
-    except OSError as e:     # a core taken away meanwhile (a cpuset): run where the system says
-        log.info("could not keep this thread to cores %s: %s", sorted(cores), e)
+    except OSError as e:
+        # a system call filter without sched_setaffinity, or a core taken away meanwhile
+        # (a cpuset): the threads run where the system puts them, only a little slower
+        if not _refused:
+            _refused.append(e)
+            log.warning("threads stay on every core (could not keep one to cores %s: %s)", sorted(cores), e)
