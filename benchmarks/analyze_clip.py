@@ -7,7 +7,7 @@ count beside it as the command runs it, the JSON record, written out) and the ot
 take turns a second of video (30 frames) at a time, the order flipping each
 second, so load from other processes hits both alike, and each second holds
 one of the face counts made once a second (asked at its first frame and
-collected two frames later, so its thread works inside the same second).
+collected a few frames later, so its thread works inside the same second).
 For each second both the wall-clock time and this process's CPU time (all
 its threads) are taken, and the medians over the seconds of the two ratios
 are printed: the wall-clock ratio is what a user waits (the face count's

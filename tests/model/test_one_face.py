@@ -77,7 +77,7 @@ def test_a_face_that_comes_back_is_checked_on_arrival(tracker):
     assert verdicts(tracker, [both], start=8) == ["several_faces"]   # 0.27 s after the last check
 
 
-def test_with_the_checks_aside_arrivals_are_checked_at_once_and_each_check_is_used_a_fixed_two_frames_later():
+def test_with_the_checks_aside_arrivals_are_checked_at_once_and_each_check_is_used_a_fixed_number_of_frames_later():
     """The periodic checks run in their own thread; the frames that see their count do not depend on it."""
     import threading
 
@@ -95,8 +95,8 @@ def test_with_the_checks_aside_arrivals_are_checked_at_once_and_each_check_is_us
     assert got[:2] == expected[:2] == ["several_faces"] * 2     # the arrival check is made at once
     assert got[2] == "no_face" and got[3:23] == [None] * 20
     first, first_in_line = got.index("several_faces", 3), expected.index("several_faces", 3)
-    assert first == first_in_line + COLLECT_AFTER               # the same check, used two frames on
-    assert first - 23 <= FPS + COLLECT_AFTER                    # within a second of stepping in, and two frames
+    assert first == first_in_line + COLLECT_AFTER               # the same check, used COLLECT_AFTER frames on
+    assert first - 23 <= FPS + COLLECT_AFTER                    # within a second of stepping in, and those frames
     assert got[first:] == ["several_faces"] * (len(clip) - first)
     me = threading.current_thread().name
     assert where[:2] == [me, me] and set(where[2:]) == {"face-count"}   # arrivals here, the periodic checks aside

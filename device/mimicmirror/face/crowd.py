@@ -42,9 +42,13 @@ from .native_logs import filter_native_chatter
 #: only costs more to hand over, not finds more.
 SMALL_WIDTH = 192
 #: `aside`: a check asked at one frame is used from this many frames later (face
-#: frames given to `count`). Two frames at 15 a second are 133 ms; a check takes
-#: 3 ms here and 40-60 ms on a Pi 4, on another core.
-COLLECT_AFTER = 2
+#: frames given to `count`), so that no frame waits for it. Five frames at 15 a
+#: second are 333 ms; a check takes 3 ms here and 40-60 ms on a Pi 4, on another
+#: core. A recording analysed as fast as the model goes (about 2 ms a frame here)
+#: gets there sooner: with two frames the model's thread waited for the check at
+#: 44 of 44 collections of a rig session, 60-90 ms in all of its 1.5 s; with four,
+#: 0-12 ms; five leave room for a busier machine.
+COLLECT_AFTER = 5
 
 
 class FaceCounter:
