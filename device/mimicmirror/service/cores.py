@@ -21,6 +21,9 @@ that builds the graph, the model's Python thread keeps itself to the model's
 core, and the loop keeps itself (and so every thread it starts) to the rest.
 On a Pi 4 that is one core for the model and three for the rest. With a
 single core, or where the system cannot set a thread's cores, nothing is kept.
+The price: the model cannot move off its core when another program wants it.
+The mirror has its Pi to itself; `analyze`, a desktop command run beside other
+programs, leaves its threads where the system puts them.
 """
 
 from __future__ import annotations
