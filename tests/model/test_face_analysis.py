@@ -8,7 +8,7 @@ import pytest
 
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.landmarks import LandmarkDetector
-from mimicmirror.face.measures import MEASURE_NAMES, UNITS, movement
+from mimicmirror.face.measures import MEASURE_NAMES, UNITS, measure_all, measure_values, movement
 from mimicmirror.sim.warp import rotated, scaled
 
 from real_faces import FACES, face, rep_symmetry
@@ -84,6 +84,16 @@ def test_rolling_or_resizing_the_face_leaves_the_measures_alone(still, name, cha
         b, a = before.measures[name_], after.measures[name_]
         limit = 0.05 if unit == "iid" else 2.0   # 5 % of the inter-iris distance; 2 degrees
         assert abs(a.left - b.left) < limit and abs(a.right - b.right) < limit, name_
+
+
+@pytest.mark.parametrize("name", FACES)
+def test_measure_values_are_measure_alls_numbers(still, name):
+    """The analysis follows the image with the plain (left, right) numbers; they are the
+    measures' own, every one of them, on a real face's landmarks."""
+    points = still.analyze(face(name)).landmarks.points
+    pairs, values = measure_all(points), measure_values(points)
+    assert list(values) == list(pairs) == list(MEASURE_NAMES)
+    assert all(values[k] == (pairs[k].left, pairs[k].right) for k in pairs), (values, pairs)
 
 
 def test_moving_the_image_right_half_moves_the_patients_left(still):

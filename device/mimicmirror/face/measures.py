@@ -169,8 +169,8 @@ NOISE_FLOOR: Mapping[str, float] = {name: (1.0 if UNITS[name] == "deg" else 0.01
 
 
 def measure_values(pts: Points) -> dict[str, tuple[float, float]]:
-    """Every measure as (left, right) plain floats: `measure_all` without the `SidePair`s,
-    for a caller that makes its own from them (the analysis, every frame)."""
+    """Every measure as (left, right) plain floats, as `measure_all` gives them but without
+    its `SidePair`s, for a caller that makes its own from them (the analysis, every frame)."""
     regions = _Regions(pts)
     out = {name: (f(regions, "left"), f(regions, "right")) for name, f in PER_SIDE.items()}
     for name, f in WHOLE_FACE.items():
@@ -180,7 +180,12 @@ def measure_values(pts: Points) -> dict[str, tuple[float, float]]:
 
 
 def measure_all(pts: Points) -> dict[str, SidePair]:
-    return {name: SidePair(left, right) for name, (left, right) in measure_values(pts).items()}
+    regions = _Regions(pts)
+    out = {name: SidePair(f(regions, "left"), f(regions, "right")) for name, f in PER_SIDE.items()}
+    for name, f in WHOLE_FACE.items():
+        value = f(regions)
+        out[name] = SidePair(value, value)
+    return out
 
 
 def movement(measures: Measures, neutral: Measures,
