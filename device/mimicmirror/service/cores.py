@@ -16,9 +16,11 @@ cores with the bare model on the rig's frames, rounds interleaved:
 | kept to core 0, that thread kept to core 1 | 455 |
 
 So the model's threads are kept to one core and every other thread of the
-service to the others: the graph's threads take the cores of the thread
-that builds the graph, the model's Python thread keeps itself to the model's
-core, and the loop keeps itself (and so every thread it starts) to the rest.
+service to the others: a thread takes the cores of the thread that starts it,
+so the service is built on the others except the model's graph (built on the
+model's core, and its threads with it), the model's Python thread keeps itself
+to the model's core, and the loop keeps itself (and so every thread it starts)
+to the others while it runs.
 On a Pi 4 that is one core for the model and three for the rest. With a
 single core, or where the system cannot set a thread's cores, nothing is kept.
 The price: the model cannot move off its core when another program wants it.

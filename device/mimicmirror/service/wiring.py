@@ -42,7 +42,11 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     """
     clock = clock or SystemClock()
     owned: list[Any] = []
-    with contextlib.ExitStack() as undo:
+    # the model's threads on a core of their own (cores.py); every thread started while the
+    # service is built (sound, the face count's, the display's) and while it runs on the others
+    cores = CoreSplit.plan() if analyzer is None else None
+    elsewhere = cores.kept(cores.rest) if cores is not None else contextlib.nullcontext()
+    with contextlib.ExitStack() as undo, elsewhere:
         def own(part: Any) -> Any:
             owned.append(part)
             undo.callback(part.close)
@@ -62,11 +66,8 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
             buttons = own(open_buttons(config["buttons"], clock, display=display))
         latest = _latest_frame(config, camera)
         crowd = steps = None       # the face count of an analyzer built here (one handed in keeps its own)
-        cores = None
         if analyzer is None:
             from ..face.analyzer import Analyzer as MeshAnalyzer
-            # the model's threads on a core of their own, the face count's with the rest
-            cores = CoreSplit.plan()
             mesh = own(MeshAnalyzer(static=False, building=cores.building if cores else None))
             # the model, then following the image and measuring: a thread each
             analyzer, crowd, steps = mesh, mesh.crowd, (mesh.find, mesh.measure)
