@@ -198,11 +198,15 @@ def cost_as_the_mirror_runs_it(n: int = 300, clip_name: str = "smile", rounds: i
     The model in a thread of its own on a core of its own, the following and
     measuring in another thread on the other cores (service/analysis_stage.py,
     service/cores.py), every frame of the clip; the bare model on the same
-    frames. Whole passes over the clip take turns, CPU time of the process.
-    `cost` runs both steps one after the other in one thread, as `analyze`
-    does: there the measuring starts with the model's data in the caches
-    and its own gone. Without the face count's once-a-second check, which the
-    per-frame medians of `cost` leave out as well.
+    frames. Whole passes over the clip take turns, CPU time of the process
+    (the hand-offs between the threads included), where `cost` takes the median
+    of per-frame times. `cost` runs both steps one after the other in one
+    thread, as `analyze` does: there the measuring starts with the model's
+    data in the caches and its own gone. Part of the difference is the model's
+    core of its own, not only the measuring's (the bare model kept to one core
+    runs a little faster too: benchmarks/rig_pipelined.py). Without the face
+    count's once-a-second check, which the per-frame medians of `cost` leave
+    out as well.
     """
     import contextlib
 

@@ -152,7 +152,7 @@ def bare_on_frames(frames: list, one_core: bool = False) -> tuple[float, float]:
 
     cores = os.sched_getaffinity(0)
     if one_core:
-        os.sched_setaffinity(0, {min(cores)})
+        os.sched_setaffinity(0, {max(cores)})
     try:
         mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
         t0, c0 = time.perf_counter(), time.process_time()

@@ -116,3 +116,25 @@ def test_without_a_relaxed_frame_the_mesh_is_measured():
         result = still.analyze(face("grace_hopper"))
         assert not still.has_reference
     assert result.measures == result.mesh_measures
+
+
+def test_a_collapsed_fit_of_the_tracks_is_no_fit_not_an_error(monkeypatch):
+    """Should every followed track land on one point, their similarity has scale 0: the
+    frame is then measured without it (as when too few tracks hold), never a division by 0."""
+    from mimicmirror.face import motion
+
+    real, fits = motion._similarity, []
+
+    def tracks_collapse(src, dst):
+        # a frame's first fit aligns it on the relaxed frame (kept); the second is the tracks'
+        fits.append(len(fits) % 2)
+        return real(src, dst) if fits[-1] == 0 else [[0.0, 0.0, 3.0], [0.0, 0.0, 3.0]]
+
+    with Analyzer(static=True, keep_mesh=True) as still:
+        still.analyze(face("grace_hopper"))
+        assert still.set_reference()
+        monkeypatch.setattr(motion, "_similarity", tracks_collapse)
+        result = still.analyze(face("grace_hopper"))
+    assert fits == [0, 1]                         # the tracks' fit collapsed
+    assert result.face and result.measures is not None
+    assert result.measures != result.mesh_measures    # followed all the same, without that fit

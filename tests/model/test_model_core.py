@@ -15,7 +15,17 @@ import pytest
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.service.cores import CoreSplit
 
-SPLIT = CoreSplit.plan()
+
+
+def _permitted() -> bool:
+    try:
+        os.sched_setaffinity(0, os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return False
+    return True
+
+
+SPLIT = CoreSplit.plan() if _permitted() else None
 
 
 def native_threads() -> dict[int, set[int]]:

@@ -34,6 +34,7 @@ from .crowd import FaceCounter
 from .eyelids import EyeRows
 from .landmarks import LandmarkDetector
 from .measures import measure_all, measure_values
+from .native_logs import filter_native_chatter
 from .motion import MESH_MEASURES, Look, ReferenceMotion
 from .pose import face_frame
 from .quality import QualityLimits, judge
@@ -105,6 +106,7 @@ class Analyzer:
         # for `measure` alone in a loop (the pool's threads then spin between calls). The
         # analysis's parallelism is its stages (the service's threads, the face count's).
         cv2.setNumThreads(1)
+        filter_native_chatter()      # its thread (once a process) is not the model's
         with building("model"):
             self.detector = LandmarkDetector(static=static, max_faces=max_faces)
         self.crowd = None

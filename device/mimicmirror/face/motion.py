@@ -207,6 +207,8 @@ class ReferenceMotion:
             r = _similarity(self._p0_rigid[ok[n:]], p1[n:][ok[n:]])
         else:
             r = None
+        if r is not None and r[0][0] * r[1][1] - r[0][1] * r[1][0] == 0.0:
+            r = None                      # a fit that collapsed (every track on one point) is none
         # Patch pixels -> back through the tracks' similarity -> the relaxed face frame.
         (ux, vx), (uy, vy) = self._face_axes
         gx, gy = self._face_origin

@@ -13,7 +13,7 @@ cores with the bare model on the rig's frames, rounds interleaved:
 | alone | 480 |
 | alone, kept to one core | 488 |
 | beside a Python thread busy half the time | 328 |
-| kept to core 0, that thread kept to core 1 | 455 |
+| the model kept to one core, that thread to the other | 455 |
 
 So the model's threads are kept to one core and every other thread of the
 service to the others: a thread takes the cores of the thread that starts it,
@@ -21,8 +21,9 @@ so the service is built on the others except the model's graph (built on the
 model's core, and its threads with it), the model's Python thread keeps itself
 to the model's core, and the loop keeps itself (and so every thread it starts)
 to the others while it runs.
-On a Pi 4 that is one core for the model and three for the rest. With a
-single core, or where the system cannot set a thread's cores, nothing is kept.
+On a Pi 4 that would be one core for the model and three for the rest (not
+measured on a Pi). With a single core, or where the system cannot set a
+thread's cores, nothing is kept.
 The price: the model cannot move off its core when another program wants it.
 The mirror has its Pi to itself; `analyze`, a desktop command run beside other
 programs, leaves its threads where the system puts them.
@@ -52,15 +53,16 @@ class CoreSplit:
 
     @classmethod
     def plan(cls, cores: set[int] | frozenset[int] | None = None) -> "CoreSplit | None":
-        """The lowest core for the model, the others for the rest; None with fewer than two
-        cores (or where a thread's cores cannot be set)."""
+        """The highest core for the model, the others for the rest; None with fewer than two
+        cores (or where a thread's cores cannot be set). Not the first: on a Raspberry Pi the
+        kernel hands most device interrupts (camera, USB, display) to core 0."""
         if cores is None:
             if not _settable():
                 return None
             cores = os.sched_getaffinity(0)
         if len(cores) < 2:
             return None
-        model = frozenset({min(cores)})
+        model = frozenset({max(cores)})
         return cls(model, frozenset(cores) - model)
 
     def keep_model(self) -> None:

@@ -120,11 +120,11 @@ class Service(Caregiving):
         """
         stop = self._stop = stop or threading.Event()
         clean = False
-        guard = self._guard()
-        # the loop, and every thread it starts (capture, measuring, the face count's), off the
-        # model's core; the model's thread keeps itself to that core
+        # the loop, and every thread it starts (the hang guard, capture, measuring, the face
+        # count's), off the model's core; the model's thread keeps itself to that core
         elsewhere = self.cores.rest_for_this_thread() if self.cores is not None else contextlib.nullcontext()
         with stop_on_signals(stop), elsewhere:
+            guard = self._guard()
             try:
                 self._begin()
                 while not stop.is_set():
