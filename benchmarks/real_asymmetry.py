@@ -29,6 +29,7 @@ both taken from the same analysis runs:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -208,8 +209,6 @@ def cost_as_the_mirror_runs_it(n: int = 300, clip_name: str = "smile", rounds: i
     count's once-a-second check, which the per-frame medians of `cost` leave
     out as well.
     """
-    import contextlib
-
     from mediapipe.python.solutions import face_mesh
 
     from mimicmirror.camera.base import EndOfFrames

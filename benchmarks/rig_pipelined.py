@@ -30,6 +30,7 @@ step in a session then costs about what the bare model does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import statistics
@@ -150,18 +151,16 @@ def bare_on_frames(frames: list, one_core: bool = False) -> tuple[float, float]:
     """
     from mediapipe.python.solutions import face_mesh
 
-    cores = os.sched_getaffinity(0)
-    if one_core:
-        os.sched_setaffinity(0, {max(cores)})
-    try:
+    from mimicmirror.service.cores import CoreSplit
+
+    split = CoreSplit.plan() if one_core else None
+    with split.kept(split.model) if split is not None else contextlib.nullcontext():
         mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
         t0, c0 = time.perf_counter(), time.process_time()
         for rgb in frames:
             mesh.process(rgb)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         mesh.close()
-    finally:
-        os.sched_setaffinity(0, cores)
     return len(frames) / seconds, cpu / len(frames)
 
 

@@ -15,17 +15,7 @@ import pytest
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.service.cores import CoreSplit
 
-
-
-def _permitted() -> bool:
-    try:
-        os.sched_setaffinity(0, os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return False
-    return True
-
-
-SPLIT = CoreSplit.plan() if _permitted() else None
+SPLIT = CoreSplit.plan()
 
 
 def native_threads() -> dict[int, set[int]]:

@@ -14,18 +14,7 @@ from mimicmirror.face.types import FrameAnalysis, Quality
 from mimicmirror.service.analysis_stage import AnalysisStage
 from mimicmirror.service.cores import CoreSplit
 
-
-
-def _permitted() -> bool:
-    """Whether this thread may set its own cores (a system call filter may refuse it)."""
-    try:
-        os.sched_setaffinity(0, os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return False
-    return True
-
-
-SPLIT = CoreSplit.plan() if _permitted() else None
+SPLIT = CoreSplit.plan()
 needs_two_cores = pytest.mark.skipif(SPLIT is None, reason="needs two cores and a system that sets a thread's cores")
 
 
@@ -127,3 +116,16 @@ def test_a_refused_core_setting_is_logged_once_and_the_threads_run_on(monkeypatc
             pass
     warnings = [r for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and "Operation not permitted" in warnings[0].getMessage()
+
+
+def test_where_setting_a_threads_cores_is_refused_nothing_is_kept_apart(monkeypatch, caplog):
+    from mimicmirror.service import cores
+
+    def refuse(pid, mask):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(cores.os, "sched_setaffinity", refuse)
+    monkeypatch.setattr(cores, "_refused", [])
+    with caplog.at_level("WARNING", logger=cores.__name__):
+        assert CoreSplit.plan() is None
+    assert [r.levelname for r in caplog.records] == ["WARNING"]

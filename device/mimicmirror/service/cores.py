@@ -60,6 +60,11 @@ class CoreSplit:
             if not _settable():
                 return None
             cores = os.sched_getaffinity(0)
+            try:                  # a system call filter may refuse it: then nothing is kept
+                os.sched_setaffinity(0, cores)
+            except OSError as e:
+                _said(e, cores)
+                return None
         if len(cores) < 2:
             return None
         model = frozenset({max(cores)})
@@ -105,8 +110,13 @@ def _keep(cores: frozenset[int]) -> None:
     try:
         os.sched_setaffinity(0, cores)
     except OSError as e:
-        # a system call filter without sched_setaffinity, or a core taken away meanwhile
-        # (a cpuset): the threads run where the system puts them, only a little slower
-        if not _refused:
-            _refused.append(e)
-            log.warning("threads stay on every core (could not keep one to cores %s: %s)", sorted(cores), e)
+        # a core taken away meanwhile (a cpuset): the threads run where the system puts
+        # them, only a little slower
+        _said(e, cores)
+
+
+def _said(refusal: OSError, cores: set[int] | frozenset[int]) -> None:
+    """A refusal to set a thread's cores, said once in the log."""
+    if not _refused:
+        _refused.append(refusal)
+        log.warning("threads stay on every core (could not keep one to cores %s: %s)", sorted(cores), refusal)

@@ -45,7 +45,7 @@ def build_service(config: Config, *, clock: Clock | None = None, camera: FrameSo
     # the model's threads on a core of their own (cores.py); every thread started while the
     # service is built (sound, the face count's, the display's) and while it runs on the others
     cores = CoreSplit.plan() if analyzer is None else None
-    elsewhere = cores.kept(cores.rest) if cores is not None else contextlib.nullcontext()
+    elsewhere = cores.rest_for_this_thread() if cores is not None else contextlib.nullcontext()
     with contextlib.ExitStack() as undo, elsewhere:
         def own(part: Any) -> Any:
             owned.append(part)
