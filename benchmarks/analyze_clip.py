@@ -1,9 +1,13 @@
 """`mimicmirror analyze` on a video against the bare model, a second of video at a time.
 
 Both sides decode the same clip with their own decoder and convert to RGB;
-then one runs what `analyze` does per frame (tracking analysis with its face
-count beside it as the command runs it, the JSON record, written out) and the other only
-`FaceMesh.process` with one face, tracking and irises: the yardstick. They
+then one runs what `analyze` does (tracking analysis with its face count beside
+it, the JSON record of each frame, written out; as the command, the model works
+on the next frame while this one is measured and written and the one after is
+decoded: `Analyzer.stream`) and the other only `FaceMesh.process` with one face,
+tracking and irises, frame after frame: the yardstick. Each second of video is
+streamed on its own (the model's last frame of a second is not left running
+into the yardstick's turn). They
 take turns a second of video (30 frames) at a time, the order flipping each
 second, so load from other processes hits both alike, and each second holds
 one of the face counts made once a second (asked at its first frame and
@@ -31,6 +35,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import cv2
 
@@ -50,11 +55,12 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None, aside: bool = True
     """
     from mediapipe.python.solutions import face_mesh
 
-    from mimicmirror.commands.analyze import _frame_dict
+    from mimicmirror.commands.analyze import _record
     from mimicmirror.face.analyzer import Analyzer
+    from mimicmirror.face.inputs import InputFrame
 
     bare = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
-    ours = Analyzer(static=False, max_faces=max_faces)
+    ours = Analyzer(static=False, max_faces=max_faces, keep_mesh=True, read_eyes=True)   # as the command
     if aside and ours.crowd is not None:
         ours.crowd.aside()
     probe = cv2.VideoCapture(str(clip))
@@ -65,20 +71,26 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None, aside: bool = True
     seconds: dict[str, list[tuple[float, float, int]]] = {"ours": [], "bare": []}   # (wall, cpu, frames)
     index = {"ours": 0, "bare": 0}
 
-    def one_second(name: str) -> bool:
-        t0, c0, n = time.perf_counter(), time.process_time(), 0
+    def decoded(name: str) -> Iterator[InputFrame]:
+        """Up to a second of `name`'s frames, each read and converted when it is asked for."""
         for _ in range(step):
             ok, bgr = caps[name].read()
             if not ok:
-                break
-            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+                return
             i = index[name]
-            if name == "bare":
-                bare.process(rgb)
-            else:
-                json.dumps(_frame_dict(f"{clip}#{i}", ours.analyze(rgb, i / fps), None))
             index[name] += 1
-            n += 1
+            yield InputFrame(f"{clip}#{i}", cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), i / fps)
+
+    def one_second(name: str) -> bool:
+        t0, c0, n = time.perf_counter(), time.process_time(), 0
+        if name == "bare":
+            for item in decoded(name):
+                bare.process(item.rgb)
+                n += 1
+        else:       # as the command: the model on the next frame while this one's record is made
+            for item, fa in ours.stream(decoded(name)):
+                json.dumps(_record(item, fa, None))
+                n += 1
         if n:
             seconds[name].append((time.perf_counter() - t0, time.process_time() - c0, n))
         return n == step

@@ -19,8 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..face.inputs import InputFrame
+    from ..face.types import FrameAnalysis, Measures
 
 HELP = "measure each half of the face in images or a video"
 
@@ -38,7 +43,6 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..face.analyzer import Analyzer
     from ..face.inputs import read_frames, read_image
-    from ..face.measures import movement
     from ..face.types import QUALITY_REASONS
 
     for path in [args.neutral, *args.inputs]:
@@ -55,31 +59,37 @@ def run(args: argparse.Namespace) -> int:
             neutral = result.measures
             still.set_reference()
         for path in args.inputs:
-            tracker = None
-            try:
-                for item in read_frames(path):
-                    video = "#" in item.source[len(str(path)):]
-                    if video and tracker is None:
-                        tracker = Analyzer(static=False, keep_mesh=True, read_eyes=True)
-                        if tracker.crowd is not None:     # the face count beside, at fixed frames
-                            tracker.crowd.aside()
-                        if neutral_rgb is not None:
-                            tracker.set_reference(neutral_rgb, neutral=neutral)
-                    fa = (tracker or still).analyze(item.rgb, item.t)
-                    moved = mesh_moved = None
-                    if fa.measures and neutral:
-                        moved = movement(fa.measures, neutral)
-                        mesh_moved = movement(fa.mesh_measures, neutral) if fa.mesh_measures else None
-                    frames.append(_frame_dict(item.source, fa, moved, mesh_moved))
-            finally:
-                if tracker is not None:
-                    tracker.close()
+            items = read_frames(path)
+            first = next(items, None)
+            if first is None:
+                continue
+            if "#" not in first.source[len(str(path)):]:       # a photo
+                frames.append(_record(first, still.analyze(first.rgb, first.t), neutral))
+                continue
+            with Analyzer(static=False, keep_mesh=True, read_eyes=True) as tracker:
+                if tracker.crowd is not None:     # the face count beside, at fixed frames
+                    tracker.crowd.aside()
+                if neutral_rgb is not None:
+                    tracker.set_reference(neutral_rgb, neutral=neutral)
+                # Each frame's record is made while the model works on the next.
+                frames.extend(_record(item, fa, neutral) for item, fa in tracker.stream(chain([first], items)))
 
     if args.json:
         print(_json(frames))
     else:
         print(_table(frames, QUALITY_REASONS))
     return 0
+
+
+def _record(item: InputFrame, fa: FrameAnalysis, neutral: Measures | None) -> dict[str, Any]:
+    """One frame's record: its analysis, and its movement from the neutral face when there is one."""
+    from ..face.measures import movement
+
+    moved = mesh_moved = None
+    if fa.measures and neutral:
+        moved = movement(fa.measures, neutral)
+        mesh_moved = movement(fa.mesh_measures, neutral) if fa.mesh_measures else None
+    return _frame_dict(item.source, fa, moved, mesh_moved)
 
 
 def _json(frames: list[dict[str, Any]]) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Callable, ContextManager, Mapping
+from typing import Callable, ContextManager, Iterable, Iterator, Mapping, Protocol, TypeVar
 
 import cv2
 import numpy as np
@@ -63,6 +63,19 @@ ROWS_BELOW = 0.95
 #: the simulated closures read about the same all three ways. (Measured before the
 #: bands missed from the top counted in full; with them: 0.89 and 0.82.)
 ALL_SEEN = 0.8
+
+
+class Timed(Protocol):
+    """A frame to `Analyzer.stream`: its RGB pixels and its time (s)."""
+
+    @property
+    def rgb(self) -> np.ndarray: ...
+
+    @property
+    def t(self) -> float: ...
+
+
+F = TypeVar("F", bound=Timed)
 
 
 @dataclass(frozen=True)
@@ -175,13 +188,45 @@ class Analyzer:
         is followed; `find` keeps the tracker's and the face count's state,
         `measure` the relaxed frame's.
         """
-        faces = self.detector.detect(rgb)
+        self.detector.submit(rgb)
+        return self._found(rgb, t)
+
+    def _found(self, rgb: np.ndarray, t: float) -> Found:
+        """`find`'s end: the model's faces in `rgb` (handed to it already), and the count."""
+        faces = self.detector.collect()
         if not faces:
             if self.crowd is not None:
                 self.crowd.reset()
             return Found(rgb, t)
         n_faces = len(faces) if self.crowd is None else max(len(faces), self.crowd.count(rgb, t))
         return Found(rgb, t, tuple(faces), n_faces)
+
+    def stream(self, frames: Iterable[F]) -> Iterator[tuple[F, FrameAnalysis]]:
+        """Each of `frames` (anything with `.rgb` and `.t`, in order) with its analysis.
+
+        The same analyses as `analyze` frame by frame, but the model works on the
+        next frame in its own threads while this one is measured and handed out
+        (and whatever the caller does with it before asking for the next: writing
+        it out), and the frame after that is taken from `frames` (read from a
+        file, decoded) while the model works on the one before. One thread, no
+        queue: at most one frame is in the model and one waits to be measured.
+        Measured on a real webcam clip (benchmarks/analyze_clip.py): `analyze`
+        takes about as long as the bare model alone, decoding its frames.
+        """
+        frames = iter(frames)
+        ahead = next(frames, None)
+        if ahead is None:
+            return
+        self.detector.submit(ahead.rgb)
+        try:
+            while ahead is not None:
+                item, ahead = ahead, next(frames, None)     # read the next while the model works
+                found = self._found(item.rgb, item.t)
+                if ahead is not None:
+                    self.detector.submit(ahead.rgb)          # the model on it while this one is measured
+                yield item, self.measure(found)
+        finally:
+            self.detector.drain()       # stopped early: the frame in the model is not used
 
     def measure(self, found: Found) -> FrameAnalysis:
         """The rest of `analyze`: the largest face's frame, quality, and the measures (followed

@@ -165,7 +165,7 @@ class FaceCounter:
     def _faces_in(self, rgb: np.ndarray) -> int:
         """How many faces the detector finds in `rgb`.
 
-        As `LandmarkDetector._run`: the pinned graph is driven directly, since
+        As `LandmarkDetector._start`: the pinned graph is driven directly, since
         `FaceDetection.process` builds a new result class for every image, and
         the detections are counted where they are, not parsed into messages;
         `process` stays the fallback should its inner names ever change.

@@ -42,7 +42,7 @@ def _xyz(face, scale: np.ndarray | float = 1.0) -> np.ndarray:
     """(x, y, z) of every landmark of one face: normalised coordinates times `scale` (float64).
 
     `face` is a NormalizedLandmarkList or its serialised bytes (what the graph
-    hands out: `LandmarkDetector._run`). Scaling here, on the float32 view,
+    hands out: `LandmarkDetector._finish`). Scaling here, on the float32 view,
     saves a copy per frame.
     """
     raw = face if isinstance(face, bytes) else face.SerializeToString()
@@ -82,17 +82,41 @@ class LandmarkDetector:
             min_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )
+        self._pending: tuple[int, int, np.ndarray | None] | None = None   # (w, h, `_start`'s) till `collect`
 
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
+        self.submit(rgb)
+        return self.collect()
+
+    def submit(self, rgb: np.ndarray) -> None:
+        """Hand `rgb` to the model and return at once: the graph works on it in its own
+        threads until `collect`, so the caller can meanwhile do other work (measure the
+        frame before, read the next one). One image at a time: `collect` before the next."""
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an HxWx3 uint8 RGB image, got {rgb.shape} {rgb.dtype}")
-        h, w = rgb.shape[:2]
-        faces = self._run(rgb)
+        if self._pending is not None:
+            raise RuntimeError("collect the image handed to the model before handing it another")
+        self._pending = (rgb.shape[1], rgb.shape[0], self._start(rgb))
+
+    def collect(self) -> list[np.ndarray]:
+        """The faces in the image last handed over by `submit` (waiting for the model)."""
+        if self._pending is None:
+            raise RuntimeError("no image was handed to the model")
+        w, h, started = self._pending
+        self._pending = None
+        faces = self._finish(started)
         scale = np.array([w, h, w], dtype=np.float64)
         return [_xyz(face, scale) for face in faces]
 
-    def _run(self, rgb: np.ndarray) -> list:
-        """The graph's face landmark lists for one image, serialised (or as messages: see below).
+    def drain(self) -> None:
+        """Wait for an image handed over and not collected, and forget its faces (a stream
+        stopped early), so the next `submit` finds the model free."""
+        if self._pending is not None:
+            self.collect()
+
+    def _start(self, rgb: np.ndarray) -> np.ndarray | None:
+        """Start the graph on one image; None when it was started, else the image itself
+        (`_finish` then runs it through the public `process`).
 
         `FaceMesh.process` does the same, but also builds a new namedtuple class
         (through `eval`) for every image, which costs about a tenth of the
@@ -101,14 +125,15 @@ class LandmarkDetector:
         here, half of this thread's share). mediapipe is pinned (pyproject.toml),
         so its graph is driven directly the way `process` does it and the faces
         are taken as the bytes the graph gives; `process` stays the fallback
-        should its inner names ever change.
+        should its inner names ever change. The image is copied into the graph's
+        packet here, so the caller may reuse its array at once.
         """
         mesh = self._mesh
         graph = getattr(mesh, "_graph", None)
         outputs = getattr(mesh, "_graph_outputs", None)
-        serialised = packet_reader("_get_serialized_proto_list")
-        if graph is None or outputs is None or serialised is None or not hasattr(mesh, "_simulated_timestamp"):
-            return list(self._mesh.process(rgb).multi_face_landmarks or [])
+        if graph is None or outputs is None or packet_reader("_get_serialized_proto_list") is None \
+                or not hasattr(mesh, "_simulated_timestamp"):
+            return rgb
         from mediapipe.python import packet_creator
         from mediapipe.python._framework_bindings import image_frame
 
@@ -116,11 +141,18 @@ class LandmarkDetector:
         mesh._simulated_timestamp += 33333      # as process(): a 30 fps stream
         packet = packet_creator.create_image_frame(rgb, image_format=image_frame.ImageFormat.SRGB)
         graph.add_packet_to_input_stream(stream="image", packet=packet.at(mesh._simulated_timestamp))
-        graph.wait_until_idle()
-        found = outputs.get("multi_face_landmarks")
+        return None
+
+    def _finish(self, started: np.ndarray | None) -> list:
+        """The graph's face landmark lists for the image `_start` began with, serialised
+        (or, on the fallback, as messages)."""
+        if started is not None:
+            return list(self._mesh.process(started).multi_face_landmarks or [])
+        self._mesh._graph.wait_until_idle()
+        found = self._mesh._graph_outputs.get("multi_face_landmarks")
         if found is None or found.is_empty():
             return []
-        return list(serialised(found))
+        return list(packet_reader("_get_serialized_proto_list")(found))
 
     def close(self) -> None:
         self._mesh.close()
