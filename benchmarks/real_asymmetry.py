@@ -20,8 +20,9 @@ both taken from the same analysis runs:
 - head roll +-15 degrees and scale 0.5x/2x of a still face: the largest change of a length;
 - the added cost per frame over the bare model (640x480, tracking, one face),
   interleaved runs, CPU time of the process, as ratios: with the model and the
-  measuring one after the other in one thread (as `analyze` runs them), and as
-  the mirror runs them, each in a thread on cores of its own.
+  measuring one after the other in one thread (`Analyzer.analyze`), as the
+  `analyze` command runs a clip (the model's own threads a frame ahead of the
+  measuring), and as the mirror runs them, each in a thread on cores of its own.
 
     .venv/bin/python benchmarks/real_asymmetry.py [--winks DIR] [--skip cost,still,...]
 """
@@ -193,32 +194,41 @@ def cost(n: int = 300, clip_name: str = "smile") -> dict[str, float]:
             "image": med["image"] / med["bare"] - 1}
 
 
-def cost_as_the_mirror_runs_it(n: int = 300, clip_name: str = "smile", rounds: int = 6) -> float:
-    """Added CPU a frame when the analysis runs as the mirror runs it, against the bare model.
+#: How the product runs the analysis, for `cost_as_run`.
+AS_RUN = {"mirror": "as the mirror runs it (model and measuring on cores of their own)",
+          "analyze": "as `analyze` runs a clip (the model a frame ahead, one thread)"}
 
-    The model in a thread of its own on a core of its own, the following and
-    measuring in another thread on the other cores (service/analysis_stage.py,
-    service/cores.py), every frame of the clip; the bare model on the same
-    frames. Whole passes over the clip take turns, CPU time of the process
-    (the hand-offs between the threads included), where `cost` takes the median
-    of per-frame times. `cost` runs both steps one after the other in one
-    thread, as `analyze` does: there the measuring starts with the model's
-    data in the caches and its own gone. Part of the difference is the model's
-    core of its own, not only the measuring's (the bare model kept to one core
-    runs a little faster too: benchmarks/rig_pipelined.py). Without the face
-    count's once-a-second check, which the per-frame medians of `cost` leave
-    out as well.
+
+def cost_as_run(n: int = 300, clip_name: str = "smile", how: str = "mirror", rounds: int = 6) -> float:
+    """Added CPU a frame when the analysis runs as the product runs it, against the bare model.
+
+    `how` is "mirror": the model in a thread of its own on a core of its own,
+    the following and measuring in another thread on the other cores
+    (service/analysis_stage.py, service/cores.py); or "analyze": as the
+    `analyze` command runs a clip (`Analyzer.stream`), one thread handing
+    the next frame to the model's own threads and measuring this one
+    meanwhile. Every frame of the clip; the bare model on the same frames.
+    Whole passes over the clip take turns, CPU time of the process (the
+    hand-offs between the threads included), where `cost` takes the median of
+    per-frame times. `cost` runs both steps one after the other in one
+    thread (`Analyzer.analyze`): there the measuring starts with the model's
+    data in the caches and its own gone. Part of the mirror's difference is
+    the model's core of its own, not only the measuring's (the bare model kept
+    to one core runs a little faster too: benchmarks/rig_pipelined.py).
+    Without the face count's once-a-second check, which the per-frame medians
+    of `cost` leave out as well.
     """
     from mediapipe.python.solutions import face_mesh
 
     from mimicmirror.camera.base import EndOfFrames
     from mimicmirror.camera.latest import LatestFrame
     from mimicmirror.camera.replay import ReplaySource
+    from mimicmirror.face.inputs import InputFrame
     from mimicmirror.service.analysis_stage import AnalysisStage
     from mimicmirror.service.cores import CoreSplit
 
     clip = camera_frames(n, *COST_CLIPS[clip_name])
-    split = CoreSplit.plan()
+    split = CoreSplit.plan() if how == "mirror" else None
     bare = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
     ours = Analyzer(static=False, crowd_check_s=None, building=split.building if split else None)
     ours.analyze(clip[0])
@@ -228,7 +238,7 @@ def cost_as_the_mirror_runs_it(n: int = 300, clip_name: str = "smile", rounds: i
         for rgb in clip:
             bare.process(rgb)
 
-    def our_pass() -> None:
+    def mirror_pass() -> None:
         source = ReplaySource(lambda: iter(clip), 15.0, name=clip_name)
         stage = AnalysisStage(LatestFrame(source, every_frame=True), ours, steps=(ours.find, ours.measure),
                               cores=split)
@@ -243,7 +253,11 @@ def cost_as_the_mirror_runs_it(n: int = 300, clip_name: str = "smile", rounds: i
             finally:
                 stage.stop()
 
-    passes = {"bare": bare_pass, "ours": our_pass}
+    def analyze_pass() -> None:
+        for _ in ours.stream(InputFrame(clip_name, rgb, i / 15.0) for i, rgb in enumerate(clip)):
+            pass
+
+    passes = {"bare": bare_pass, "ours": mirror_pass if how == "mirror" else analyze_pass}
     ratios = []
     try:
         for r in range(rounds + 1):
@@ -371,8 +385,9 @@ def main() -> None:
             c = cost(clip_name=clip)
             rows.append((f"added CPU per frame over the bare model, {clip} ({c['bare_ms']:.1f} ms, 640x480, tracking)",
                          *(f"{100 * c[m]:+.1f} %" for m in METHODS), "<= 15 %"))
-            rows.append(("  the same, as the mirror runs it (model and measuring on cores of their own)",
-                         "-", f"{100 * cost_as_the_mirror_runs_it(clip_name=clip):+.1f} %", "<= 15 %"))
+            for how, label in AS_RUN.items():
+                rows.append((f"  the same, {label}", "-", f"{100 * cost_as_run(clip_name=clip, how=how):+.1f} %",
+                             "<= 15 %"))
 
     if MISSED["frames"]:
         print(f"(tracking lost the face on {MISSED['frames']} simulated frames; each was analysed again)")
