@@ -82,7 +82,7 @@ class LandmarkDetector:
             min_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )
-        self._pending: tuple[int, int, np.ndarray | None] | None = None   # (w, h, `_start`'s) till `collect`
+        self._pending: tuple[int, int, list | None] | None = None   # (w, h, `_start`'s) till `collect`
 
     def detect(self, rgb: np.ndarray) -> list[np.ndarray]:
         self.submit(rgb)
@@ -114,9 +114,9 @@ class LandmarkDetector:
         if self._pending is not None:
             self.collect()
 
-    def _start(self, rgb: np.ndarray) -> np.ndarray | None:
-        """Start the graph on one image; None when it was started, else the image itself
-        (`_finish` then runs it through the public `process`).
+    def _start(self, rgb: np.ndarray) -> list | None:
+        """Start the graph on one image: None, and `_finish` waits for it; or, on the
+        fallback through the public `process`, its faces at once.
 
         `FaceMesh.process` does the same, but also builds a new namedtuple class
         (through `eval`) for every image, which costs about a tenth of the
@@ -133,7 +133,7 @@ class LandmarkDetector:
         outputs = getattr(mesh, "_graph_outputs", None)
         if graph is None or outputs is None or packet_reader("_get_serialized_proto_list") is None \
                 or not hasattr(mesh, "_simulated_timestamp"):
-            return rgb
+            return list(mesh.process(rgb).multi_face_landmarks or [])
         from mediapipe.python import packet_creator
         from mediapipe.python._framework_bindings import image_frame
 
@@ -143,11 +143,11 @@ class LandmarkDetector:
         graph.add_packet_to_input_stream(stream="image", packet=packet.at(mesh._simulated_timestamp))
         return None
 
-    def _finish(self, started: np.ndarray | None) -> list:
+    def _finish(self, started: list | None) -> list:
         """The graph's face landmark lists for the image `_start` began with, serialised
-        (or, on the fallback, as messages)."""
+        (or, on the fallback, the messages `_start` already has)."""
         if started is not None:
-            return list(self._mesh.process(started).multi_face_landmarks or [])
+            return started
         self._mesh._graph.wait_until_idle()
         found = self._mesh._graph_outputs.get("multi_face_landmarks")
         if found is None or found.is_empty():
