@@ -106,3 +106,15 @@ def test_the_model_takes_one_image_at_a_time(smile):
             detector.submit(smile[1])
         assert len(detector.collect()) == 1
         assert detector.detect(smile[1])[0].shape == (478, 3)
+
+
+def test_a_stream_whose_reader_failed_closes_quietly(smile, capsys):
+    """The consumer fails while a frame is in the model (the stream is left suspended):
+    the analyzer closes, and the stream, closed later, has nothing left to wait for."""
+    with pytest.raises(KeyError):
+        with Analyzer(static=False) as analyzer:
+            stream = analyzer.stream(frames(smile))
+            next(stream)
+            raise KeyError("the consumer failed")
+    stream.close()
+    assert "Traceback" not in capsys.readouterr().err

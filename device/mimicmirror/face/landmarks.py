@@ -155,6 +155,9 @@ class LandmarkDetector:
         return list(packet_reader("_get_serialized_proto_list")(found))
 
     def close(self) -> None:
+        """Close the graph (it finishes an image still in it first); a stream left
+        suspended (its consumer failed) then has nothing to wait for."""
+        self._pending = None
         self._mesh.close()
 
     def __enter__(self) -> "LandmarkDetector":
