@@ -165,30 +165,17 @@ class FaceCounter:
     def _faces_in(self, rgb: np.ndarray) -> int:
         """How many faces the detector finds in `rgb`.
 
-        As `LandmarkDetector._start`: the pinned graph is driven directly, since
-        `FaceDetection.process` builds a new result class for every image, and
-        the detections are counted where they are, not parsed into messages;
+        As the face mesh's, the pinned graph is driven directly (`landmarks.start_graph`)
+        and the detections are counted where they are, not parsed into messages;
         `process` stays the fallback should its inner names ever change.
         """
         det = self._detector
-        graph = getattr(det, "_graph", None)
-        outputs = getattr(det, "_graph_outputs", None)
         size = landmarks.packet_reader("_get_proto_vector_size")    # counted, not parsed
-        if graph is None or outputs is None or size is None or not hasattr(det, "_simulated_timestamp"):
+        if size is None or not landmarks.start_graph(det, rgb):
             found = det.process(rgb).detections
             return len(found) if found else 0
-        from mediapipe.python import packet_creator
-        from mediapipe.python._framework_bindings import image_frame
-
-        outputs.clear()
-        det._simulated_timestamp += 33333
-        packet = packet_creator.create_image_frame(rgb, image_format=image_frame.ImageFormat.SRGB)
-        graph.add_packet_to_input_stream(stream="image", packet=packet.at(det._simulated_timestamp))
-        graph.wait_until_idle()
-        found = outputs.get("detections")
-        if found is None or found.is_empty():
-            return 0
-        return int(size(found))
+        found = landmarks.graph_output(det, "detections")
+        return 0 if found is None else int(size(found))
 
     def close(self) -> None:
         worker = self._worker

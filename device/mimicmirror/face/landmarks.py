@@ -38,6 +38,37 @@ def packet_reader(name: str) -> Callable[[Any], Any] | None:
     return getattr(_packet_getter, name, None)
 
 
+def start_graph(solution: Any, rgb: np.ndarray) -> bool:
+    """Hand `rgb` to a MediaPipe solution's graph as its `process` does, without waiting
+    for it (`graph_output` waits); False, and nothing handed over, should the pinned
+    version's inner names ever change: the caller then takes the public `process`.
+
+    `process` also builds a new result class (through `eval`) for every image and
+    parses each output into messages; driving the graph directly skips both. The
+    image is copied into the graph's packet, so the caller may reuse its array at once.
+    """
+    graph = getattr(solution, "_graph", None)
+    outputs = getattr(solution, "_graph_outputs", None)
+    if graph is None or outputs is None or not hasattr(solution, "_simulated_timestamp"):
+        return False
+    from mediapipe.python import packet_creator
+    from mediapipe.python._framework_bindings import image_frame
+
+    outputs.clear()
+    solution._simulated_timestamp += 33333      # as process(): a 30 fps stream
+    packet = packet_creator.create_image_frame(rgb, image_format=image_frame.ImageFormat.SRGB)
+    graph.add_packet_to_input_stream(stream="image", packet=packet.at(solution._simulated_timestamp))
+    return True
+
+
+def graph_output(solution: Any, stream: str) -> Any | None:
+    """The packet `stream` of the image `start_graph` handed over (waiting for the graph),
+    or None when it holds nothing (no face)."""
+    solution._graph.wait_until_idle()
+    found = solution._graph_outputs.get(stream)
+    return None if found is None or found.is_empty() else found
+
+
 def _xyz(face, scale: np.ndarray | float = 1.0) -> np.ndarray:
     """(x, y, z) of every landmark of one face: normalised coordinates times `scale` (float64).
 
@@ -115,32 +146,16 @@ class LandmarkDetector:
             self.collect()
 
     def _start(self, rgb: np.ndarray) -> list | None:
-        """Start the graph on one image: None, and `_finish` waits for it; or, on the
-        fallback through the public `process`, its faces at once.
+        """Start the graph on one image (`start_graph`): None, and `_finish` waits for it;
+        or, on the fallback through the public `process`, its faces at once.
 
-        `FaceMesh.process` does the same, but also builds a new namedtuple class
-        (through `eval`) for every image, which costs about a tenth of the
-        model's time here, and parses each face into a message that `_xyz`
-        would only serialise again (together about 0.12 ms of a frame's CPU
-        here, half of this thread's share). mediapipe is pinned (pyproject.toml),
-        so its graph is driven directly the way `process` does it and the faces
-        are taken as the bytes the graph gives; `process` stays the fallback
-        should its inner names ever change. The image is copied into the graph's
-        packet here, so the caller may reuse its array at once.
+        The faces are then taken as the bytes the graph gives, not parsed into
+        messages that `_xyz` would only serialise again (with `process`'s result
+        class, about 0.12 ms of a frame's CPU here, half of this thread's
+        share). mediapipe is pinned (pyproject.toml).
         """
-        mesh = self._mesh
-        graph = getattr(mesh, "_graph", None)
-        outputs = getattr(mesh, "_graph_outputs", None)
-        if graph is None or outputs is None or packet_reader("_get_serialized_proto_list") is None \
-                or not hasattr(mesh, "_simulated_timestamp"):
-            return list(mesh.process(rgb).multi_face_landmarks or [])
-        from mediapipe.python import packet_creator
-        from mediapipe.python._framework_bindings import image_frame
-
-        outputs.clear()
-        mesh._simulated_timestamp += 33333      # as process(): a 30 fps stream
-        packet = packet_creator.create_image_frame(rgb, image_format=image_frame.ImageFormat.SRGB)
-        graph.add_packet_to_input_stream(stream="image", packet=packet.at(mesh._simulated_timestamp))
+        if packet_reader("_get_serialized_proto_list") is None or not start_graph(self._mesh, rgb):
+            return list(self._mesh.process(rgb).multi_face_landmarks or [])
         return None
 
     def _finish(self, started: list | None) -> list:
@@ -148,11 +163,8 @@ class LandmarkDetector:
         (or, on the fallback, the messages `_start` already has)."""
         if started is not None:
             return started
-        self._mesh._graph.wait_until_idle()
-        found = self._mesh._graph_outputs.get("multi_face_landmarks")
-        if found is None or found.is_empty():
-            return []
-        return list(packet_reader("_get_serialized_proto_list")(found))
+        found = graph_output(self._mesh, "multi_face_landmarks")
+        return [] if found is None else list(packet_reader("_get_serialized_proto_list")(found))
 
     def close(self) -> None:
         """Close the graph (it finishes an image still in it first); a stream left
