@@ -16,7 +16,9 @@ both taken from the same analysis runs:
   capture, then the movement), so no figure depends on what ran before it, and
   is read from several such starts (`--sessions`); `--camera-noise SEED` shows
   every simulated frame through a camera's sway, sensor noise and flicker;
-- a still face with camera jitter for 60 s: movement above the noise floor;
+- a still face with camera jitter for 60 s: movement above the noise floor; and
+  the same face a moment later under other light (darker, brighter, a gamma:
+  a lamp, daylight, the camera's exposure) than in its relaxed capture;
 - head roll +-15 degrees and scale 0.5x/2x of a still face: the largest change of a length;
 - the added cost per frame over the bare model (640x480, tracking, one face),
   interleaved runs, CPU time of the process, as ratios: with the model and the
@@ -43,7 +45,7 @@ from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS, movement, symmetry
 from mimicmirror.face.types import Measures
 from mimicmirror.sim.faces import load_face
-from mimicmirror.sim.warp import ExerciseWarper, jittered, rotated, scaled
+from mimicmirror.sim.warp import LIGHT_CHANGES, ExerciseWarper, jittered, relit, rotated, scaled
 from simulated_reps import (FACES, KINDS, METHODS, MISSED, SESSIONS, analyze_frame, demo_eyes, mean_measures,
                             session, session_starts, simulated)
 
@@ -121,6 +123,26 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
                     for name, v in mean_measures(recent[method]).items():
                         size = max(abs(v.left - neutral[name].left), abs(v.right - neutral[name].right))
                         worst[method][name] = max(worst[method].get(name, 0.0), size / NOISE_FLOOR[name])
+    return worst
+
+
+def light_changes(fps: float = 10.0, smoothing: int = 3) -> dict[str, dict[str, float]]:
+    """Largest movement of any measure, in noise floors, per method and change of the
+    light after the relaxed capture (sim.warp.LIGHT_CHANGES): a still face through a
+    camera's jitter, scored over `smoothing` frames as the engine scores them."""
+    rng = np.random.default_rng(11)
+    worst: dict[str, dict[str, float]] = {m: {} for m in METHODS}
+    for face in FACES:
+        rgb = load_face(face)
+        for change, light in LIGHT_CHANGES.items():
+            analyzer, neutral = session(rgb, int(2 * fps), lambda picture: jittered(picture, rng))
+            with analyzer:
+                frames = [analyze_frame(analyzer, jittered(relit(rgb, *light), rng)) for _ in range(smoothing)]
+            for method in METHODS:
+                held = mean_measures([f.mesh_measures if method == "mesh" else f.measures for f in frames])
+                size = max(max(abs(v.left - neutral[k].left), abs(v.right - neutral[k].right)) / NOISE_FLOOR[k]
+                           for k, v in held.items())
+                worst[method][change] = max(worst[method].get(change, 0.0), size)
     return worst
 
 
@@ -382,6 +404,13 @@ def main() -> None:
                   ", ".join(f"{k} {v:.2f}" for k, v in st[m].items()))
         rows.append((f"still face ({args.still_seconds:.0f} s jitter, {window}-frame mean): measures above the floor",
                      *(f"{sum(v >= 1.0 for v in st[m].values())} (max {max(st[m].values()):.2f} floors)"
+                       for m in METHODS), "none"))
+        lc = light_changes(smoothing=window)
+        for m in METHODS:
+            print(f"still face under other light, {m}: largest movement in noise floors:",
+                  ", ".join(f"{k} {v:.2f}" for k, v in lc[m].items()))
+        rows.append((f"  the same, the light changed after the capture ({len(LIGHT_CHANGES)} ways): changes above",
+                     *(f"{sum(v >= 1.0 for v in lc[m].values())} (max {max(lc[m].values()):.2f} floors)"
                        for m in METHODS), "none"))
     if "roll" not in skip:
         rs = roll_scale()

@@ -216,6 +216,22 @@ def scaled(img: np.ndarray, factor: float) -> np.ndarray:
                       interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
 
 
+#: Changes of the light a mirror sees between the relaxed capture and later frames
+#: (a lamp switched on or off, daylight, the camera's exposure settling): name ->
+#: (gain, offset in grey levels, gamma), as `relit` applies them.
+LIGHT_CHANGES: dict[str, tuple[float, float, float]] = {
+    "20 % darker": (0.8, 0.0, 1.0), "10 % brighter": (1.1, 0.0, 1.0),
+    "20 levels lighter": (1.0, 20.0, 1.0), "20 levels darker": (1.0, -20.0, 1.0),
+    "gamma 0.8": (1.0, 0.0, 0.8), "gamma 1.25": (1.0, 0.0, 1.25)}
+
+
+def relit(rgb: np.ndarray, gain: float = 1.0, offset: float = 0.0, gamma: float = 1.0) -> np.ndarray:
+    """The same picture under other light: each level (0..1) raised to `gamma`, times
+    `gain`, plus `offset` grey levels, clipped as a camera clips."""
+    levels = np.clip((np.arange(256) / 255.0) ** gamma * gain * 255.0 + offset, 0, 255)
+    return cv2.LUT(rgb, np.round(levels).astype(np.uint8))
+
+
 def jittered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The same still face as a camera sees it: sub-pixel sway, sensor noise, light flicker."""
     h, w = rgb.shape[:2]
