@@ -102,6 +102,12 @@ def smoothing_frames() -> int:
     return load_catalogue(defaults().programme_path).rules.smoothing_frames
 
 
+def floors_moved(now: Measures, neutral: Measures) -> dict[str, float]:
+    """Each measure's movement from `neutral`, the larger of its two sides, in noise floors."""
+    return {name: max(abs(v.left - neutral[name].left), abs(v.right - neutral[name].right)) / NOISE_FLOOR[name]
+            for name, v in now.items()}
+
+
 def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> dict[str, dict[str, float]]:
     """Largest movement of any measure on a still face, in noise floors, per method.
 
@@ -120,9 +126,8 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
                     recent[method] = [*recent[method][-(smoothing - 1):], now]
                     if len(recent[method]) < smoothing:
                         continue
-                    for name, v in mean_measures(recent[method]).items():
-                        size = max(abs(v.left - neutral[name].left), abs(v.right - neutral[name].right))
-                        worst[method][name] = max(worst[method].get(name, 0.0), size / NOISE_FLOOR[name])
+                    for name, size in floors_moved(mean_measures(recent[method]), neutral).items():
+                        worst[method][name] = max(worst[method].get(name, 0.0), size)
     return worst
 
 
@@ -140,9 +145,7 @@ def light_changes(fps: float = 10.0, smoothing: int = 3) -> dict[str, dict[str, 
                 frames = [analyze_frame(analyzer, jittered(relit(rgb, *light), rng)) for _ in range(smoothing)]
             for method in METHODS:
                 held = mean_measures([f.mesh_measures if method == "mesh" else f.measures for f in frames])
-                size = max(max(abs(v.left - neutral[k].left), abs(v.right - neutral[k].right)) / NOISE_FLOOR[k]
-                           for k, v in held.items())
-                worst[method][change] = max(worst[method].get(change, 0.0), size)
+                worst[method][change] = max(worst[method].get(change, 0.0), max(floors_moved(held, neutral).values()))
     return worst
 
 

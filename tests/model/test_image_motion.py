@@ -57,6 +57,16 @@ def test_an_opening_mouth_is_followed_as_far_as_the_lips_part(name):
         assert abs(read - truth) <= 0.03, (read, truth)
 
 
+def _relaxed_capture(analyzer: Analyzer, rgb: np.ndarray, rng: np.random.Generator) -> dict[str, SidePair]:
+    """A session's start as the mirror makes it: 2 s (20 frames) of the still face `rgb` as a
+    camera sees it, whose mean is the relaxed face and whose last frame the relaxed frame."""
+    capture = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(20)]
+    neutral = {m: SidePair(float(np.mean([c[m].left for c in capture])),
+                           float(np.mean([c[m].right for c in capture]))) for m in capture[0]}
+    assert analyzer.set_reference(neutral=neutral)
+    return neutral
+
+
 @pytest.mark.parametrize("name", FACES)
 def test_a_still_face_for_a_minute_moves_no_followed_measure_above_its_noise_floor(name):
     """A minute at 10 frames a second of a still face as a camera sees it (sway, noise,
@@ -68,10 +78,7 @@ def test_a_still_face_for_a_minute_moves_no_followed_measure_above_its_noise_flo
     rgb = face(name)
     window = load_catalogue(defaults().programme_path).rules.smoothing_frames
     with Analyzer(static=False) as analyzer:
-        capture = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(20)]
-        neutral = {m: SidePair(float(np.mean([c[m].left for c in capture])),
-                               float(np.mean([c[m].right for c in capture]))) for m in capture[0]}
-        assert analyzer.set_reference(neutral=neutral)
+        neutral = _relaxed_capture(analyzer, rgb, rng)
         frames = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(600)]
     for name_ in frames[0]:
         if name_ in MESH_MEASURES:
@@ -112,10 +119,7 @@ def test_a_still_face_under_other_light_moves_no_followed_measure_above_its_nois
     rgb = face(name)
     window = load_catalogue(defaults().programme_path).rules.smoothing_frames
     with Analyzer(static=False) as analyzer:
-        capture = [analyzer.analyze(jittered(rgb, rng)).measures for _ in range(20)]
-        neutral = {m: SidePair(float(np.mean([c[m].left for c in capture])),
-                               float(np.mean([c[m].right for c in capture]))) for m in capture[0]}
-        assert analyzer.set_reference(neutral=neutral)
+        neutral = _relaxed_capture(analyzer, rgb, rng)
         other = relit(rgb, *LIGHT_CHANGES[change])
         frames = [analyzer.analyze(jittered(other, rng)).measures for _ in range(window)]
     worst = max((abs(np.mean([f[m].on(side) for f in frames]) - neutral[m].on(side)) / NOISE_FLOOR[m], m)
