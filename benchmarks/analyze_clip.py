@@ -79,7 +79,7 @@ def analyze_vs_bare(clip: Path, max_faces: int | None = None, aside: bool = True
                 return
             i = index[name]
             index[name] += 1
-            yield InputFrame(f"{clip}#{i}", cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), i / fps)
+            yield InputFrame(f"{clip}#{i}", cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), i / fps, i)
 
     def one_second(name: str) -> bool:
         t0, c0, n = time.perf_counter(), time.process_time(), 0

@@ -286,7 +286,7 @@ def cost_as_run(n: int = 300, clip_name: str = "smile", how: str = "mirror", rou
                 stage.stop()
 
     def analyze_pass() -> None:
-        for _ in ours.stream(InputFrame(clip_name, rgb, i / 15.0) for i, rgb in enumerate(clip)):
+        for _ in ours.stream(InputFrame(f"{clip_name}#{i}", rgb, i / 15.0, i) for i, rgb in enumerate(clip)):
             pass
 
     passes = {"bare": bare_pass, "ours": mirror_pass if how == "mirror" else analyze_pass}

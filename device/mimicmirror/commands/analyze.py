@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             first = next(items, None)
             if first is None:
                 continue
-            if "#" not in first.source[len(str(path)):]:       # a photo
+            if first.index is None:       # a photo
                 frames.append(_record(first, still.analyze(first.rgb, first.t), neutral))
                 continue
             with Analyzer(static=False, keep_mesh=True, read_eyes=True) as tracker:

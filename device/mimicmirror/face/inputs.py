@@ -17,6 +17,7 @@ class InputFrame(NamedTuple):
     source: str        # the file, plus "#<frame index>" for a video frame
     rgb: np.ndarray
     t: float           # seconds: 0 for a photo, the frame's position in a video
+    index: int | None = None   # the frame's place in its video; None for a photo
 
 
 def _check_file(path: Path) -> None:
@@ -66,7 +67,7 @@ def _video_frames(path: Path) -> Iterator[InputFrame]:
             if not ok:
                 break
             t = index / fps if fps > 0 else cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-            yield InputFrame(f"{path}#{index}", cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), t)
+            yield InputFrame(f"{path}#{index}", cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), t, index)
             index += 1
         if index == 0:
             looks_like_image = path.suffix.lower() in IMAGE_SUFFIXES
