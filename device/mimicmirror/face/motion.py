@@ -15,11 +15,23 @@ this module follows the measured landmarks through the image itself.
   place in the relaxed frame to the aligned current frame. Motion is always
   taken from the relaxed frame, never chained frame to frame, so nothing
   drifts over a session.
-- The rigid points' pixels then settle the alignment: a least-median fit over
-  their tracks, the eye corners' and the forehead's each followed at five places.
-  One track on a smooth ridge wanders along it (the nose bridge, vertically);
-  more well-textured tracks hold the alignment's tilt and scale steadier, which
-  the mouth, furthest from these points, would otherwise read as movement.
+- The rigid points' pixels then settle the alignment, the eye corners' and the
+  forehead's each followed at five places. One track on a smooth ridge wanders
+  along it (the nose bridge, vertically); more well-textured tracks hold the
+  alignment's tilt and scale steadier, which the mouth, furthest from these
+  points, would otherwise read as movement.
+- That alignment is a similarity plus the parallax of a head turned or nodded
+  since the relaxed frame (`_turned_similarity`): a turn moves each point
+  sideways by its depth (the nose tip far more than the eye corners), which no
+  similarity takes out, and the two halves of the face then read as moving
+  unevenly. Each point's depth is the relaxed mesh's; how far the head turned
+  comes from the pixels of the rigid tracks. Measured on a real talking-face clip
+  (the FGNet Talking Face video, research use, not in the repository), frames with
+  the mouth at rest turned 1-10 degrees from the relaxed frame: the nose flare
+  read one-sided by 0.04-0.07 IID (median per few degrees; its target is 0.025),
+  now 0.01-0.02; the brow 0.02-0.045, now 0.01-0.035. The cheek (its outline is
+  the face's edge, which a turn changes) 0.19-0.38, still 0.13-0.20; the mouth
+  corners' excursion as before (-0.01 to 0.07).
 - Lucas-Kanade matches grey levels, and the light may change after the relaxed
   frame (a lamp switched on, daylight, the camera's exposure settling): a still
   face 10 % brighter or 20 % darker read as moving by 3.7 to 73 noise floors.
@@ -46,6 +58,7 @@ from typing import Iterable
 import cv2
 import numpy as np
 
+from .pose import face_frame
 from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID, RIGID_TEXTURED,
                       UPPER_LIP_INNER)
 
@@ -64,6 +77,20 @@ CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
 #: nose and the inner eye corners, which a brow raise moves (followed there too, the
 #: astronaut's one-sided brow raise read 0.56 where the warp moved 0.70).
 RIGID_SPREAD_IID = 0.05
+#: The tracks' alignment (`_turned_similarity`) drops, `TURN_ROUNDS` times, the tracks
+#: further from the fit than this many times the median distance (and than this many
+#: patch pixels), and needs at least this many tracks. Measured against the least-median
+#: similarity it replaces (benchmarks/real_asymmetry.py, five session starts): simulated
+#: movements' symmetry error 0.045 -> 0.043 (brow 0.068 -> 0.045, cheek 0.016 -> 0.026),
+#: against the warp's truth 0.044 -> 0.039 (brow 0.080 -> 0.045); symmetric movement min
+#: 0.87 both; a still face's largest followed movement 0.64 -> 0.63 noise floors (cheek 0.32 -> 0.41);
+#: roll and scale 0.022 both; a still face turned or nodded 6 degrees (sim) read one-sided
+#: by up to 0.127 IID (the cheek), now 0.024 (the nose flare). A least-median similarity
+#: picking the tracks before the same fit read the brow 0.054.
+TURN_TRIM = 3.0
+TURN_TRIM_FLOOR_PX = 0.3
+TURN_MIN_TRACKS = 6
+TURN_ROUNDS = 2
 #: Margin around the mesh's bounding box, in inter-iris distances.
 MARGIN_IID = 0.3
 #: A frame's light is matched to the relaxed frame's at the grey levels below which these
@@ -214,6 +241,11 @@ class ReferenceMotion:
         around = [beside + np.array(d, np.float32) * spread for d in ((1, 0), (-1, 0), (0, 1), (0, -1))]
         self._p0 = np.concatenate([self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2]), *around])
         self._p0_rigid = self._p0.reshape(-1, 2)[len(self.points):]
+        # Each track's depth (the relaxed mesh's, in patch pixels; the places around a rigid
+        # point at its depth), for the parallax of a turned head (`_turned_similarity`).
+        depth = face_frame(self.landmarks).points[:, 2:3] * PATCH_IID_PX
+        self._depth_points = depth[self.points].astype(np.float32)
+        self._depth_rigid = np.concatenate([depth[self._rigid], *[depth[list(RIGID_TEXTURED)]] * 4])
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         self.patch = self._warp(rgb, identity)
         self.light = Light(self.patch)
@@ -293,21 +325,25 @@ class ReferenceMotion:
         every = bool(np.logical_and.reduce(status))      # as a rule every track holds: no masks
         ok = None if every else status == 1
         # The mesh's rigid points are only roughly where it says: the pixels of those
-        # points (and of the places around some) settle the alignment (a majority
-        # that did not move decides).
+        # points (and of the places around some) settle the alignment, a similarity plus
+        # the head's turn since the relaxed frame (`_turned_similarity`; most of them,
+        # which did not move, decide).
         if every:
-            r = _similarity(self._p0_rigid, p1[n:])
-        elif np.count_nonzero(ok[n:]) >= 4:
-            r = _similarity(self._p0_rigid[ok[n:]], p1[n:][ok[n:]])
+            r = _turned_similarity(self._p0_rigid, self._depth_rigid, p1[n:])
+        elif np.count_nonzero(ok[n:]) >= TURN_MIN_TRACKS:
+            r = _turned_similarity(self._p0_rigid[ok[n:]], self._depth_rigid[ok[n:]], p1[n:][ok[n:]])
         else:
             r = None
-        if r is not None and r[0][0] * r[1][1] - r[0][1] * r[1][0] == 0.0:
-            r = None                      # a fit that collapsed (every track on one point) is none
-        # Patch pixels -> back through the tracks' similarity -> the relaxed face frame.
+        # Patch pixels, less the turn's parallax at each point's depth -> back through the
+        # tracks' similarity -> the relaxed face frame.
         (ux, vx), (uy, vy) = self._face_axes
         gx, gy = self._face_origin
+        q = p1[:n]
         if r is not None:
-            (a, b, c), (d, e, f) = r
+            a, b, c, f, turn_x, turn_y = r
+            d, e = b, a
+            b = -b
+            q = q - self._depth_points * np.array([turn_x, turn_y], np.float32)
             det = a * e - b * d
             a, b, d, e = e / det, -b / det, -d / det, a / det
             c, f = -a * c - b * f, -d * c - e * f
@@ -318,10 +354,73 @@ class ReferenceMotion:
         to_face = np.array([[ux, vx], [uy, vy]])
         out = np.array(face_points, dtype=np.float64)
         if every:
-            out[self.points, :2] = p1[:n] @ to_face + shift
+            out[self.points, :2] = q @ to_face + shift
         else:
-            out[self.points[ok[:n]], :2] = p1[:n][ok[:n]] @ to_face + shift
+            out[self.points[ok[:n]], :2] = q[ok[:n]] @ to_face + shift
         return out
+
+
+def _turned_similarity(src: np.ndarray, depth: np.ndarray, dst: np.ndarray) -> tuple[float, ...] | None:
+    """The similarity and parallax taking the relaxed patch's points `src` (at `depth`)
+    onto `dst`: (a, b, tx, ty, px, py) with dst = [[a, -b], [b, a]] src + (tx, ty) + depth (px, py),
+    or None.
+
+    A head that turns or nods a few degrees moves each point sideways or up and down
+    in proportion to its depth (the nose tip most, the eye corners least): to first
+    order that is the (px, py) term, and the rest is a similarity. Fitted by least
+    squares on every track, then again on those within `TURN_TRIM` times the median
+    distance from the fit (at least `TURN_TRIM_FLOOR_PX`), twice, so the few tracks an
+    expression moves (a brow raise's forehead) do not decide. Tracks all at one
+    depth leave the parallax at 0.
+    """
+    n = len(src)
+    if n < TURN_MIN_TRACKS:
+        return None
+    # x, y, depth, 1, and where each track went: one matrix product gives a fit's sums.
+    table = np.empty((n, 6))
+    table[:, :2], table[:, 2:3], table[:, 3], table[:, 4:] = src, depth, 1.0, dst
+    fit = _fit_turned(table)
+    for _ in range(TURN_ROUNDS):
+        if fit is None:
+            return None
+        a, b, tx, ty, px, py = fit
+        miss = table[:, :4] @ np.array([[a, b], [-b, a], [px, py], [tx, ty]]) - table[:, 4:]
+        miss = np.einsum("ij,ij->i", miss, miss)
+        middle = float(np.partition(miss, n // 2)[n // 2])      # the median (of an odd count; one above it of an even)
+        keep = miss <= max(TURN_TRIM ** 2 * middle, TURN_TRIM_FLOOR_PX ** 2)
+        if np.count_nonzero(keep) < TURN_MIN_TRACKS:
+            return fit
+        fit = _fit_turned(table[keep])
+    return fit
+
+
+def _fit_turned(table: np.ndarray) -> tuple[float, ...] | None:
+    """`_turned_similarity`'s least-squares step on the tracks `table` holds (rows of x, y,
+    depth, 1, x', y'). The 4 x 4 normal equations of (a, b, px, py), their point sums
+    taken about the means, come apart into two 2 x 2 blocks solved in closed form: this
+    runs up to three times a frame, where a solver's own steps would cost more."""
+    g = (table.T @ table).tolist()
+    n = g[3][3]
+    sx, sy, sz, su, sv = g[0][3] / n, g[1][3] / n, g[2][3] / n, g[3][4] / n, g[3][5] / n
+    xx, yy, zz = g[0][0] - n * sx * sx, g[1][1] - n * sy * sy, g[2][2] - n * sz * sz
+    xz, yz = g[0][2] - n * sx * sz, g[1][2] - n * sy * sz
+    xu, xv, yu, yv = g[0][4] - n * sx * su, g[0][5] - n * sx * sv, g[1][4] - n * sy * su, g[1][5] - n * sy * sv
+    zu, zv = g[2][4] - n * sz * su, g[2][5] - n * sz * sv
+    r2 = xx + yy
+    if r2 <= 1e-9:
+        return None
+    g1, g2 = xu + yv, xv - yu                  # (a, b) r2 + B (px, py) = (g1, g2), B = [[xz, yz], [-yz, xz]]
+    left = zz - (xz * xz + yz * yz) / r2       # (B^T B = (xz^2 + yz^2) I: the parallax's block is scalar)
+    if left <= 1e-9 * zz or zz <= 1e-9 * r2:   # all at one depth: a similarity alone
+        px = py = 0.0
+    else:
+        px = (zu - (xz * g1 - yz * g2) / r2) / left
+        py = (zv - (yz * g1 + xz * g2) / r2) / left
+    a = (g1 - xz * px - yz * py) / r2
+    b = (g2 + yz * px - xz * py) / r2
+    if a * a + b * b < 1e-6:                   # collapsed (every track on one point): no fit
+        return None
+    return (a, b, su - a * sx + b * sy - px * sz, sv - b * sx - a * sy - py * sz, px, py)
 
 
 def _similarity(src: np.ndarray, dst: np.ndarray) -> list[list[float]] | None:
@@ -331,8 +430,10 @@ def _similarity(src: np.ndarray, dst: np.ndarray) -> list[list[float]] | None:
     decides), as OpenCV's LMEDS does; the similarity is then the least-squares one
     on them, worked out in closed form. That is what OpenCV's own refinement
     converges to (its error is linear in the four unknowns), without its solver's
-    steps: the same fit within 2e-12 on the eye-closure clip; both fits of a frame
-    6 us cheaper after the model has run.
+    steps: the same fit within 2e-12 on the eye-closure clip, cheaper after the
+    model has run. Used to align a frame on the relaxed one by the mesh's rigid
+    points (`ReferenceMotion.alignment`); their tracks are fitted by
+    `_turned_similarity`.
     """
     m, keep = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS, refineIters=0)
     if m is None:

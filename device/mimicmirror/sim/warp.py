@@ -50,6 +50,7 @@ class ExerciseWarper:
         if not faces:
             raise InputError("simulated exercise: no face found in the neutral image")
         self.landmarks = faces[0][:, :2]
+        self._depth = faces[0][:, 2]                   # the mesh's depth, in pixels like x
         frame = face_frame(faces[0])
         self.iid = frame.iid_px
         self._face_pts = frame.points[:, :2]           # x > 0: the patient's left; y down
@@ -77,6 +78,27 @@ class ExerciseWarper:
         field, lids = self._combined(actions)
         if not field.any() and not any(lids.values()):
             return self.neutral.copy()
+        return self._remapped(field, lids)
+
+    def turned(self, yaw_deg: float = 0.0, pitch_deg: float = 0.0) -> np.ndarray:
+        """The neutral face turned (`yaw_deg` > 0: the person's left side away from the
+        camera) and nodded (`pitch_deg` > 0: the chin towards the camera), as `face.pose`
+        names them: each landmark turned in depth about the face's centre (the mesh's
+        own depth), and the smooth field spreading that over the picture. A small turn
+        only: what the turn hides or shows at the face's edges is not drawn."""
+        yaw, pitch = np.radians(yaw_deg), np.radians(pitch_deg)
+        p = np.column_stack([self.landmarks, self._depth])
+        centre = p.mean(axis=0)
+        q = p - centre
+        x = q[:, 0] * np.cos(yaw) - q[:, 2] * np.sin(yaw)
+        z = q[:, 0] * np.sin(yaw) + q[:, 2] * np.cos(yaw)
+        y = q[:, 1] * np.cos(pitch) - z * np.sin(pitch)
+        moved = np.column_stack([x, y]) + centre[:2]
+        field = self._spread(self.landmarks, moved - self.landmarks)
+        return self._remapped(field, {side: 0.0 for side in SIDES})
+
+    def _remapped(self, field: np.ndarray, lids: dict[str, float]) -> np.ndarray:
+        """The neutral face moved by `field` (the coarse grid's), its lids closed by `lids`."""
         moving = self._full_size(field)
         # The pixel at p came from s with s + d(s) = p: a few fixed-point steps invert it.
         sx, sy = self._pix_x.copy(), self._pix_y.copy()
@@ -190,7 +212,10 @@ class ExerciseWarper:
         return self.landmarks[idx], np.array(disp)
 
     def _field(self, action: str, side: Side) -> np.ndarray:
-        centres, disp = self._controls(action, side)
+        return self._spread(*self._controls(action, side))
+
+    def _spread(self, centres: np.ndarray, disp: np.ndarray) -> np.ndarray:
+        """The smooth field (on the coarse grid) of control points `centres` moving by `disp`."""
         sigma2 = 2.0 * (SIGMA_IID * self.iid) ** 2
         kernel = np.exp(-_sqdist(self._grid, centres) / sigma2)
         field = (kernel @ disp) / (kernel.sum(axis=1, keepdims=True) + FALLOFF)
