@@ -11,7 +11,7 @@ from mimicmirror.face.landmarks import LandmarkDetector
 from mimicmirror.face.measures import MEASURE_NAMES, UNITS, measure_all, measure_values, movement
 from mimicmirror.sim.warp import rotated, scaled
 
-from real_faces import FACES, face, rep_symmetry
+from real_faces import FACES, face, rep_symmetry, warper
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +144,20 @@ def test_a_turned_head_is_not_scored(still, degrees):
     assert result.face
     assert not result.quality.ok and result.quality.reason == "head_turned", result.quality
     assert np.sign(result.quality.yaw_deg) == np.sign(degrees)
+
+
+@pytest.mark.parametrize("name", FACES)
+def test_a_head_turned_away_from_its_relaxed_pose_is_not_scored_once_that_pose_is_known(name):
+    """The simulated 20-degree turn reads 10-14 degrees: within the whole-face limit of 20,
+    beyond the 8 allowed from the relaxed face once it is captured."""
+    turned = warper(name).turned(20.0, 0.0)
+    with Analyzer(static=True) as analyzer:
+        assert analyzer.analyze(turned).quality.ok                 # no relaxed face yet
+        analyzer.analyze(face(name))
+        assert analyzer.set_reference()
+        result = analyzer.analyze(turned)
+    assert result.face and result.measures is not None
+    assert not result.quality.ok and result.quality.reason == "head_turned", result.quality
 
 
 def test_two_faces_are_not_scored(still):

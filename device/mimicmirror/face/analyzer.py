@@ -260,7 +260,7 @@ class Analyzer:
         return FrameAnalysis(
             timestamp=t,
             face=True,
-            quality=judge(found.n_faces, main, self.limits),
+            quality=judge(found.n_faces, main, self.limits, relaxed=None if state is None else state[0].pose),
             measures=measures,
             iid_px=main.iid_px,
             landmarks=main,

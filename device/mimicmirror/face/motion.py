@@ -243,7 +243,9 @@ class ReferenceMotion:
         self._p0_rigid = self._p0.reshape(-1, 2)[len(self.points):]
         # Each track's depth (the relaxed mesh's, in patch pixels; the places around a rigid
         # point at its depth), for the parallax of a turned head (`_turned_similarity`).
-        depth = face_frame(self.landmarks).points[:, 2:3] * PATCH_IID_PX
+        relaxed = face_frame(self.landmarks)
+        self.pose = (relaxed.yaw_deg, relaxed.pitch_deg)     # how the relaxed face was turned
+        depth = relaxed.points[:, 2:3] * PATCH_IID_PX
         self._depth_points = depth[self.points].astype(np.float32)
         self._depth_rigid = np.concatenate([depth[self._rigid], *[depth[list(RIGID_TEXTURED)]] * 4])
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
