@@ -27,7 +27,11 @@ class QualityLimits:
     #: one-sided reading of the nose flare, turned 0-2 / 4-6 / 6-8 / 8-10 / 10-12 / 12-15
     #: degrees from the relaxed frame, 0.009 / 0.020 / 0.029 / 0.044 / 0.063 / 0.100 IID
     #: (its target 0.025); the brow's 0.011 / 0.010 / 0.013 / 0.023 / 0.037 / 0.089.
-    max_turn_from_relaxed_deg: float = 8.0
+    #: Not tighter: the mesh's reading of the pose moves with a strong expression too (a
+    #: wink beside its relaxed photo: up to 8.0 degrees of yaw on 30 real photo pairs,
+    #: mostly below 5.5; the simulated expressions 1.7), and a person facing the mirror
+    #: must not be told to turn to it.
+    max_turn_from_relaxed_deg: float = 10.0
 
 
 def judge(n_faces: int, frame: FaceFrame | None, limits: QualityLimits = QualityLimits(),
