@@ -17,7 +17,8 @@ from mimicmirror.config import defaults
 from mimicmirror.exercises.catalogue import load_catalogue
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS
-from mimicmirror.face.motion import MESH_MEASURES, Light
+from mimicmirror.face.light import Light
+from mimicmirror.face.motion import MESH_MEASURES
 from mimicmirror.face.types import SidePair
 from mimicmirror.sim.warp import LIGHT_CHANGES, jittered, relit, rotated, scaled
 
@@ -146,7 +147,7 @@ def test_a_still_face_under_other_light_moves_no_followed_measure_above_its_nois
     """The light changes after the relaxed capture (a lamp, daylight, the camera's
     exposure); the face keeps still, seen as a camera sees it, scored over the
     programme's `smoothing_frames`. Before each frame was given the relaxed frame's
-    grey levels (`motion.Light`) this read as movement of 3.7 to 73 noise floors
+    grey levels (`light.Light`) this read as movement of 3.7 to 73 noise floors
     (the astronaut 20 % darker: her mouth opening). Measured worst: 0.35 floors.
     Where brighter light clips much of the face no detail is left there to follow
     (the astronaut 20 % brighter, a channel at 255 on 23 % of her pixels)."""
@@ -165,7 +166,7 @@ def test_a_still_face_under_other_light_moves_no_followed_measure_above_its_nois
 @pytest.mark.parametrize("name", FACES)
 @pytest.mark.parametrize("action", ["brow_raise", "eye_closure", "mouth_open", "nose_wrinkle", "cheek_puff"])
 def test_a_movement_in_the_same_light_leaves_the_grey_levels_almost_as_they_are(name, action):
-    """Movement moves the face's pixels about; `motion.Light` reads the light from how many
+    """Movement moves the face's pixels about; `light.Light` reads the light from how many
     of each grey level there are, so a full movement in the same light is left nearly as
     it is. On the face alone (the box of its landmarks; the mirror's patch has a margin
     besides), measured at most 2.23 grey levels on average (Grace Hopper's mouth opening),
@@ -202,7 +203,7 @@ def test_a_collapsed_fit_of_the_tracks_is_no_fit_not_an_error(monkeypatch):
     then measured without it (as when too few tracks hold), never a division by 0."""
     from mimicmirror.face import motion
 
-    real, fits = motion._turned_similarity, []
+    real, fits = motion.turned_similarity, []
 
     def tracks_collapse(src, depth, dst):
         fits.append(real(src, depth, np.repeat(dst[:1], len(dst), axis=0)))
@@ -211,7 +212,7 @@ def test_a_collapsed_fit_of_the_tracks_is_no_fit_not_an_error(monkeypatch):
     with Analyzer(static=True, keep_mesh=True) as still:
         still.analyze(face("grace_hopper"))
         assert still.set_reference()
-        monkeypatch.setattr(motion, "_turned_similarity", tracks_collapse)
+        monkeypatch.setattr(motion, "turned_similarity", tracks_collapse)
         result = still.analyze(face("grace_hopper"))
     assert fits == [None]                         # the tracks' fit collapsed: no fit
     assert result.face and result.measures is not None

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicmirror.face.motion import Light
+from mimicmirror.face.light import Light
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.warp import LIGHT_CHANGES, relit
 

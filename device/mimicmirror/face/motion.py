@@ -21,7 +21,7 @@ this module follows the measured landmarks through the image itself.
   alignment's tilt and scale steadier, which the mouth, furthest from these
   points, would otherwise read as movement.
 - That alignment is a similarity plus the parallax of a head turned or nodded
-  since the relaxed frame (`_turned_similarity`): a turn moves each point
+  since the relaxed frame (`alignment.turned_similarity`): a turn moves each point
   sideways by its depth (the nose tip far more than the eye corners), which no
   similarity takes out, and the two halves of the face then read as moving
   unevenly. Each point's depth is the relaxed mesh's; how far the head turned
@@ -50,7 +50,6 @@ Frames stay in memory; nothing here is ever written anywhere.
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass
 from typing import Iterable
@@ -58,6 +57,8 @@ from typing import Iterable
 import cv2
 import numpy as np
 
+from .alignment import TURN_MIN_TRACKS, similarity, turned_similarity
+from .light import Light
 from .pose import face_frame
 from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID, RIGID_TEXTURED,
                       UPPER_LIP_INNER)
@@ -77,42 +78,8 @@ CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
 #: nose and the inner eye corners, which a brow raise moves (followed there too, the
 #: astronaut's one-sided brow raise read 0.56 where the warp moved 0.70).
 RIGID_SPREAD_IID = 0.05
-#: The tracks' alignment (`_turned_similarity`) drops, `TURN_ROUNDS` times, the tracks
-#: further from the fit than this many times the median distance (and than this many
-#: patch pixels), and needs at least this many tracks. Measured against the least-median
-#: similarity it replaces (benchmarks/real_asymmetry.py, five session starts): simulated
-#: movements' symmetry error 0.045 -> 0.043 (brow 0.068 -> 0.045, cheek 0.016 -> 0.026),
-#: against the warp's truth 0.044 -> 0.039 (brow 0.080 -> 0.045); symmetric movement min
-#: 0.87 both; a still face's largest followed movement 0.64 -> 0.63 noise floors (cheek 0.32 -> 0.41);
-#: roll and scale 0.022 both; a still face turned or nodded 6 degrees (sim) read one-sided
-#: by up to 0.127 IID (the cheek), now 0.024 (the nose flare). A least-median similarity
-#: picking the tracks before the same fit read the brow 0.054.
-TURN_TRIM = 3.0
-TURN_TRIM_FLOOR_PX = 0.3
-TURN_MIN_TRACKS = 6
-TURN_ROUNDS = 2
 #: Margin around the mesh's bounding box, in inter-iris distances.
 MARGIN_IID = 0.3
-#: A frame's light is matched to the relaxed frame's at the grey levels below which these
-#: shares of the face patch's pixels lie (`Light`). Measured (benchmarks/real_asymmetry.py,
-#: five session starts) against no matching: the simulated movements' symmetry error 0.044
-#: -> 0.045 (nose 0.019 -> 0.025; against the truth the brow 0.074 -> 0.080), symmetric
-#: movement min 0.88 -> 0.87, a still face's largest followed movement 0.82 -> 0.64 noise
-#: floors, head roll and scale 0.022 both; a still face under other light
-#: (sim.warp.LIGHT_CHANGES) 3.7-73 floors -> at most 0.35 (tests/model/test_image_motion.py).
-#: Two shares (0.1, 0.9: a gain and an offset) read the movements the same, but a gamma of
-#: 0.8 or 1.25 still 2.4 and 1.6 floors.
-#: Reading the light in squares around the rigid points instead: each expression changes
-#: some of those squares (the brow raise's forehead, the shut eyes' corners), and the
-#: simulated brow raise read worse (0.068 -> 0.079).
-LIGHT_SHARES = (0.05, 0.25, 0.5, 0.75, 0.95)
-#: A frame whose grey levels would have to be stretched or squeezed more than this between
-#: two of those shares to match (a covered camera, a flat or blown-out patch) keeps its own.
-LIGHT_STEEPEST = 4.0
-#: The counts are taken on every this many rows of the patch; the levels are kept to this
-#: much of a grey level (`Light`).
-LIGHT_ROWS = 4
-LIGHT_STEP = 1.0 / 16.0
 #: Regions whose points the mesh keeps reading (flow cannot see under a closing lid).
 MESH_REGIONS: frozenset[str] = frozenset({"eyelid_pairs"})
 #: Measures made only of those points: not followed here (see `eyelids` for the eye opening).
@@ -126,74 +93,6 @@ class Look:
 
     patch: np.ndarray
     to_relaxed: np.ndarray
-
-
-class Light:
-    """The relaxed patch's grey levels, and a frame's patch given them.
-
-    Movement moves the face's pixels about but hardly changes how many of each
-    grey level the face patch holds; a change of the light changes exactly
-    that. So the grey levels below which `LIGHT_SHARES` of a frame's patch lie
-    are taken to the relaxed patch's, piecewise straight between them and
-    straight on past the ends (one look-up table): a gain, an offset or a gamma
-    of the light comes out as it went in. An expression changes the counts a
-    little (teeth shown, an eye shut, a wrinkled nose): measured on the simulated
-    movements, the table then moves mid-grey by 0-2 grey levels, at most 4.
-    Where brighter light clips much of the face, no detail is left there to follow.
-
-    Every frame is matched on its own levels: a grey level's difference already
-    moves the followed points (on the astronaut's small face, 20 levels read as
-    movement of up to 19 noise floors), and the levels of a single frame seen
-    through a camera wander by 1-3 grey levels, which a table kept over several
-    frames turned into movement above the floor on a still face. This runs for
-    every frame, so the counts come from every `LIGHT_ROWS`-th row of the patch
-    (thousands of pixels: plenty for five shares), the few levels are plain floats,
-    and a table is made again only when they change (to `LIGHT_STEP` of a level).
-    Measured after the model has run: about 0.1 ms a frame.
-    """
-
-    def __init__(self, patch: np.ndarray):
-        self.levels = _levels(patch)
-        self._made: tuple[tuple[float, ...], np.ndarray | None] = ((), None)
-
-    def matched(self, patch: np.ndarray) -> np.ndarray:
-        """`patch` (grey, 8 bits) with the relaxed patch's light."""
-        now = tuple(round(v / LIGHT_STEP) * LIGHT_STEP for v in _levels(patch))
-        made, table = self._made
-        if now != made:
-            table = self._table(now)
-            self._made = (now, table)
-        return patch if table is None else cv2.LUT(patch, table)
-
-    def _table(self, now: tuple[float, ...]) -> np.ndarray | None:
-        """The look-up table taking levels `now` to the relaxed ones (None: no light does
-        that: a flat patch, covered, dark or blown out, stays as it is)."""
-        was = self.levels
-        steps = [(b1 - b0) / max(a1 - a0, 1e-9) for a0, a1, b0, b1 in zip(now, now[1:], was, was[1:])]
-        if not all(1.0 / LIGHT_STEEPEST <= k <= LIGHT_STEEPEST for k in steps):
-            return None
-        xs = [now[0] - 256.0, *now, now[-1] + 256.0]
-        ys = [was[0] - 256.0 * steps[0], *was, was[-1] + 256.0 * steps[-1]]
-        table = np.interp(_GREY, xs, ys)
-        np.clip(table, 0.0, 255.0, out=table)
-        return np.rint(table, out=table).astype(np.uint8)
-
-
-_GREY = np.arange(256, dtype=np.float64)
-
-
-def _levels(patch: np.ndarray) -> tuple[float, ...]:
-    """The grey levels below which `LIGHT_SHARES` of `patch`'s pixels lie (counted on every
-    `LIGHT_ROWS`-th row; within a level, the pixels there are taken as spread evenly over
-    it, so the levels move smoothly with the light)."""
-    counts = cv2.calcHist([patch[::LIGHT_ROWS]], [0], None, [256], [0, 256]).ravel()
-    below = np.cumsum(counts).tolist()
-    total, out = below[-1], []
-    for share in LIGHT_SHARES:
-        k = bisect.bisect_left(below, share * total)
-        before = below[k - 1] if k else 0.0
-        out.append(k + (share * total - before) / max(below[k] - before, 1e-9))
-    return tuple(out)
 
 
 def _flatten(values: Iterable) -> list[int]:
@@ -242,7 +141,7 @@ class ReferenceMotion:
         self._p0 = np.concatenate([self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2]), *around])
         self._p0_rigid = self._p0.reshape(-1, 2)[len(self.points):]
         # Each track's depth (the relaxed mesh's, in patch pixels; the places around a rigid
-        # point at its depth), for the parallax of a turned head (`_turned_similarity`).
+        # point at its depth), for the parallax of a turned head (`alignment.turned_similarity`).
         relaxed = face_frame(self.landmarks)
         self.pose = (relaxed.yaw_deg, relaxed.pitch_deg)     # how the relaxed face was turned
         depth = relaxed.points[:, 2:3] * PATCH_IID_PX
@@ -295,7 +194,7 @@ class ReferenceMotion:
 
     def alignment(self, landmarks_px: np.ndarray) -> np.ndarray:
         """Similarity (2x3) taking the current frame's pixels onto the relaxed frame's."""
-        m = _similarity(landmarks_px[self._rigid, :2].astype(np.float32), self._rigid_here)
+        m = similarity(landmarks_px[self._rigid, :2].astype(np.float32), self._rigid_here)
         if m is None:
             raise ValueError("cannot align the frame on the relaxed face")
         return np.array(m)
@@ -328,12 +227,12 @@ class ReferenceMotion:
         ok = None if every else status == 1
         # The mesh's rigid points are only roughly where it says: the pixels of those
         # points (and of the places around some) settle the alignment, a similarity plus
-        # the head's turn since the relaxed frame (`_turned_similarity`; most of them,
+        # the head's turn since the relaxed frame (`alignment.turned_similarity`; most of them,
         # which did not move, decide).
         if every:
-            r = _turned_similarity(self._p0_rigid, self._depth_rigid, p1[n:])
+            r = turned_similarity(self._p0_rigid, self._depth_rigid, p1[n:])
         elif np.count_nonzero(ok[n:]) >= TURN_MIN_TRACKS:
-            r = _turned_similarity(self._p0_rigid[ok[n:]], self._depth_rigid[ok[n:]], p1[n:][ok[n:]])
+            r = turned_similarity(self._p0_rigid[ok[n:]], self._depth_rigid[ok[n:]], p1[n:][ok[n:]])
         else:
             r = None
         # Patch pixels, less the turn's parallax at each point's depth -> back through the
@@ -360,99 +259,3 @@ class ReferenceMotion:
         else:
             out[self.points[ok[:n]], :2] = q[ok[:n]] @ to_face + shift
         return out
-
-
-def _turned_similarity(src: np.ndarray, depth: np.ndarray, dst: np.ndarray) -> tuple[float, ...] | None:
-    """The similarity and parallax taking the relaxed patch's points `src` (at `depth`)
-    onto `dst`: (a, b, tx, ty, px, py) with dst = [[a, -b], [b, a]] src + (tx, ty) + depth (px, py),
-    or None.
-
-    A head that turns or nods a few degrees moves each point sideways or up and down
-    in proportion to its depth (the nose tip most, the eye corners least): to first
-    order that is the (px, py) term, and the rest is a similarity. Fitted by least
-    squares on every track, then again on those within `TURN_TRIM` times the median
-    distance from the fit (at least `TURN_TRIM_FLOOR_PX`), twice, so the few tracks an
-    expression moves (a brow raise's forehead) do not decide. Tracks all at one
-    depth leave the parallax at 0.
-    """
-    n = len(src)
-    if n < TURN_MIN_TRACKS:
-        return None
-    # x, y, depth, 1, and where each track went: one matrix product gives a fit's sums.
-    table = np.empty((n, 6))
-    table[:, :2], table[:, 2:3], table[:, 3], table[:, 4:] = src, depth, 1.0, dst
-    fit = _fit_turned(table)
-    for _ in range(TURN_ROUNDS):
-        if fit is None:
-            return None
-        a, b, tx, ty, px, py = fit
-        miss = table[:, :4] @ np.array([[a, b], [-b, a], [px, py], [tx, ty]]) - table[:, 4:]
-        miss = np.einsum("ij,ij->i", miss, miss)
-        middle = float(np.partition(miss, n // 2)[n // 2])      # the median (of an odd count; one above it of an even)
-        keep = miss <= max(TURN_TRIM ** 2 * middle, TURN_TRIM_FLOOR_PX ** 2)
-        if np.count_nonzero(keep) < TURN_MIN_TRACKS:
-            return fit
-        fit = _fit_turned(table[keep])
-    return fit
-
-
-def _fit_turned(table: np.ndarray) -> tuple[float, ...] | None:
-    """`_turned_similarity`'s least-squares step on the tracks `table` holds (rows of x, y,
-    depth, 1, x', y'). The 4 x 4 normal equations of (a, b, px, py), their point sums
-    taken about the means, come apart into two 2 x 2 blocks solved in closed form: this
-    runs up to three times a frame, where a solver's own steps would cost more."""
-    g = (table.T @ table).tolist()
-    n = g[3][3]
-    sx, sy, sz, su, sv = g[0][3] / n, g[1][3] / n, g[2][3] / n, g[3][4] / n, g[3][5] / n
-    xx, yy, zz = g[0][0] - n * sx * sx, g[1][1] - n * sy * sy, g[2][2] - n * sz * sz
-    xz, yz = g[0][2] - n * sx * sz, g[1][2] - n * sy * sz
-    xu, xv, yu, yv = g[0][4] - n * sx * su, g[0][5] - n * sx * sv, g[1][4] - n * sy * su, g[1][5] - n * sy * sv
-    zu, zv = g[2][4] - n * sz * su, g[2][5] - n * sz * sv
-    r2 = xx + yy
-    if r2 <= 1e-9:
-        return None
-    g1, g2 = xu + yv, xv - yu                  # (a, b) r2 + B (px, py) = (g1, g2), B = [[xz, yz], [-yz, xz]]
-    left = zz - (xz * xz + yz * yz) / r2       # (B^T B = (xz^2 + yz^2) I: the parallax's block is scalar)
-    if left <= 1e-9 * zz or zz <= 1e-9 * r2:   # all at one depth: a similarity alone
-        px = py = 0.0
-    else:
-        px = (zu - (xz * g1 - yz * g2) / r2) / left
-        py = (zv - (yz * g1 + xz * g2) / r2) / left
-    a = (g1 - xz * px - yz * py) / r2
-    b = (g2 + yz * px - xz * py) / r2
-    if a * a + b * b < 1e-6:                   # collapsed (every track on one point): no fit
-        return None
-    return (a, b, su - a * sx + b * sy - px * sz, sv - b * sx - a * sy - py * sz, px, py)
-
-
-def _similarity(src: np.ndarray, dst: np.ndarray) -> list[list[float]] | None:
-    """The similarity (2x3, plain floats) taking the points `src` onto `dst`, or None.
-
-    A least-median fit picks the points that agree (a majority that did not move
-    decides), as OpenCV's LMEDS does; the similarity is then the least-squares one
-    on them, worked out in closed form. That is what OpenCV's own refinement
-    converges to (its error is linear in the four unknowns), without its solver's
-    steps: the same fit within 2e-12 on the eye-closure clip, cheaper after the
-    model has run. Used to align a frame on the relaxed one by the mesh's rigid
-    points (`ReferenceMotion.alignment`); their tracks are fitted by
-    `_turned_similarity`.
-    """
-    m, keep = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS, refineIters=0)
-    if m is None:
-        return None
-    pairs = [(p, q) for p, q, k in zip(src.tolist(), dst.tolist(), keep.ravel().tolist()) if k]
-    if len(pairs) < 2:
-        return m.tolist()
-    n = len(pairs)
-    sx, sy = sum(p[0] for p, _ in pairs) / n, sum(p[1] for p, _ in pairs) / n
-    dx, dy = sum(q[0] for _, q in pairs) / n, sum(q[1] for _, q in pairs) / n
-    a = b = norm = 0.0
-    for (x, y), (u, v) in pairs:
-        x, y, u, v = x - sx, y - sy, u - dx, v - dy
-        a += x * u + y * v
-        b += x * v - y * u
-        norm += x * x + y * y
-    if norm <= 0.0:
-        return m.tolist()
-    a, b = a / norm, b / norm
-    return [[a, -b, dx - a * sx + b * sy], [b, a, dy - b * sx - a * sy]]
