@@ -18,7 +18,8 @@ both taken from the same analysis runs:
   every simulated frame through a camera's sway, sensor noise and flicker;
 - a still face with camera jitter for 60 s: movement above the noise floor; and
   the same face a moment later under other light (darker, brighter, a gamma:
-  a lamp, daylight, the camera's exposure) than in its relaxed capture;
+  a lamp, daylight, the camera's exposure) than in its relaxed capture, and lit
+  more on one side (a window or lamp beside the mirror);
 - head roll +-15 degrees and scale 0.5x/2x of a still face: the largest change of a length;
   and the same face turned or nodded 6 degrees (simulated from the mesh's depth): the
   largest difference between the two sides' movement, which no movement made;
@@ -47,7 +48,8 @@ from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS, movement, symmetry
 from mimicmirror.face.types import Measures
 from mimicmirror.sim.faces import load_face
-from mimicmirror.sim.warp import LIGHT_CHANGES, ExerciseWarper, jittered, relit, rotated, scaled
+from mimicmirror.sim.warp import (LIGHT_CHANGES, SIDE_LIGHTS, ExerciseWarper, jittered, relit, rotated, scaled,
+                                 side_lit)
 from simulated_reps import (FACES, KINDS, METHODS, MISSED, SESSIONS, analyze_frame, demo_eyes, mean_measures,
                             session, session_starts, simulated)
 
@@ -133,18 +135,25 @@ def still_face(seconds: float = 60.0, fps: float = 10.0, smoothing: int = 3) -> 
     return worst
 
 
-def light_changes(fps: float = 10.0, smoothing: int = 3) -> dict[str, dict[str, float]]:
+def light_changes(fps: float = 10.0, smoothing: int = 3, one_side: bool = False) -> dict[str, dict[str, float]]:
     """Largest movement of any measure, in noise floors, per method and change of the
-    light after the relaxed capture (sim.warp.LIGHT_CHANGES): a still face through a
-    camera's jitter, scored over `smoothing` frames as the engine scores them."""
+    light after the relaxed capture (sim.warp.LIGHT_CHANGES, or with `one_side`
+    SIDE_LIGHTS across the face): a still face through a camera's jitter, scored over
+    `smoothing` frames as the engine scores them."""
     rng = np.random.default_rng(11)
     worst: dict[str, dict[str, float]] = {m: {} for m in METHODS}
     for face in FACES:
         rgb = load_face(face)
-        for change, light in LIGHT_CHANGES.items():
+        if one_side:
+            xs = ExerciseWarper(rgb).landmarks[:, 0]
+            changes = {name: (lambda p, g=g: side_lit(p, (float(xs.min()), float(xs.max())), *g))
+                       for name, g in SIDE_LIGHTS.items()}
+        else:
+            changes = {name: (lambda p, g=g: relit(p, *g)) for name, g in LIGHT_CHANGES.items()}
+        for change, light in changes.items():
             analyzer, neutral = session(rgb, int(2 * fps), lambda picture: jittered(picture, rng))
             with analyzer:
-                frames = [analyze_frame(analyzer, jittered(relit(rgb, *light), rng)) for _ in range(smoothing)]
+                frames = [analyze_frame(analyzer, jittered(light(rgb), rng)) for _ in range(smoothing)]
             for method in METHODS:
                 held = mean_measures([f.mesh_measures if method == "mesh" else f.measures for f in frames])
                 worst[method][change] = max(worst[method].get(change, 0.0), max(floors_moved(held, neutral).values()))
@@ -442,6 +451,13 @@ def main() -> None:
                   ", ".join(f"{k} {v:.2f}" for k, v in lc[m].items()))
         rows.append((f"  the same, the light changed after the capture ({len(LIGHT_CHANGES)} ways): changes above",
                      *(f"{sum(v >= 1.0 for v in lc[m].values())} (max {max(lc[m].values()):.2f} floors)"
+                       for m in METHODS), "none"))
+        sl = light_changes(smoothing=window, one_side=True)
+        for m in METHODS:
+            print(f"still face lit more on one side, {m}: largest movement in noise floors:",
+                  ", ".join(f"{k} {v:.2f}" for k, v in sl[m].items()))
+        rows.append((f"  the same, lit more on one side after the capture ({len(SIDE_LIGHTS)} ways): changes above",
+                     *(f"{sum(v >= 1.0 for v in sl[m].values())} (max {max(sl[m].values()):.2f} floors)"
                        for m in METHODS), "none"))
     if "roll" not in skip:
         rs = roll_scale()

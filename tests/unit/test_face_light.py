@@ -1,4 +1,4 @@
-"""A frame's light given the relaxed frame's (face/motion.py `Light`), on the bundled real faces.
+"""A frame's light given the relaxed frame's (face/light.py `Light`), on the bundled real faces.
 
 Image motion matches grey levels, so the light the face is seen in must not change
 them: movement moves pixels about, the light changes how many of each level there are

@@ -257,6 +257,23 @@ def relit(rgb: np.ndarray, gain: float = 1.0, offset: float = 0.0, gamma: float 
     return cv2.LUT(rgb, np.round(levels).astype(np.uint8))
 
 
+#: Light from one side that changed after the relaxed capture (a window beside the mirror,
+#: a lamp switched on to one side): name -> (gain at the person's right edge of the face,
+#: gain at their left edge), ramping straight across the face, as `side_lit` applies them.
+SIDE_LIGHTS: dict[str, tuple[float, float]] = {
+    "20 % more on the left": (0.8, 1.2), "20 % more on the right": (1.2, 0.8),
+    "10 % more on the left": (0.9, 1.1), "10 % more on the right": (1.1, 0.9)}
+
+
+def side_lit(rgb: np.ndarray, face_x: tuple[float, float], right_gain: float, left_gain: float) -> np.ndarray:
+    """The same picture lit more on one side of the face: the gain ramps straight from
+    `right_gain` at the face's right edge (the person's right: the image's smaller x,
+    `face_x[0]`) to `left_gain` at its left edge (`face_x[1]`), and stays beyond them."""
+    w = rgb.shape[1]
+    gain = np.interp(np.arange(w), face_x, (right_gain, left_gain)).astype(np.float32)
+    return np.clip(rgb.astype(np.float32) * gain[None, :, None], 0, 255).astype(np.uint8)
+
+
 def jittered(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The same still face as a camera sees it: sub-pixel sway, sensor noise, light flicker."""
     h, w = rgb.shape[:2]
