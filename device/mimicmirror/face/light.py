@@ -34,6 +34,7 @@ LIGHT_STEEPEST = 4.0
 LIGHT_ROWS = 4
 LIGHT_STEP = 1.0 / 16.0
 
+
 class Light:
     """The relaxed patch's grey levels, and a frame's patch given them.
 

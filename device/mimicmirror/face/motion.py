@@ -241,9 +241,9 @@ class ReferenceMotion:
         gx, gy = self._face_origin
         q = p1[:n]
         if r is not None:
-            a, b, c, f, turn_x, turn_y = r
-            d, e = b, a
-            b = -b
+            scale_cos, scale_sin, c, f, turn_x, turn_y = r
+            # The tracks' similarity as the 2x3 [[a, b, c], [d, e, f]]: a rotation and scale.
+            a, b, d, e = scale_cos, -scale_sin, scale_sin, scale_cos
             q = q - self._depth_points * np.array([turn_x, turn_y], np.float32)
             det = a * e - b * d
             a, b, d, e = e / det, -b / det, -d / det, a / det
