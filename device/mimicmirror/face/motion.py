@@ -33,9 +33,11 @@ this module follows the measured landmarks through the image itself.
   the face's edge, which a turn changes) 0.19-0.38, still 0.13-0.20; the mouth
   corners' excursion as before (-0.01 to 0.07).
 - Lucas-Kanade matches grey levels, and the light may change after the relaxed
-  frame (a lamp switched on, daylight, the camera's exposure settling): a still
-  face 10 % brighter or 20 % darker read as moving by 3.7 to 73 noise floors.
-  So each frame's patch is first given the relaxed patch's grey levels (`Light`).
+  frame (a lamp switched on, daylight, the camera's exposure settling, a lamp
+  beside the mirror): a still face 10 % brighter or 20 % darker read as moving
+  by 3.7 to 73 noise floors. So it follows each patch's texture
+  (`light.texture`: each pixel against its neighbourhood), which a light even
+  over a few pixels leaves the same, however it changes across the face.
 - Points that flow cannot follow honestly keep the mesh's own reading: the
   eyelids (a closing lid covers the eye, so the texture under the lid margin
   disappears and no image motion follows it; measured on real winks, see
@@ -43,7 +45,8 @@ this module follows the measured landmarks through the image itself.
   the image another way, see `eyelids`) and any point whose track is lost.
 
 The aligned patch of a frame (`Look`) is made once and read by the eye rows
-too (`eyelids`), so a frame is warped and turned grey once.
+too (`eyelids`, with the relaxed patch's grey levels: `light.Light`), so a
+frame is warped and turned grey once.
 
 Frames stay in memory; nothing here is ever written anywhere.
 """
@@ -52,13 +55,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
 import cv2
 import numpy as np
 
 from .alignment import TURN_MIN_TRACKS, similarity, turned_similarity
-from .light import Light
+from .light import Light, Texture, texture
 from .pose import face_frame
 from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID, RIGID_TEXTURED,
                       UPPER_LIP_INNER)
@@ -89,10 +93,21 @@ MESH_MEASURES: frozenset[str] = frozenset({"eye_opening"})
 @dataclass(frozen=True)
 class Look:
     """A frame aligned onto the relaxed one: its grey face patch in the relaxed patch's
-    coordinates, and the similarity (2x3) from the frame's pixels onto the relaxed frame's."""
+    coordinates, and the similarity (2x3) from the frame's pixels onto the relaxed frame's.
 
-    patch: np.ndarray
+    Lucas-Kanade follows the grey patch's texture (`light.texture`); the eye rows
+    read the patch with the relaxed patch's grey levels, made when first asked for:
+    a frame whose eyes the mesh reads open is never given them.
+    """
+
+    grey: np.ndarray
     to_relaxed: np.ndarray
+    light: Light
+
+    @cached_property
+    def patch(self) -> np.ndarray:
+        """The grey patch with the relaxed patch's grey levels (`light.Light`)."""
+        return self.light.matched(self.grey)
 
 
 def _flatten(values: Iterable) -> list[int]:
@@ -149,6 +164,8 @@ class ReferenceMotion:
         self._depth_rigid = np.concatenate([depth[self._rigid], *[depth[list(RIGID_TEXTURED)]] * 4])
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         self.patch = self._warp(rgb, identity)
+        self.texture = texture(self.patch)
+        self._texture = Texture(self.texture.shape)      # each frame's, made into buffers of its own
         self.light = Light(self.patch)
         # Patch pixels -> the relaxed frame's face frame (as `pose.face_frame` makes it).
         right = self._to_patch(self.landmarks[IRIS_CENTRE["right"], :2]).ravel()
@@ -202,7 +219,7 @@ class ReferenceMotion:
     def look(self, rgb: np.ndarray, landmarks_px: np.ndarray) -> Look:
         """`rgb` aligned onto the relaxed frame by its mesh's rigid points (ValueError: cannot)."""
         m = self.alignment(landmarks_px)
-        return Look(self.light.matched(self._warp(rgb, m)), m)
+        return Look(self._warp(rgb, m), m, self.light)
 
     def follow(self, look: Look, landmarks_px: np.ndarray, face_points: np.ndarray) -> np.ndarray:
         """Face-frame points (see `pose`) for measuring the frame `look` was made of: the
@@ -219,7 +236,8 @@ class ReferenceMotion:
         start = self._p0.copy()
         start[:n, 0] = landmarks_px[self.points, :2] @ np.array([[sc * a, sc * d], [sc * b, sc * e]]) \
             + np.array([sc * (c - ox), sc * (f - oy)])
-        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.patch, look.patch, self._p0, start, winSize=self.window,
+        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.texture, self._texture.of(look.grey), self._p0, start,
+                                                 winSize=self.window,
                                                  maxLevel=LEVELS, criteria=CRITERIA,
                                                  flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
         p1, status = p1.reshape(-1, 2), status.ravel()
