@@ -1,12 +1,8 @@
-"""A frame freed of the light (face/light.py), on the bundled real faces.
+"""A frame freed of the light (face/light.py `texture`), on the bundled real faces.
 
-Image motion follows the patch's texture (`texture`) and the eye rows read its
-grey levels matched to the relaxed frame's (`Light`), so the light the face is
-seen in must change neither: movement moves pixels about, the light changes how
-bright they are (how little movement itself moves the levels:
-tests/model/test_image_motion.py). The faces' grey levels are squeezed into 40..200
-first, so that no light below clips them: clipped detail is lost, and nothing can
-give it back.
+Image motion follows the face patch's texture, so the light the face is seen in
+must not change it. The faces' grey levels are squeezed into 40..200 first, so that
+no light below clips them: clipped detail is lost, and nothing can give it back.
 """
 
 from __future__ import annotations
@@ -15,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicmirror.face.light import TEXTURE_SIZE, Light, texture
+from mimicmirror.face.light import TEXTURE_SIZE, texture
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.warp import LIGHT_CHANGES, SIDE_LIGHTS, relit, side_lit
 
@@ -27,24 +23,8 @@ def squeezed_grey(name: str) -> np.ndarray:
     return np.round(grey * 0.625 + 40.0).astype(np.uint8)
 
 
-def mean_change(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.abs(a.astype(int) - b.astype(int)).mean())
-
-
-@pytest.mark.parametrize("name", FACES)
-@pytest.mark.parametrize("change", sorted(LIGHT_CHANGES))
-def test_a_face_under_other_light_gets_the_relaxed_grey_levels_back(name, change):
-    """Measured: 0-0.59 grey levels apart on average after (rounding), 9-22 before."""
-    relaxed = squeezed_grey(name)
-    now = relit(relaxed, *LIGHT_CHANGES[change])
-    matched = Light(relaxed).matched(now)
-    assert mean_change(matched, relaxed) <= 0.1 * mean_change(now, relaxed), change
-
-
-def test_a_flat_patch_is_left_as_it_is():
-    """A covered camera or a blown-out patch: no light makes a face flat."""
-    flat = np.full((40, 40), 90, np.uint8)
-    assert np.array_equal(Light(squeezed_grey("astronaut")).matched(flat), flat)
+def mean_change(a: np.ndarray, b: np.ndarray, where: np.ndarray) -> float:
+    return float(np.abs(a.astype(int) - b.astype(int))[where].mean())
 
 
 def detailed(grey: np.ndarray) -> np.ndarray:
@@ -60,17 +40,14 @@ def detailed(grey: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("name", FACES)
 @pytest.mark.parametrize("change", sorted(SIDE_LIGHTS))
-def test_a_face_lit_more_on_one_side_keeps_its_texture_where_one_table_cannot_give_its_levels_back(name, change):
-    """Lit 10-20 % more towards one side, the face's texture stays where the light's
-    levels, matched by one table for the whole face, do not come back. Measured where
-    there is detail: the texture 0.35-0.59 levels apart on average (rounding), the
-    matched levels 4.3-8.9 apart (as far as before matching: 3.6-9.0)."""
+def test_a_face_lit_more_on_one_side_keeps_its_texture(name, change):
+    """Lit 10-20 % more towards one side: where there is detail, the texture stays
+    within 0.35-0.59 levels on average (rounding), where the grey levels moved 3.6-9.0."""
     relaxed = squeezed_grey(name)
     now = side_lit(relaxed[..., None], (0.0, float(relaxed.shape[1])), *SIDE_LIGHTS[change])[..., 0]
     keep = detailed(relaxed)
-    moved = float(np.abs(texture(now).astype(int) - texture(relaxed).astype(int))[keep].mean())
-    matched = float(np.abs(Light(relaxed).matched(now).astype(int) - relaxed.astype(int))[keep].mean())
-    assert moved <= 1.0 and matched >= 2.0, (moved, matched)
+    assert mean_change(now, relaxed, keep) >= 3.0
+    assert mean_change(texture(now), texture(relaxed), keep) <= 1.0
 
 
 @pytest.mark.parametrize("name", FACES)
@@ -81,7 +58,8 @@ def test_a_face_under_other_light_keeps_its_texture(name, change):
     relaxed = squeezed_grey(name)
     now = relit(relaxed, *LIGHT_CHANGES[change])
     keep = detailed(relaxed)
-    assert np.abs(texture(now).astype(int) - texture(relaxed).astype(int))[keep].mean() <= 2.0
+    assert mean_change(now, relaxed, keep) >= 5.0
+    assert mean_change(texture(now), texture(relaxed), keep) <= 2.0
 
 
 def test_a_flat_patch_has_no_texture():

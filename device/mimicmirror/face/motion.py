@@ -45,8 +45,7 @@ this module follows the measured landmarks through the image itself.
   the image another way, see `eyelids`) and any point whose track is lost.
 
 The aligned patch of a frame (`Look`) is made once and read by the eye rows
-too (`eyelids`, with the relaxed patch's grey levels: `light.Light`), so a
-frame is warped and turned grey once.
+too (`eyelids`), so a frame is warped and turned grey once.
 
 Frames stay in memory; nothing here is ever written anywhere.
 """
@@ -55,14 +54,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Iterable
 
 import cv2
 import numpy as np
 
 from .alignment import TURN_MIN_TRACKS, similarity, turned_similarity
-from .light import Light, Texture, texture
+from .light import Texture, texture
 from .pose import face_frame
 from .regions import (IRIS_CENTRE, LOWER_LIP_BOTTOM, LOWER_LIP_INNER, REGIONS, RIGID, RIGID_TEXTURED,
                       UPPER_LIP_INNER)
@@ -93,21 +91,10 @@ MESH_MEASURES: frozenset[str] = frozenset({"eye_opening"})
 @dataclass(frozen=True)
 class Look:
     """A frame aligned onto the relaxed one: its grey face patch in the relaxed patch's
-    coordinates, and the similarity (2x3) from the frame's pixels onto the relaxed frame's.
+    coordinates, and the similarity (2x3) from the frame's pixels onto the relaxed frame's."""
 
-    Lucas-Kanade follows the grey patch's texture (`light.texture`); the eye rows
-    read the patch with the relaxed patch's grey levels, made when first asked for:
-    a frame whose eyes the mesh reads open is never given them.
-    """
-
-    grey: np.ndarray
+    patch: np.ndarray
     to_relaxed: np.ndarray
-    light: Light
-
-    @cached_property
-    def patch(self) -> np.ndarray:
-        """The grey patch with the relaxed patch's grey levels (`light.Light`)."""
-        return self.light.matched(self.grey)
 
 
 def _flatten(values: Iterable) -> list[int]:
@@ -164,9 +151,8 @@ class ReferenceMotion:
         self._depth_rigid = np.concatenate([depth[self._rigid], *[depth[list(RIGID_TEXTURED)]] * 4])
         identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
         self.patch = self._warp(rgb, identity)
-        self.texture = texture(self.patch)
+        self.texture = texture(self.patch)              # what Lucas-Kanade follows (`light.texture`)
         self._texture = Texture(self.texture.shape)      # each frame's, made into buffers of its own
-        self.light = Light(self.patch)
         # Patch pixels -> the relaxed frame's face frame (as `pose.face_frame` makes it).
         right = self._to_patch(self.landmarks[IRIS_CENTRE["right"], :2]).ravel()
         left = self._to_patch(self.landmarks[IRIS_CENTRE["left"], :2]).ravel()
@@ -219,7 +205,7 @@ class ReferenceMotion:
     def look(self, rgb: np.ndarray, landmarks_px: np.ndarray) -> Look:
         """`rgb` aligned onto the relaxed frame by its mesh's rigid points (ValueError: cannot)."""
         m = self.alignment(landmarks_px)
-        return Look(self._warp(rgb, m), m, self.light)
+        return Look(self._warp(rgb, m), m)
 
     def follow(self, look: Look, landmarks_px: np.ndarray, face_points: np.ndarray) -> np.ndarray:
         """Face-frame points (see `pose`) for measuring the frame `look` was made of: the
@@ -236,7 +222,7 @@ class ReferenceMotion:
         start = self._p0.copy()
         start[:n, 0] = landmarks_px[self.points, :2] @ np.array([[sc * a, sc * d], [sc * b, sc * e]]) \
             + np.array([sc * (c - ox), sc * (f - oy)])
-        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.texture, self._texture.of(look.grey), self._p0, start,
+        p1, status, _ = cv2.calcOpticalFlowPyrLK(self.texture, self._texture.of(look.patch), self._p0, start,
                                                  winSize=self.window,
                                                  maxLevel=LEVELS, criteria=CRITERIA,
                                                  flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
