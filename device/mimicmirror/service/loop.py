@@ -140,6 +140,11 @@ class Service(Caregiving):
                 self._finish(clean)
         return 1 if self._hung else 0
 
+    @property
+    def hung(self) -> bool:
+        """The face analysis hung: the session is ended and kept, the mirror waits to be restarted."""
+        return self._hung
+
     def _guard(self) -> HangGuard | None:
         """A thread watching the analysis, when systemd's watchdog is on (or a limit is given)."""
         interval = self.notifier.watchdog_interval

@@ -21,6 +21,12 @@ SESSION_JITTER_H = 0.75
 SESSION_SLOT_S = 900.0
 WAKING_HOURS = (7.0, 23.0)
 INCIDENTS = ("camera_stall", "hang", "disk_full", "bad_config")
+#: How long after its session's visitor arrives a camera stall or a hang begins. The
+#: scripted session's first repetition is done about 20 s after the arrival and its second
+#: about 26 s (measured on the rig): the stall falls before the first, the hang between
+#: the first and the second, so the session it ends has practice to keep, and a reading
+#: a frame earlier or later does not move a repetition to the other side of it.
+INCIDENT_AFTER_S = {"camera_stall": 20.0, "hang": 23.0}
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ def plan_days(days: int, seed: int = 1, passers_per_day: int = 10, sessions_per_
                 if kind == "disk_full":
                     happening.append(Incident(kind, target.start - 600, 2 * HOUR_S))
                 else:
-                    happening.append(Incident(kind, target.start + 20.0, 8.0 if kind == "camera_stall" else 0.0))
+                    happening.append(Incident(kind, target.start + INCIDENT_AFTER_S[kind],
+                                              8.0 if kind == "camera_stall" else 0.0))
         out.append(DayPlan(day, visits, tuple(sorted(happening, key=lambda i: i.at))))
     return out

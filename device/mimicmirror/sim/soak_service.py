@@ -118,7 +118,8 @@ class SoakService:
         read: list[Any] = [None]
 
         def on_step(step: Any, t: float) -> None:
-            soak.count_records(step.records)
+            if not service.hung:       # past a hang the real mirror is killed: no steps to count
+                soak.count_records(step.records)
             if soak.person is not None:
                 now = soak.clock.monotonic()
                 shown = service.shown                     # what is on the glass
