@@ -27,7 +27,7 @@ from pathlib import Path
 import cv2
 
 from mimicmirror.face.analyzer import Analyzer
-from mimicmirror.face.measures import PER_SIDE, UNITS
+from mimicmirror.face.measures import PER_SIDE, UNITS, movement
 
 #: Groups of how far the head is turned from the relaxed frame, in degrees (either way).
 TURN_GROUPS = ((0.0, 1.0), (1.0, 4.0), (4.0, 7.0), (7.0, 10.0), (10.0, 20.0))
@@ -97,7 +97,7 @@ def main() -> int:
 def _one_sided(fa, relaxed, name: str, method: str) -> float:
     now = fa.measures if method == "image" else fa.mesh_measures
     was = relaxed.measures if method == "image" else relaxed.mesh_measures
-    return abs((now[name].left - was[name].left) - (now[name].right - was[name].right))
+    return movement({name: now[name]}, was)[name].one_sided
 
 
 if __name__ == "__main__":

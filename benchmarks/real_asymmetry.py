@@ -198,10 +198,9 @@ def turned_face() -> dict[str, tuple[float, str]]:
                 fa = still.analyze(warper.turned(yaw, pitch))
                 for method, now, was in (("mesh", fa.mesh_measures, before.mesh_measures),
                                          ("image", fa.measures, before.measures)):
-                    for name, unit in UNITS.items():
-                        if unit == "iid":
-                            d = abs((now[name].left - was[name].left) - (now[name].right - was[name].right))
-                            worst[method] = max(worst[method], (d, name))
+                    for name, moved in movement(now, was).items():
+                        if UNITS[name] == "iid":
+                            worst[method] = max(worst[method], (moved.one_sided, name))
             still.clear_reference()
     return worst
 

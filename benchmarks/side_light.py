@@ -28,7 +28,7 @@ from pathlib import Path
 
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.inputs import read_image
-from mimicmirror.face.measures import NOISE_FLOOR, PER_SIDE, UNITS
+from mimicmirror.face.measures import NOISE_FLOOR, PER_SIDE, UNITS, movement
 from mimicmirror.face.types import Measures
 
 METHODS = ("image", "mesh")
@@ -36,8 +36,8 @@ METHODS = ("image", "mesh")
 
 def one_sided(now: Measures, was: Measures) -> dict[str, float]:
     """Each length measure's |left movement - right movement| from `was` to `now` (IID)."""
-    return {name: abs((now[name].left - was[name].left) - (now[name].right - was[name].right))
-            for name in PER_SIDE if UNITS[name] == "iid" and name in now}
+    return {name: moved.one_sided for name, moved in movement(now, was).items()
+            if name in PER_SIDE and UNITS[name] == "iid"}
 
 
 def read(folder: Path, kind: str) -> dict[str, list[dict[str, float]]]:

@@ -87,3 +87,9 @@ class Movement:
     right: float
     symmetry: float | None
     weaker: Side | None
+
+    @property
+    def one_sided(self) -> float:
+        """How much further one side moved than the other (the measure's unit): what a face
+        that only turned, or only met other light, must not show."""
+        return abs(self.left - self.right)
