@@ -16,8 +16,8 @@
 #                that run installed is removed first)
 # --tolerance X  largest allowed difference of a measure (default 0.005)
 # --followed-tolerance Y  the same for measures followed from a relaxed face (default 0.01,
-#                a noise floor: the light matching's table rounds a few grey levels the
-#                other way when the warp's pixels differ by one level, measured 0.0053)
+#                a noise floor: the followed texture rounds a grey level the other way
+#                where the warp's pixels differ by one, measured 0.0043)
 #
 # pip inside the ARM system uses this machine's pip settings: the certificate
 # bundle and any index URLs that pip's own configuration names.
