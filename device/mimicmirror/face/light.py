@@ -40,7 +40,10 @@ import numpy as np
 #: of each measure's one-sided reading): brow 0.38 -> 0.03, nose flare 0.47 -> 0.05,
 #: cheek 0.76 -> 0.07 IID on the left-lit photos. The price is a little of the noise:
 #: a real webcam clip of a still face (inter-iris distance 42 px) read its largest
-#: movements 0.89 -> 1.12 noise floors, averaged over the measures. A smaller square
+#: movements 0.89 -> 1.12 noise floors, averaged over the measures; and CPU: 87 us a
+#: frame in a loop, where the table took 22 (benchmarks/real_asymmetry.py's cost rows,
+#: three runs each: one thread the same, as the mirror runs it about 4 points more,
+#: smile 14.5 -> 18.1 %, eye closure 20.1 -> 24.2 %). A smaller square
 #: took out more of a real one-sided light and let in more noise (5: 1.22 floors), a
 #: larger one the opposite (11, 15, 21: the one-sided photos' worst measures 1.5-3x
 #: further from the mesh); a spread floor of 4 read the webcam clip 1.26, of 12 or 16
