@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicmirror.face.light import TEXTURE_SIZE, texture
+from mimicmirror.face.light import TEXTURE_FLOOR, TEXTURE_SIZE, Texture, texture
 from mimicmirror.sim.faces import load_face
 from mimicmirror.sim.warp import LIGHT_CHANGES, SIDE_LIGHTS, relit, side_lit
 
@@ -33,7 +33,7 @@ def detailed(grey: np.ndarray) -> np.ndarray:
     size = (TEXTURE_SIZE, TEXTURE_SIZE)
     mean = cv2.boxFilter(grey.astype(np.float64), -1, size)
     spread = np.sqrt(np.maximum(cv2.boxFilter(grey.astype(np.float64) ** 2, -1, size) - mean ** 2, 0.0))
-    keep = spread >= 8.0
+    keep = spread >= TEXTURE_FLOOR
     keep[:TEXTURE_SIZE], keep[-TEXTURE_SIZE:], keep[:, :TEXTURE_SIZE], keep[:, -TEXTURE_SIZE:] = False, False, False, False
     return keep
 
@@ -66,3 +66,23 @@ def test_a_flat_patch_has_no_texture():
     """No detail, nothing to follow: mid-grey, whatever its level."""
     for level in (0, 90, 255):
         assert np.array_equal(texture(np.full((40, 40), level, np.uint8)), np.full((40, 40), 128, np.uint8))
+
+
+def test_one_maker_gives_each_frame_its_texture_in_the_same_buffer():
+    """The mirror makes every frame's texture into one maker's buffers (`Texture`): each
+    frame's is the one `texture` makes alone, whatever came before it."""
+    relaxed = squeezed_grey("astronaut")
+    maker = Texture(relaxed.shape)
+    frames = [relaxed, relit(relaxed, *LIGHT_CHANGES["gamma 0.8"]), np.roll(relaxed, 3, axis=1), relaxed]
+    made = [maker.of(f) for f in frames]
+    assert all(m is made[0] for m in made)               # one buffer
+    for frame in frames:
+        assert np.array_equal(maker.of(frame), texture(frame))
+
+
+def test_a_patch_of_another_size_is_refused():
+    maker = Texture((40, 40))
+    with pytest.raises(ValueError, match="grey patch"):
+        maker.of(np.zeros((40, 41), np.uint8))
+    with pytest.raises(ValueError, match="grey patch"):
+        Texture((40, 40, 3))

@@ -4,8 +4,10 @@ The light may change after the relaxed frame: a lamp switched on, daylight, the
 camera's exposure settling, a window or lamp beside the mirror lighting one
 side of the face more. Lucas-Kanade (`motion`) matches grey levels, so it
 follows each patch's texture instead: each pixel less the mean of its
-neighbourhood, over their spread. A gain and an offset of the light, uneven
-across the face or not, drop out wherever they are even over a few pixels.
+neighbourhood, over their spread. An offset of the light drops out wherever it
+is even over a few pixels, uneven across the face or not, and so does a gain
+wherever there is detail (a spread above `TEXTURE_FLOOR`; flatter skin keeps a
+little of it).
 
 Mapping the whole patch's grey levels onto the relaxed patch's (one table
 for the face: what was done before) took out a light that changed evenly, but
@@ -47,7 +49,7 @@ import numpy as np
 #: took out more of a real one-sided light and let in more noise (5: 1.22 floors), a
 #: larger one the opposite (11, 15, 21: the one-sided photos' worst measures 1.5-3x
 #: further from the mesh); a spread floor of 4 read the webcam clip 1.26, of 12 or 16
-#: about as 8 (docs/measuring.md).
+#: about as 8, and 16 the simulated movements a little worse (docs/measuring.md).
 TEXTURE_SIZE = 7
 TEXTURE_FLOOR = 8.0
 TEXTURE_SCALE = 40.0
@@ -59,7 +61,8 @@ def texture(patch: np.ndarray) -> np.ndarray:
     `TEXTURE_FLOOR`), `TEXTURE_SCALE` levels a spread about mid-grey (8 bits).
 
     A light that is even over a few pixels, however it changes across the face,
-    leaves this the same. A new array; `Texture` makes a frame's into its own.
+    leaves this the same where there is detail. A new array; `Texture` makes a
+    frame's into its own.
     """
     return Texture(patch.shape).of(patch)
 
@@ -70,17 +73,23 @@ class Texture:
     This runs for every frame, in a few OpenCV steps over the patch, each writing
     into a buffer of the last frame's: the same steps each into a new array took
     108 to 304 us a patch in a loop here, by how many were alive at once (the
-    memory handed back to the system and asked for again), these 100.
+    memory handed back to the system and asked for again), these 87 to 100. So
+    one maker serves one thread: a `motion.ReferenceMotion` is followed by one.
     """
 
     def __init__(self, shape: tuple[int, ...]):
-        self._mean = np.empty(shape[:2], np.float32)
+        if len(shape) != 2:
+            raise ValueError(f"a texture is made of a grey patch (height, width), not of shape {shape}")
+        self.shape = tuple(shape)
+        self._mean = np.empty(shape, np.float32)
         self._spread = np.empty_like(self._mean)
         self._detail = np.empty_like(self._mean)
-        self._out = np.empty(shape[:2], np.uint8)
+        self._out = np.empty(shape, np.uint8)
 
     def of(self, patch: np.ndarray) -> np.ndarray:
         """`patch`'s texture, in this maker's buffer: good until its next call."""
+        if patch.shape != self.shape or patch.dtype != np.uint8:
+            raise ValueError(f"expected a {self.shape} grey patch of 8 bits, got {patch.shape} {patch.dtype}")
         size = (TEXTURE_SIZE, TEXTURE_SIZE)
         mean, spread, detail = self._mean, self._spread, self._detail
         cv2.boxFilter(patch, cv2.CV_32F, size, dst=mean)

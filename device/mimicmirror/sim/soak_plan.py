@@ -23,9 +23,10 @@ WAKING_HOURS = (7.0, 23.0)
 INCIDENTS = ("camera_stall", "hang", "disk_full", "bad_config")
 #: How long after its session's visitor arrives a camera stall or a hang begins. The
 #: scripted session's first repetition is done about 20 s after the arrival and its second
-#: about 26 s (measured on the rig): the stall falls before the first, the hang between
-#: the first and the second, so the session it ends has practice to keep, and a reading
-#: a frame earlier or later does not move a repetition to the other side of it.
+#: about 26 s (measured on the rig). The stall falls on the first (the repetition waits it
+#: out and is done after it). The hang falls between the first and the second, so the
+#: session it ends has practice to keep, and a reading a frame earlier or later does not
+#: move a repetition to the other side of it.
 INCIDENT_AFTER_S = {"camera_stall": 20.0, "hang": 23.0}
 
 
