@@ -9,6 +9,8 @@ Tolerances follow the spread measured on these faces (worst case seen plus a mar
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,8 @@ from mimicmirror.config import defaults
 from mimicmirror.exercises.catalogue import load_catalogue
 from mimicmirror.face.analyzer import Analyzer
 from mimicmirror.face.measures import NOISE_FLOOR, UNITS, movement
-from mimicmirror.face.motion import MESH_MEASURES
+from mimicmirror.face.landmarks import LandmarkDetector
+from mimicmirror.face.motion import MARGIN_BELOW_IID, MARGIN_IID, MESH_MEASURES, PATCH_IID_PX, ReferenceMotion
 from mimicmirror.face.types import SidePair
 from mimicmirror.sim.warp import LIGHT_CHANGES, SIDE_LIGHTS, jittered, relit, rotated, scaled, side_lit
 
@@ -218,3 +221,36 @@ def test_a_collapsed_fit_of_the_tracks_is_no_fit_not_an_error(monkeypatch):
     assert fits == [None]                         # the tracks' fit collapsed: no fit
     assert result.face and result.measures is not None
     assert result.measures != result.mesh_measures    # followed all the same, without that fit
+
+
+@pytest.mark.parametrize("name", FACES)
+def test_the_face_patch_holds_what_is_followed_on_the_whole_face_boxs_pixels(name):
+    """Only what is followed is warped: every track lies at least the margin inside the
+    patch (more below it, where a mouth opens), and the patch's pixels are the whole face
+    box's (the mesh's bounding box and the margin), so nothing is read at other places."""
+    rgb = face(name)
+    with LandmarkDetector(static=True, max_faces=1) as detector:
+        px = detector.detect(rgb)[0]
+    motion = ReferenceMotion(rgb, px)
+    tracks = motion._p0.reshape(-1, 2)[:len(motion.points) + len(motion._rigid)]   # the followed landmarks
+    margin = MARGIN_IID * PATCH_IID_PX
+    width, height = motion.size
+    assert tracks[:, 0].min() >= margin - 1 and tracks[:, 1].min() >= margin - 1
+    assert width - tracks[:, 0].max() >= margin - 1
+    assert height - tracks[:, 1].max() >= margin + MARGIN_BELOW_IID * PATCH_IID_PX - 1
+    iid = float(np.hypot(*(px[473, :2] - px[468, :2])))
+    box_lo = px[:, :2].min(axis=0) - MARGIN_IID * iid
+    box_size = (px[:, :2].max(axis=0) + MARGIN_IID * iid - box_lo) * motion.scale
+    assert width * height < 0.92 * box_size[0] * box_size[1]              # measured: 0.88 both
+    skip = (motion.offset - box_lo) * motion.scale
+    assert np.allclose(skip, np.round(skip), atol=1e-6) and np.all(np.round(skip) % 2 == 0)
+    whole = copy.copy(motion)                       # the same warp, over the whole face box
+    whole.size = (int(box_size[0]) + 1, int(box_size[1]) + 1)
+    whole._offset = (float(box_lo[0]), float(box_lo[1]))
+    whole._corner_list = ((0.0, 0.0), (float(whole.size[0]), 0.0), (0.0, float(whole.size[1])),
+                          (float(whole.size[0]), float(whole.size[1])))
+    box = whole._warp(rgb, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
+    x, y = (int(v) for v in np.round(skip))
+    inside = box[y:y + height, x:x + width].astype(int) - motion.patch.astype(int)
+    # the offset's rounding moves a few pixels by a level or two (measured: 36-74 of 30,000, 2 at most)
+    assert np.abs(inside).max() <= 2 and np.count_nonzero(inside) <= 0.005 * inside.size

@@ -80,8 +80,15 @@ CRITERIA = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 10, 0.03)
 #: nose and the inner eye corners, which a brow raise moves (followed there too, the
 #: astronaut's one-sided brow raise read 0.56 where the warp moved 0.70).
 RIGID_SPREAD_IID = 0.05
-#: Margin around the mesh's bounding box, in inter-iris distances.
+#: The face patch reaches this far (inter-iris distances) beyond the points it follows (a
+#: Lucas-Kanade window at the pyramid's half size and a cheek puffed outward stay inside
+#: it), and `MARGIN_BELOW_IID` further below them: a mouth opening moves the lower lip
+#: down by up to 0.2. The rest of the face (the chin, the sides of the forehead) is not
+#: followed, so not warped: the patch was the mesh's whole bounding box with this margin,
+#: and is now 12-14 % smaller (the warp, the texture and the pyramids with it).
+#: Its pixels lie where they lay in the whole box's patch (`ReferenceMotion`).
 MARGIN_IID = 0.3
+MARGIN_BELOW_IID = 0.2
 #: Regions whose points the mesh keeps reading (flow cannot see under a closing lid).
 MESH_REGIONS: frozenset[str] = frozenset({"eyelid_pairs"})
 #: Measures made only of those points: not followed here (see `eyelids` for the eye opening).
@@ -125,8 +132,17 @@ class ReferenceMotion:
         if iid <= 1e-6:
             raise ValueError("iris centres coincide")
         self.scale = PATCH_IID_PX / iid
+        self.points = followed_points(mesh_regions)
+        self._rigid = np.asarray(RIGID)
+        # The patch of the mesh's bounding box and the margin, less the whole pixels of it
+        # beyond what is followed: its pixels fall where they always did (the eye rows'
+        # bands are read at the same places), only fewer of them are made.
         lo = self.landmarks[:, :2].min(axis=0) - MARGIN_IID * iid
         hi = self.landmarks[:, :2].max(axis=0) + MARGIN_IID * iid
+        followed = self.landmarks[np.r_[self.points, self._rigid], :2]
+        skip = np.floor(np.maximum(followed.min(axis=0) - MARGIN_IID * iid - lo, 0.0) * self.scale / 2.0) * 2.0
+        lo = lo + skip / self.scale     # whole pixels, and an even number: the half-size level's too
+        hi = np.minimum(hi, followed.max(axis=0) + np.array([MARGIN_IID, MARGIN_IID + MARGIN_BELOW_IID]) * iid)
         self.offset = lo
         self.size = (int((hi[0] - lo[0]) * self.scale) + 1, int((hi[1] - lo[1]) * self.scale) + 1)
         self._offset = (float(lo[0]), float(lo[1]))
@@ -134,8 +150,6 @@ class ReferenceMotion:
                              (float(self.size[0]), float(self.size[1])))
         w = int(round(WINDOW_IID * PATCH_IID_PX)) | 1
         self.window = (w, w)
-        self.points = followed_points(mesh_regions)
-        self._rigid = np.asarray(RIGID)
         self._rigid_here = self.landmarks[self._rigid, :2].astype(np.float32)   # what frames are aligned onto
         spread = RIGID_SPREAD_IID * PATCH_IID_PX
         beside = self._to_patch(self.landmarks[list(RIGID_TEXTURED), :2])
