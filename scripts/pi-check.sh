@@ -14,10 +14,13 @@
 #                the script only ever deletes a folder it made itself
 # --reuse        keep an ARM root file system from an earlier run (skip mmdebstrap; what
 #                that run installed is removed first)
-# --tolerance X  largest allowed difference of a measure (default 0.005)
-# --followed-tolerance Y  the same for measures followed from a relaxed face (default 0.01,
-#                a noise floor: the followed texture rounds a grey level the other way
-#                where the warp's pixels differ by one, measured 0.0043)
+# --tolerance X  largest allowed difference of a measure, in its noise floors (each
+#                measure's own unit: 0.01 IID for a length, 1 degree for the smile's
+#                angle; default 0.5)
+# --followed-tolerance Y  the same for measures followed from a relaxed face (default 1:
+#                the followed texture rounds a grey level the other way where the warp's
+#                pixels differ by one; measured up to 0.16 floors, the smile's angle on a
+#                brow raise, every length within 0.15)
 #
 # pip inside the ARM system uses this machine's pip settings: the certificate
 # bundle and any index URLs that pip's own configuration names.
@@ -26,8 +29,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT=/var/tmp/mimicmirror-pi-root
 REUSE=0
-TOLERANCE=0.005
-FOLLOWED_TOLERANCE=0.01
+TOLERANCE=0.5
+FOLLOWED_TOLERANCE=1
 MARKER=.mimicmirror-pi-check
 # What Raspberry Pi OS Lite has before the installer runs: Python, systemd, udev, users.
 BASE_PACKAGES=ca-certificates,python3,systemd,udev,passwd,sudo
@@ -39,7 +42,7 @@ while [ $# -gt 0 ]; do
         --reuse) REUSE=1 ;;
         --tolerance) TOLERANCE="${2:?--tolerance needs a number}"; shift ;;
         --followed-tolerance) FOLLOWED_TOLERANCE="${2:?--followed-tolerance needs a number}"; shift ;;
-        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "pi-check.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -159,10 +162,17 @@ pictures = {"relaxed": warper.neutral, "brow_raise": warper.render("brow_raise",
 for name, rgb in pictures.items():
     cv2.imwrite(str(out / f"{name}.png"), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))'
 
+# compare ARM.json X86.json FLOORS.json [TOLERANCE]: every measure within TOLERANCE noise floors.
+# Each measure's noise floor, in its own unit, as this machine's program has them.
+FLOORS_PY='import json
+from mimicmirror.face.measures import NOISE_FLOOR
+print(json.dumps(dict(NOISE_FLOOR)))'
+
 compare() {
-    python3 - "$1" "$2" "${3:-$TOLERANCE}" <<'EOF'
+    python3 - "$1" "$2" "$3" "${4:-$TOLERANCE}" <<'EOF'
 import json, sys
-arm, x86, tol = json.load(open(sys.argv[1]))["frames"], json.load(open(sys.argv[2]))["frames"], float(sys.argv[3])
+arm, x86 = json.load(open(sys.argv[1]))["frames"], json.load(open(sys.argv[2]))["frames"]
+floor, tol = json.load(open(sys.argv[3])), float(sys.argv[4])
 assert len(arm) == len(x86), f"{len(arm)} frames on arm64, {len(x86)} on x86"
 worst, bad = 0.0, []
 for a, x in zip(arm, x86):
@@ -170,14 +180,14 @@ for a, x in zip(arm, x86):
     if (a["face"], a["quality"]["ok"], a["quality"]["reason"]) != (x["face"], x["quality"]["ok"], x["quality"]["reason"]):
         bad.append(f"{name}: verdict {a['quality']} on arm64, {x['quality']} on x86")
     pose = max(abs(a["quality"][k] - x["quality"][k]) for k in ("roll_deg", "yaw_deg", "pitch_deg"))
-    diffs = {f"{m}.{s}": abs(a["measures"][m][s] - v[s])
+    diffs = {f"{m}.{s}": abs(a["measures"][m][s] - v[s]) / floor[m]
              for m, v in x.get("measures", {}).items() for s in ("left", "right")}
     top = max(diffs, key=diffs.get) if diffs else None
-    print(f"{name}: {len(diffs)} values, largest difference {diffs[top]:.4f} ({top}); pose within {pose:.3f}°"
-          if top else f"{name}: no measures")
+    print(f"{name}: {len(diffs)} values, largest difference {diffs[top]:.3f} noise floors ({top}); "
+          f"pose within {pose:.3f}°" if top else f"{name}: no measures")
     worst = max([worst, *diffs.values()])
-    bad += [f"{name}: {k} differs by {d:.4f}" for k, d in diffs.items() if d > tol]
-print(f"largest difference of any measure: {worst:.4f} (allowed {tol})")
+    bad += [f"{name}: {k} differs by {d:.3f} noise floors" for k, d in diffs.items() if d > tol]
+print(f"largest difference of any measure: {worst:.3f} noise floors (allowed {tol})")
 for line in bad:
     print("MISMATCH", line)
 sys.exit(1 if bad else 0)
@@ -215,8 +225,9 @@ main() {
     mapfile -t faces < <("$REPO/.venv/bin/python" -c "$FACES_PY")
     "$REPO/.venv/bin/mimicmirror" analyze --json "${faces[@]}" >"$out/x86.json"
     stage "compare"
+    "$REPO/.venv/bin/python" -c "$FLOORS_PY" >"$out/noise_floor.json"
     local failed=0
-    compare "$out/arm64.json" "$out/x86.json" || failed=1
+    compare "$out/arm64.json" "$out/x86.json" "$out/noise_floor.json" || failed=1
     stage "followed from a relaxed face: simulated movements, on both machines"
     "$REPO/.venv/bin/python" -c "$SIM_PY" "$out/sim"
     local name arm=() here=()
@@ -228,7 +239,8 @@ main() {
         >"$out/arm64-followed.json"
     "$REPO/.venv/bin/mimicmirror" analyze --json --neutral "$out/sim/relaxed.png" "${here[@]}" \
         >"$out/x86-followed.json"
-    compare "$out/arm64-followed.json" "$out/x86-followed.json" "$FOLLOWED_TOLERANCE" || failed=1
+    compare "$out/arm64-followed.json" "$out/x86-followed.json" "$out/noise_floor.json" "$FOLLOWED_TOLERANCE" \
+        || failed=1
     if [ "$failed" -eq 0 ]; then
         stage "PASS: arm64 gives the same measures ($((SECONDS - STARTED)) s in all)"
     else
