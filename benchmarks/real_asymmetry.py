@@ -144,9 +144,8 @@ def light_changes(fps: float = 10.0, smoothing: int = 3, one_side: bool = False)
     for face in FACES:
         rgb = load_face(face)
         if one_side:
-            xs = ExerciseWarper(rgb).landmarks[:, 0]
-            changes = {name: (lambda p, g=g: side_lit(p, (float(xs.min()), float(xs.max())), *g))
-                       for name, g in SIDE_LIGHTS.items()}
+            face_x = ExerciseWarper(rgb).face_x
+            changes = {name: (lambda p, g=g: side_lit(p, face_x, *g)) for name, g in SIDE_LIGHTS.items()}
         else:
             changes = {name: (lambda p, g=g: relit(p, *g)) for name, g in LIGHT_CHANGES.items()}
         for change, light in changes.items():

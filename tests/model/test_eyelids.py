@@ -81,8 +81,8 @@ def _lit(name: str, change: str):
     on one side of the face (`SIDE_LIGHTS`)."""
     if change in LIGHT_CHANGES:
         return lambda rgb: relit(rgb, *LIGHT_CHANGES[change])
-    xs = warper(name).landmarks[:, 0]
-    return lambda rgb: side_lit(rgb, (float(xs.min()), float(xs.max())), *SIDE_LIGHTS[change])
+    face_x = warper(name).face_x
+    return lambda rgb: side_lit(rgb, face_x, *SIDE_LIGHTS[change])
 
 
 @pytest.mark.parametrize("change", sorted(LIGHT_CHANGES) + sorted(SIDE_LIGHTS))

@@ -154,7 +154,7 @@ class ReferenceMotion:
         spread = RIGID_SPREAD_IID * PATCH_IID_PX
         beside = self._to_patch(self.landmarks[list(RIGID_TEXTURED), :2])
         around = [beside + np.array(d, np.float32) * spread for d in ((1, 0), (-1, 0), (0, 1), (0, -1))]
-        self._p0 = np.concatenate([self._to_patch(self.landmarks[np.r_[self.points, self._rigid], :2]), *around])
+        self._p0 = np.concatenate([self._to_patch(followed), *around])
         self._p0_rigid = self._p0.reshape(-1, 2)[len(self.points):]
         # Each track's depth (the relaxed mesh's, in patch pixels; the places around a rigid
         # point at its depth), for the parallax of a turned head (`alignment.turned_similarity`).

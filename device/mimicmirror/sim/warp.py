@@ -51,6 +51,9 @@ class ExerciseWarper:
             raise InputError("simulated exercise: no face found in the neutral image")
         self.landmarks = faces[0][:, :2]
         self._depth = faces[0][:, 2]                   # the mesh's depth, in pixels like x
+        #: The face's extent across the picture (pixels, the person's right edge first), where
+        #: `side_lit` ramps its light.
+        self.face_x = (float(self.landmarks[:, 0].min()), float(self.landmarks[:, 0].max()))
         frame = face_frame(faces[0])
         self.iid = frame.iid_px
         self._face_pts = frame.points[:, :2]           # x > 0: the patient's left; y down
