@@ -53,7 +53,7 @@ def main() -> None:
         t1 = time.perf_counter()
         bare.process(rgb)
         t2 = time.perf_counter()
-        graph._run(rgb)
+        graph.detect(rgb)
         t["graph"].append(time.perf_counter() - t2)
         checks = plain.crowd.checks
         c0 = time.perf_counter()
