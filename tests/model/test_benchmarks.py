@@ -22,6 +22,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 #: Each quick benchmark and a piece of the last line it prints when it ran to the end.
 QUICK = {
     "frame_budget.py": "turning the whole picture instead",
+    "measure_parts.py": "the whole measuring",
     "analysis_overhead.py": "ratio whole/bare",
     "analyze_clip.py": "ratio analyze/bare, CPU time",
     "reflection_cost.py": "of the model's time",
